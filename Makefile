@@ -1,0 +1,42 @@
+# Two commands: `make run` (demo at http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install install-test setup-demo messages check-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+setup-demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_demo_data
+
+run: setup-demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Regenerates the Japanese catalogue from the source; needs GNU gettext.
+messages: install
+	$(MANAGE) makemessages --locale ja --ignore '.venv/*' --ignore 'tests/*'
+	$(MANAGE) compilemessages --locale ja --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles *.egg-info

@@ -1,0 +1,1 @@
+"""Models of this app; the capability is built in its own issue."""

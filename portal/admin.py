@@ -1,0 +1,129 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import permissions
+from .forms import StatisticsImportForm
+from .models import Municipality, Organisation, Region, StatisticValue, SubArea, User
+from .services.statistics_import import StatisticsImportError, import_statistics
+
+admin.site.site_header = gettext_lazy("Renkei Portal administration")
+admin.site.site_title = gettext_lazy("Renkei Portal")
+admin.site.unregister(Group)
+
+
+class PortalModelAdmin(admin.ModelAdmin):
+    """Admin pages ask the portal's permission policies, not Django's model permissions."""
+
+    def has_module_permission(self, request):
+        return permissions.scope(request.user, permissions.VIEW,
+                                 self.model._default_manager.all()).exists() or \
+            permissions.can_create(request.user, self.model)
+
+    def get_queryset(self, request):
+        return permissions.scope(request.user, permissions.VIEW, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return permissions.can(request.user, permissions.VIEW, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_create(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_create(request.user, self.model)
+        return permissions.can(request.user, permissions.CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return permissions.can_create(request.user, self.model)
+        return permissions.can(request.user, permissions.DELETE, obj)
+
+
+@admin.register(Region)
+class RegionAdmin(PortalModelAdmin):
+    list_display = ["name", "code", "office_name", "liaison_room_name", "sort_order"]
+
+
+@admin.register(SubArea)
+class SubAreaAdmin(PortalModelAdmin):
+    list_display = ["name", "code", "region"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(PortalModelAdmin):
+    list_display = ["lg_code", "name", "kana", "kind", "region", "subarea"]
+    list_filter = ["region", "kind"]
+    search_fields = ["lg_code", "name", "kana"]
+    list_select_related = ["region", "subarea"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PortalModelAdmin):
+    list_display = ["name", "kind", "region", "municipality"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name"]
+    list_select_related = ["region", "municipality"]
+
+
+@admin.register(User)
+class PortalUserAdmin(PortalModelAdmin, UserAdmin):
+    list_display = ["username", "last_name", "first_name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "organisation__kind"]
+    list_select_related = ["organisation"]
+    fieldsets = UserAdmin.fieldsets + ((gettext_lazy("Role and scope"),
+                                        {"fields": ["role", "organisation"]}),)
+    add_fieldsets = UserAdmin.add_fieldsets + ((gettext_lazy("Role and scope"),
+                                                {"fields": ["role", "organisation"]}),)
+
+
+@admin.register(StatisticValue)
+class StatisticValueAdmin(PortalModelAdmin):
+    list_display = ["municipality", "indicator", "year", "value", "source", "as_of", "is_demo"]
+    list_filter = ["indicator", "year", "is_demo", "municipality__region"]
+    search_fields = ["municipality__name", "municipality__lg_code", "source"]
+    list_select_related = ["municipality"]
+    change_list_template = "admin/portal/statisticvalue/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="portal_statisticvalue_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not permissions.can_create(request.user, StatisticValue):
+            raise PermissionDenied
+        problems, status = [], 200
+        form = StatisticsImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    result = import_statistics(content=upload.read(), filename=upload.name,
+                                               is_demo=form.cleaned_data["is_demo"])
+                except StatisticsImportError as error:
+                    problems = error.problems
+                else:
+                    messages.success(request, _("%(created)s figures added, %(updated)s updated.")
+                                     % {"created": result.created, "updated": result.updated})
+                    return redirect(reverse("admin:portal_statisticvalue_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import statistics"),
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/portal/statisticvalue/import.html", context,
+                                status=status)

@@ -1,0 +1,52 @@
+"""The portal's own items for the home page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .attention import AttentionItem, provider
+from .models import Indicator, Municipality, StatisticValue
+from .selectors import latest_population_year
+
+
+@provider
+def statistics_gaps(user) -> list[AttentionItem]:
+    if not user.is_prefecture:
+        return []
+    items = []
+    year = latest_population_year()
+    if year is None:
+        return [AttentionItem(_("No statistics yet"),
+                              _("Import the municipal statistics from CSV or Excel."),
+                              reverse("admin:portal_statisticvalue_import"), "warning")]
+    missing = Municipality.objects.exclude(
+        statistics__indicator=Indicator.POPULATION, statistics__year=year).count()
+    if missing:
+        items.append(AttentionItem(
+            _("Population figures missing"),
+            _("%(count)s municipalities have no population figure for %(year)s.")
+            % {"count": missing, "year": year},
+            reverse("admin:portal_statisticvalue_import"), "warning"))
+    if StatisticValue.objects.filter(is_demo=True).exists():
+        items.append(AttentionItem(
+            _("Demo statistics in use"),
+            _("Some figures are demo values, not official statistics; import the real ones."),
+            reverse("admin:portal_statisticvalue_changelist") + "?is_demo__exact=1"))
+    return items
+
+
+@provider
+def my_scope(user) -> list[AttentionItem]:
+    if user.scope_municipality:
+        municipality = user.scope_municipality
+        return [AttentionItem(
+            _("Your municipality: %(name)s") % {"name": municipality.name},
+            _("Profile and statistics of %(name)s.") % {"name": municipality.name},
+            municipality.get_absolute_url())]
+    if user.scope_region:
+        region = user.scope_region
+        return [AttentionItem(
+            _("Your region: %(name)s") % {"name": region.name},
+            _("%(count)s municipalities in the %(name)s region.")
+            % {"count": region.municipalities.count(), "name": region.name},
+            reverse("municipality_list") + f"#region-{region.code}")]
+    return []

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+
+from .permissions import LOGGED_IN, PUBLIC, access
+from .services.demo import DEMO_PASSWORD, demo_logins
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["demo_logins"] = demo_logins()
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+login = access(PUBLIC)(LoginView.as_view())
+logout = access(PUBLIC)(auth_views.LogoutView.as_view())
+password_change = access(LOGGED_IN)(auth_views.PasswordChangeView.as_view())
+password_change_done = access(LOGGED_IN)(auth_views.PasswordChangeDoneView.as_view())

@@ -1,0 +1,78 @@
+"""Small server-side SVG charts; the geometry is computed here, templates only draw it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value_text: str
+    x: float
+    y: float
+    width: float
+    height: float
+    css_class: str
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 4
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    bars: list[Bar]
+    ticks: list[Tick]
+    width: int
+    height: int
+    baseline: float
+    left: int
+
+    @property
+    def tick_x(self) -> int:
+        return self.left - 6
+
+    @property
+    def label_y(self) -> float:
+        return self.baseline + 18
+
+
+def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
+              width: int = 560, height: int = 220) -> BarChart:
+    """``points`` are (label, value, css class); bars share one scale starting at zero."""
+    left, right, top, bottom = 64, 8, 12, 28
+    plot_width, plot_height = width - left - right, height - top - bottom
+    highest = max((value for _label, value, _css in points), default=Decimal(0)) or Decimal(1)
+    slot = plot_width / max(len(points), 1)
+    bars = []
+    for index, (label, value, css_class) in enumerate(points):
+        bar_height = float(value / highest) * plot_height
+        bars.append(Bar(
+            label=label,
+            value_text=f"{label}: {number_format(value, force_grouping=True)}{unit}",
+            x=left + index * slot + slot * 0.15,
+            y=top + plot_height - bar_height,
+            width=slot * 0.7,
+            height=bar_height,
+            css_class=css_class,
+        ))
+    ticks = [
+        Tick(top + plot_height * (1 - share),
+             number_format(highest * Decimal(str(share)), decimal_pos=0, force_grouping=True))
+        for share in (1, 0.5, 0)
+    ]
+    return BarChart(title=title, bars=bars, ticks=ticks, width=width, height=height,
+                    baseline=top + plot_height, left=left)

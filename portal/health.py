@@ -1,0 +1,42 @@
+"""/healthz: is the database reachable, and Redis when the portal is configured to use it."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from .permissions import PUBLIC, access
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means "down"; the class name says which
+        return f"down ({type(error).__name__})"
+    return "ok"
+
+
+def _redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1,
+                                      socket_timeout=1)
+        client.ping()
+    except redis.RedisError as error:
+        return f"down ({type(error).__name__})"
+    return "ok"
+
+
+@never_cache
+@access(PUBLIC)
+def healthz(request):
+    checks = {"database": _database(), "redis": _redis()}
+    down = sorted(name for name, state in checks.items() if state.startswith("down"))
+    status = 503 if down else 200
+    return JsonResponse({"status": "down" if down else "ok", "down": down, **checks},
+                        status=status)

@@ -1,0 +1,70 @@
+"""年度 (April–March) and 和暦 (era years), always shown with the Western year alongside."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
+
+# Start date and name of each era, newest first; the names are translated (令和, 平成, 昭和).
+ERAS = (
+    (datetime.date(2019, 5, 1), gettext_noop("Reiwa")),
+    (datetime.date(1989, 1, 8), gettext_noop("Heisei")),
+    (datetime.date(1926, 12, 25), gettext_noop("Showa")),
+)
+
+
+def fiscal_year(day: datetime.date) -> int:
+    """The 年度 a day falls in, named by the calendar year in which it starts (1 April)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def _era_of_day(day: datetime.date):
+    for start, name in ERAS:
+        if day >= start:
+            return name, day.year - start.year + 1
+    return None
+
+
+def _era_of_year(year: int):
+    # A year (or 年度) takes the era that began in it: 2019 is 令和元年, 2019年度 is 令和元年度.
+    for start, name in ERAS:
+        if year >= start.year:
+            return name, year - start.year + 1
+    return None
+
+
+def _era_parts(era) -> dict:
+    name, number = era
+    era_year = pgettext("first year of an era", "1") if number == 1 else str(number)
+    return {"era": _(name), "era_year": era_year}
+
+
+def fiscal_year_label(year: int) -> str:
+    """2026 → 令和8年度 (2026)."""
+    era = _era_of_year(year)
+    if era is None:
+        return _("FY%(year)s") % {"year": year}
+    return _("FY%(year)s (%(era)s %(era_year)s)") % {"year": year, **_era_parts(era)}
+
+
+def wareki_year(year: int) -> str:
+    """2026 → 令和8年 (2026)."""
+    era = _era_of_year(year)
+    if era is None:
+        return str(year)
+    return _("%(year)s (%(era)s %(era_year)s)") % {"year": year, **_era_parts(era)}
+
+
+def wareki_date(day: datetime.date) -> str:
+    """2026-11-27 → 令和8年11月27日 (2026)."""
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    era = _era_of_day(day)
+    parts = {"year": day.year, "month": day.month, "day": day.day}
+    if era is None:
+        return _("%(year)s/%(month)s/%(day)s") % parts
+    return _("%(year)s/%(month)s/%(day)s (%(era)s %(era_year)s)") % {**parts, **_era_parts(era)}

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.services.demo import DEMO_PASSWORD, create_demo_statistics, create_demo_users, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Adds demo accounts and demo statistics (labelled as demo values); safe to re-run."
+
+    def handle(self, *args, **options):
+        users = create_demo_users()
+        figures = create_demo_statistics()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data: {users} new accounts, {figures} new demo figures."))
+        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        municipal = 0
+        for login in demo_logins():
+            if login.username.removeprefix("demo-").isdigit():
+                municipal += 1
+            else:
+                self.stdout.write(f"  {login.username:<16} {login.role} {login.organisation}")
+        self.stdout.write(f"  demo-<団体コード>  {municipal} municipal accounts, "
+                          "e.g. demo-062014 (山形市), demo-063657 (大蔵村)")
+        if not settings.DEMO_MODE:
+            self.stdout.write(self.style.WARNING("DEMO_MODE is off: the login page hides these."))

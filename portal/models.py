@@ -1,0 +1,217 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .lg_code import validate_lg_code
+
+
+class Region(models.Model):
+    """One of the four regions, each served by a 総合支庁 and its 連携支援室."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=20)
+    office_name = models.CharField(_("branch office"), max_length=40)
+    liaison_room_name = models.CharField(_("liaison room"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class SubArea(models.Model):
+    """A sub-area of a region (村山 has 東南村山・西村山・北村山)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=20)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="subareas",
+                               verbose_name=_("region"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["region__sort_order", "sort_order"]
+        verbose_name = _("sub-area")
+        verbose_name_plural = _("sub-areas")
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "city", _("city")
+        TOWN = "town", _("town")
+        VILLAGE = "village", _("village")
+
+    lg_code = models.CharField(_("local government code"), max_length=6, unique=True,
+                               validators=[validate_lg_code])
+    name = models.CharField(_("name"), max_length=20)
+    kana = models.CharField(_("reading"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities",
+                               verbose_name=_("region"))
+    subarea = models.ForeignKey(SubArea, models.PROTECT, null=True, blank=True,
+                                related_name="municipalities", verbose_name=_("sub-area"))
+    # Position on the schematic tile map (row 0 is north) and the office's rough location.
+    tile_col = models.PositiveSmallIntegerField(_("tile column"))
+    tile_row = models.PositiveSmallIntegerField(_("tile row"))
+    latitude = models.DecimalField(_("latitude"), max_digits=7, decimal_places=4, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=7, decimal_places=4, null=True,
+                                    blank=True)
+
+    class Meta:
+        # 団体コード order, as every Japanese government table lists them.
+        ordering = ["lg_code"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.UniqueConstraint(fields=["tile_col", "tile_row"], name="one_tile_per_cell"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("municipality_detail", args=[self.lg_code])
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("prefecture department")
+        BRANCH_OFFICE = "branch_office", _("branch office")
+        MUNICIPALITY = "municipality", _("municipality")
+        EXTERNAL = "external", _("outside body")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True,
+                               related_name="organisations", verbose_name=_("region"))
+    municipality = models.OneToOneField(Municipality, models.PROTECT, null=True, blank=True,
+                                        related_name="organisation",
+                                        verbose_name=_("municipality"))
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="unique_organisation_name"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="branch_office") | models.Q(region__isnull=False),
+                name="branch_office_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="municipality") | models.Q(municipality__isnull=False),
+                name="municipality_org_has_municipality",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PortalUserManager(UserManager):
+    def get_queryset(self):
+        # Every request reads the user's scope; load it with the user in one query.
+        return super().get_queryset().select_related(
+            "organisation__region", "organisation__municipality__region"
+        )
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        PREFECTURE = "prefecture", _("prefecture planning staff")
+        BRANCH = "branch", _("branch-office liaison room")
+        MUNICIPAL = "municipal", _("municipal planning staff")
+        ADMIN = "admin", _("administrator")
+
+    # The least privileged role is the default: a user without organisation sees no scope.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices,
+                            default=Role.MUNICIPAL)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True,
+                                     related_name="users", verbose_name=_("organisation"))
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        from .roles import validate_role_scope
+
+        super().clean()
+        validate_role_scope(self.role, self.organisation)
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+
+    @property
+    def is_prefecture(self) -> bool:
+        return self.is_active and (self.role == self.Role.PREFECTURE or self.is_portal_admin)
+
+    @property
+    def scope_region(self):
+        """The region a liaison room looks after; None for every other role."""
+        if self.role == self.Role.BRANCH and self.organisation:
+            return self.organisation.region
+        return None
+
+    @property
+    def scope_municipality(self):
+        """The one municipality a municipal user acts for; None for every other role."""
+        if self.role == self.Role.MUNICIPAL and self.organisation:
+            return self.organisation.municipality
+        return None
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username
+
+
+class Indicator(models.TextChoices):
+    POPULATION = "population", _("population")
+    PROJECTED_POPULATION = "projected_population", _("projected population")
+    AGEING_RATE = "ageing_rate", _("ageing rate (65 and over)")
+    GENERAL_ADMIN_STAFF = "general_admin_staff", _("general administration staff")
+    CIVIL_ENGINEERS = "civil_engineers", _("specialist staff: civil engineering")
+    AGRI_FORESTRY = "agri_forestry", _("specialist staff: agriculture and forestry")
+    PUBLIC_HEALTH_NURSES = "public_health_nurses", _("specialist staff: public health nurses")
+    ICT_STAFF = "ict_staff", _("specialist staff: ICT")
+
+
+class StatisticValue(models.Model):
+    """One figure for one municipality and year, with where it came from."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="statistics",
+                                     verbose_name=_("municipality"))
+    indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
+    # The year the figure describes; for projections, the projected year.
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+    as_of = models.DateField(_("as of"))
+    is_demo = models.BooleanField(_("demo value"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__lg_code", "indicator", "year"]
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "indicator", "year"],
+                                    name="one_value_per_municipality_indicator_year"),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"], name="statistic_indicator_year")]
+
+    def __str__(self):
+        return f"{self.municipality} {self.get_indicator_display()} {self.year}"

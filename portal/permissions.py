@@ -1,0 +1,158 @@
+"""Who may use a page and who may see or change an object: the one place that decides.
+
+Views declare a rule with ``@access(...)``; a view without one is caught by the URL-walk
+test. Object-level questions go through ``scope``/``can``/``get_object_or_404``, which
+dispatch to the policy registered for the model (``@register(Model)``). A model without a
+policy is refused, never allowed by accident.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+VIEW = "view"
+CHANGE = "change"
+DELETE = "delete"
+ACTIONS = (VIEW, CHANGE, DELETE)
+
+
+class Rule:
+    """Who may open a view at all; objects inside it are scoped separately."""
+
+    label = ""
+    requires_login = True
+
+    def allows(self, user) -> bool:
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<Rule {self.label}>"
+
+
+class Public(Rule):
+    label = "public"
+    requires_login = False
+
+    def allows(self, user) -> bool:
+        return True
+
+
+class LoggedIn(Rule):
+    label = "logged in"
+
+    def allows(self, user) -> bool:
+        return user.is_authenticated and user.is_active
+
+
+class Roles(Rule):
+    """Logged-in users with one of the roles; portal administrators always pass."""
+
+    def __init__(self, *roles: str):
+        self.roles = frozenset(roles)
+        self.label = "roles: " + ", ".join(sorted(self.roles))
+
+    def allows(self, user) -> bool:
+        if not (user.is_authenticated and user.is_active):
+            return False
+        return user.is_portal_admin or user.role in self.roles
+
+
+PUBLIC = Public()
+LOGGED_IN = LoggedIn()
+
+
+def access(rule: Rule):
+    """Declares who may use a view; anonymous users are sent to log in, others get 403."""
+
+    if not isinstance(rule, Rule):
+        raise ImproperlyConfigured("access() needs a permissions.Rule")
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not rule.allows(request.user):
+                if rule.requires_login and not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = rule
+        return guarded
+
+    return decorator
+
+
+class Policy:
+    """Object-level rules for one model. Policies only see active, logged-in users;
+    anonymous visitors get ``public_scope`` for viewing and nothing else."""
+
+    def scope(self, user, action: str, queryset: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+    def can(self, user, action: str, obj: Model) -> bool:
+        return self.scope(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    def can_create(self, user) -> bool:
+        return False
+
+    def public_scope(self, queryset: QuerySet) -> QuerySet:
+        return queryset.none()
+
+
+_policies: dict[type[Model], Policy] = {}
+
+
+def register(*models: type[Model]):
+    def decorator(policy_class: type[Policy]):
+        for model in models:
+            _policies[model] = policy_class()
+        return policy_class
+
+    return decorator
+
+
+def policy_for(model: type[Model]) -> Policy:
+    try:
+        return _policies[model._meta.concrete_model]
+    except KeyError:
+        raise ImproperlyConfigured(f"No permission policy registered for {model.__name__}") from None
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _check_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+
+
+def scope(user, action: str, queryset: QuerySet) -> QuerySet:
+    """The objects of ``queryset`` that ``user`` may act on."""
+    _check_action(action)
+    policy = policy_for(queryset.model)
+    if _is_signed_in(user):
+        return policy.scope(user, action, queryset)
+    return policy.public_scope(queryset) if action == VIEW else queryset.none()
+
+
+def can(user, action: str, obj: Model) -> bool:
+    _check_action(action)
+    if _is_signed_in(user):
+        return policy_for(type(obj)).can(user, action, obj)
+    return action == VIEW and scope(user, VIEW, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def can_create(user, model: type[Model]) -> bool:
+    return _is_signed_in(user) and policy_for(model).can_create(user)
+
+
+def get_object_or_404(user, action: str, queryset: QuerySet, **lookup) -> Model:
+    """Looks the object up inside the user's scope: outside it, it does not exist (404)."""
+    try:
+        return scope(user, action, queryset).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found in scope") from None

@@ -1,0 +1,53 @@
+"""Reads for the portal's pages, always through the user's scope."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from .models import Indicator, Municipality, Region, StatisticValue
+from .permissions import VIEW, scope
+from .statistics import DISPLAY_ORDER, SPECS
+
+
+def municipalities_for(user):
+    return scope(user, VIEW, Municipality.objects.select_related("region", "subarea"))
+
+
+def municipalities_by_region(user) -> list[tuple[Region, list[Municipality]]]:
+    """The municipalities the user may see, grouped by region, each group in 団体コード order."""
+    groups = defaultdict(list)
+    for municipality in municipalities_for(user):
+        groups[municipality.region].append(municipality)
+    return sorted(groups.items(), key=lambda item: item[0].sort_order)
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: str
+    label: str
+    unit: str
+    value: StatisticValue
+
+
+def latest_figures(values: list[StatisticValue]) -> list[Figure]:
+    """The most recent actual figure of each indicator (projections: the furthest year)."""
+    latest = {}
+    for value in values:
+        current = latest.get(value.indicator)
+        if current is None or value.year > current.year:
+            latest[value.indicator] = value
+    return [
+        Figure(code, Indicator(code).label, str(SPECS[code].unit), latest[code])
+        for code in DISPLAY_ORDER
+        if code in latest
+    ]
+
+
+def statistics_of(municipality: Municipality) -> list[StatisticValue]:
+    return list(municipality.statistics.order_by("indicator", "year"))
+
+
+def latest_population_year() -> int | None:
+    return StatisticValue.objects.filter(indicator=Indicator.POPULATION).aggregate(
+        year=Max("year"))["year"]

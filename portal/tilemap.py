@@ -1,0 +1,95 @@
+"""The 35 municipalities as a schematic tile map, drawn as SVG from the portal's own data.
+
+A map is a list of tiles with a CSS class each (the colour lives in the style sheet, so the
+page needs no inline style) plus a legend; pages pick how tiles are classified.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .models import Municipality
+
+TILE = 56
+GAP = 4
+MARGIN = 2
+
+
+@dataclass(frozen=True)
+class Tile:
+    lg_code: str
+    name: str
+    url: str
+    x: int
+    y: int
+    css_class: str
+    description: str
+
+    @property
+    def text_x(self) -> int:
+        return self.x + TILE // 2
+
+    @property
+    def text_y(self) -> int:
+        return self.y + TILE // 2 + 4
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    css_class: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TileMap:
+    title: str
+    tiles: list[Tile]
+    legend: list[LegendEntry]
+    width: int
+    height: int
+    tile_size: int = TILE
+
+
+Classifier = Callable[[Municipality], tuple[str, str]]
+
+
+def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
+                   classify: Classifier) -> TileMap:
+    """``classify`` returns (css class, legend label) for a municipality."""
+    tiles, legend = [], {}
+    max_col = max_row = 0
+    for municipality in municipalities:
+        css_class, label = classify(municipality)
+        count = legend.get(css_class, (label, 0))[1]
+        legend[css_class] = (label, count + 1)
+        max_col = max(max_col, municipality.tile_col)
+        max_row = max(max_row, municipality.tile_row)
+        tiles.append(Tile(
+            lg_code=municipality.lg_code,
+            name=municipality.name,
+            url=municipality.get_absolute_url(),
+            x=MARGIN + municipality.tile_col * (TILE + GAP),
+            y=MARGIN + municipality.tile_row * (TILE + GAP),
+            css_class=css_class,
+            description=_("%(name)s: %(label)s") % {"name": municipality.name, "label": label},
+        ))
+    step = TILE + GAP
+    return TileMap(
+        title=title,
+        tiles=tiles,
+        legend=[LegendEntry(css, label, count) for css, (label, count) in legend.items()],
+        width=2 * MARGIN + (max_col + 1) * step - GAP,
+        height=2 * MARGIN + (max_row + 1) * step - GAP,
+    )
+
+
+def region_tile_map(municipalities: Iterable[Municipality]) -> TileMap:
+    """Tiles coloured by region; ``municipalities`` need their region loaded."""
+    ordered = sorted(municipalities, key=lambda m: (m.region.sort_order, m.lg_code))
+    return build_tile_map(
+        ordered,
+        title=_("The 35 municipalities by region"),
+        classify=lambda m: (f"tile--region-{m.region.code}", m.region.name),
+    )

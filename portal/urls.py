@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.i18n import set_language
+
+from . import auth_views, health, views
+from .permissions import PUBLIC, access
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.login, name="login"),
+    path("logout/", auth_views.logout, name="logout"),
+    path("password/change/", auth_views.password_change, name="password_change"),
+    path("password/change/done/", auth_views.password_change_done, name="password_change_done"),
+    path("municipalities/", views.municipality_list, name="municipality_list"),
+    path("municipalities/<str:lg_code>/", views.municipality_detail, name="municipality_detail"),
+    path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,72 @@
+import os
+
+import pytest
+
+from portal.services.reference import load_reference_data
+from tests.factories import UserFactory, branch_office, municipality_org
+
+# With this flag (set by .ci/run) a missing service fails the test instead of skipping it.
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+# The municipalities the role fixtures belong to: 山形市 (村山) and 大蔵村 (最上).
+HOME_CODE = "062014"
+OTHER_CODE = "063657"
+
+
+def need_service(available: bool, reason: str) -> None:
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference data every test starts from: regions, 35 municipalities, offices."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def prefecture_user(db):
+    return UserFactory(prefecture=True, username="pref")
+
+
+@pytest.fixture
+def portal_admin(db):
+    return UserFactory(portal_admin=True, username="sysadmin")
+
+
+@pytest.fixture
+def branch_user(db):
+    """The 村山 liaison room: 山形市 is in its region, 大蔵村 is not."""
+    return UserFactory(role="branch", organisation=branch_office("murayama"), username="murayama")
+
+
+@pytest.fixture
+def other_branch_user(db):
+    return UserFactory(role="branch", organisation=branch_office("shonai"), username="shonai")
+
+
+@pytest.fixture
+def municipal_user(db):
+    return UserFactory(organisation=municipality_org(HOME_CODE), username="yamagata")
+
+
+@pytest.fixture
+def other_municipal_user(db):
+    return UserFactory(organisation=municipality_org(OTHER_CODE), username="okura")
+
+
+@pytest.fixture
+def users_by_role(prefecture_user, portal_admin, branch_user, other_branch_user,
+                  municipal_user, other_municipal_user):
+    return {
+        "prefecture": prefecture_user,
+        "admin": portal_admin,
+        "branch": branch_user,
+        "other_branch": other_branch_user,
+        "municipal": municipal_user,
+        "other_municipal": other_municipal_user,
+    }

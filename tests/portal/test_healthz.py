@@ -1,0 +1,54 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need_service
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthy_without_redis_configured(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "down": [], "database": "ok",
+                               "redis": "not configured"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.needs_redis
+def test_healthy_with_a_real_redis(client, settings):
+    need_service(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set")
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    assert response.json()["redis"] == "ok"
+
+
+def test_503_naming_redis_when_it_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["redis"]
+    assert response.json()["database"] == "ok"
+
+
+def test_503_naming_the_database_when_it_is_unreachable(tmp_path):
+    code = ("import django; django.setup()\n"
+            "from django.test import Client\n"
+            "r = Client().get('/healthz')\n"
+            "print(r.status_code, r.content.decode())\n")
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DATA_DIR": str(tmp_path),
+                "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"})
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    status, body = result.stdout.split(" ", 1)
+    assert status == "503", result.stderr
+    assert json.loads(body)["down"] == ["database"]
