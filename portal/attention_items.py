@@ -18,8 +18,8 @@ def statistics_gaps(user) -> list[AttentionItem]:
         return [AttentionItem(_("No statistics yet"),
                               _("Import the municipal statistics from CSV or Excel."),
                               reverse("admin:portal_statisticvalue_import"), "warning")]
-    missing = Municipality.objects.exclude(
-        statistics__indicator=Indicator.POPULATION, statistics__year=year).count()
+    recorded = StatisticValue.objects.filter(indicator=Indicator.POPULATION, year=year)
+    missing = Municipality.objects.exclude(pk__in=recorded.values("municipality_id")).count()
     if missing:
         items.append(AttentionItem(
             _("Population figures missing"),

@@ -36,7 +36,7 @@ def test_worked_examples_from_the_rule():
     # 山形県 060003: 30 mod 11 = 8, 11 − 8 = 3.
     validate_lg_code("060003")
     # 072014: 45 mod 11 = 1, 11 − 1 = 10, last digit 0, so a 4 there is wrong.
-    with pytest.raises(ValidationError, match="should be 0"):
+    with pytest.raises(ValidationError, match="6桁目は 0 になるはず"):
         validate_lg_code("072014")
 
 

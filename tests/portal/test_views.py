@@ -102,7 +102,7 @@ def test_municipality_list_draws_the_tile_map_with_a_legend(client, municipal_us
     client.force_login(municipal_user)
     page = client.get(reverse("municipality_list")).content.decode()
     assert page.count('class="tile tile--region-') == 35
-    assert 'aria-label="遊佐町: 庄内"' in page
+    assert 'aria-label="遊佐町：庄内"' in page
     assert "村山 (14団体)" in page and "最上 (8団体)" in page
 
 
