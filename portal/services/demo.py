@@ -24,14 +24,15 @@ class DemoLogin:
 
 def demo_logins() -> list[DemoLogin]:
     """The demo accounts in the order the login page lists them."""
-    users = User.objects.filter(username__startswith="demo-").order_by("username")
-    order = {"demo-admin": 0, "demo-pref": 1}
-    logins = [
-        DemoLogin(user.username, user.get_role_display(),
-                  str(user.organisation) if user.organisation else "")
-        for user in users
-    ]
-    return sorted(logins, key=lambda login: (order.get(login.username, 2), login.username))
+    role_order = [User.Role.ADMIN, User.Role.PREFECTURE, User.Role.BRANCH, User.Role.MUNICIPAL]
+    users = sorted(
+        User.objects.filter(username__startswith="demo-").select_related("organisation__region"),
+        key=lambda user: (role_order.index(user.role),
+                          user.organisation.region.sort_order if user.role == User.Role.BRANCH
+                          else 0, user.username),
+    )
+    return [DemoLogin(user.username, user.get_role_display(),
+                      str(user.organisation) if user.organisation else "") for user in users]
 
 
 def _ensure_user(username, *, role, organisation, last_name, first_name, **flags) -> bool:

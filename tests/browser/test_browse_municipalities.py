@@ -1,0 +1,58 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.services.demo import DEMO_PASSWORD, create_demo_statistics, create_demo_users
+from portal.services.reference import load_reference_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    load_reference_data()
+    create_demo_users()
+    create_demo_statistics()
+
+
+def test_a_municipal_chief_logs_in_and_browses_the_35_in_japanese(demo, visitor, settings):
+    settings.DEMO_MODE = True
+    page = visitor.page
+    visitor.visit("/login/", "login")
+    expect(page.get_by_role("heading", name="ログイン", exact=True)).to_be_visible()
+    page.get_by_label("ユーザー名").fill("demo-063657")
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("大蔵村")
+    visitor.check("home-municipal")
+
+    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="市町村").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("山形県の35市町村")
+    expect(page.locator("svg .tile")).to_have_count(35)
+    visitor.check("municipality-list")
+
+    # Tiles are links a keyboard user reaches too; open 山形市 from the map.
+    page.get_by_role("link", name="山形市：村山").click()
+    expect(page).to_have_url(re.compile(r"/municipalities/062014/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("山形市")
+    expect(page.get_by_text("デモ値").first).to_be_visible()
+    expect(page.locator(".chart rect")).to_have_count(11)
+    visitor.check("municipality-detail")
+
+
+def test_prefecture_staff_see_their_attention_items_and_switch_to_english(demo, visitor):
+    page = visitor.page
+    visitor.visit("/login/", "login-prefecture")
+    page.get_by_label("ユーザー名").fill("demo-pref")
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_role("heading", name="確認が必要なこと")).to_be_visible()
+    expect(page.get_by_role("link", name="デモ値の統計を使用中")).to_be_visible()
+    visitor.check("home-prefecture")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
+    visitor.check("home-prefecture-en")
