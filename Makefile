@@ -31,6 +31,7 @@ run: setup-demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install-test
+	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Regenerates the Japanese catalogue from the source; needs GNU gettext.

@@ -22,3 +22,21 @@ class StatisticsImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
         return upload
+
+
+class MapColourForm(forms.Form):
+    """What the tiles on the municipality map are coloured by."""
+
+    REGION = "region"
+
+    colour = forms.ChoiceField(label=_("Colour the map by"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Indicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["colour"].choices = [(self.REGION, _("Region")), *Indicator.choices]
+
+    def chosen(self) -> str:
+        return (self.cleaned_data.get("colour") if self.is_bound and self.is_valid() else "") \
+            or self.REGION

@@ -9,7 +9,8 @@ WEIGHTS = (6, 5, 4, 3, 2)
 
 
 def check_digit(first_five: str) -> int:
-    remainder = sum(int(digit) * weight for digit, weight in zip(first_five, WEIGHTS)) % 11
+    pairs = zip(first_five, WEIGHTS, strict=True)
+    remainder = sum(int(digit) * weight for digit, weight in pairs) % 11
     return (11 - remainder) % 10
 
 

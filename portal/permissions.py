@@ -118,7 +118,8 @@ def policy_for(model: type[Model]) -> Policy:
     try:
         return _policies[model._meta.concrete_model]
     except KeyError:
-        raise ImproperlyConfigured(f"No permission policy registered for {model.__name__}") from None
+        raise ImproperlyConfigured(
+            f"No permission policy registered for {model.__name__}") from None
 
 
 def _is_signed_in(user) -> bool:
@@ -143,7 +144,8 @@ def can(user, action: str, obj: Model) -> bool:
     _check_action(action)
     if _is_signed_in(user):
         return policy_for(type(obj)).can(user, action, obj)
-    return action == VIEW and scope(user, VIEW, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    same = type(obj)._default_manager.filter(pk=obj.pk)
+    return action == VIEW and scope(user, VIEW, same).exists()
 
 
 def can_create(user, model: type[Model]) -> bool:

@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Max
 
 from .models import Indicator, Municipality, Region, StatisticValue
 from .permissions import VIEW, scope
-from .statistics import DISPLAY_ORDER, SPECS
+from .statistics import DISPLAY_ORDER
 
 
 def municipalities_for(user):
@@ -26,7 +27,6 @@ def municipalities_by_region(user) -> list[tuple[Region, list[Municipality]]]:
 class Figure:
     indicator: str
     label: str
-    unit: str
     value: StatisticValue
 
 
@@ -38,7 +38,7 @@ def latest_figures(values: list[StatisticValue]) -> list[Figure]:
         if current is None or value.year > current.year:
             latest[value.indicator] = value
     return [
-        Figure(code, Indicator(code).label, str(SPECS[code].unit), latest[code])
+        Figure(code, Indicator(code).label, latest[code])
         for code in DISPLAY_ORDER
         if code in latest
     ]
@@ -51,3 +51,19 @@ def statistics_of(municipality: Municipality) -> list[StatisticValue]:
 def latest_population_year() -> int | None:
     return StatisticValue.objects.filter(indicator=Indicator.POPULATION).aggregate(
         year=Max("year"))["year"]
+
+
+@dataclass(frozen=True)
+class IndicatorSnapshot:
+    year: int | None
+    values: dict[str, Decimal]  # by 団体コード
+    has_demo_values: bool
+
+
+def latest_values(indicator: str) -> IndicatorSnapshot:
+    """Every municipality's figure for the most recent year of an indicator."""
+    year = StatisticValue.objects.filter(indicator=indicator).aggregate(year=Max("year"))["year"]
+    rows = StatisticValue.objects.filter(indicator=indicator, year=year).values_list(
+        "municipality__lg_code", "value", "is_demo")
+    return IndicatorSnapshot(year, {code: value for code, value, _demo in rows},
+                             any(demo for _code, _value, demo in rows))

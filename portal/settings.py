@@ -61,7 +61,8 @@ def database_from_url(url: str, sqlite_default: Path) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path) or sqlite_default}
+        return {"ENGINE": "django.db.backends.sqlite3",
+                "NAME": unquote(parts.path) or sqlite_default}
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Indicator
@@ -13,6 +14,10 @@ class IndicatorSpec:
     unit: str
     whole_number: bool
     maximum: Decimal
+
+    @property
+    def display_decimals(self) -> int:
+        return 0 if self.whole_number else 1
 
 
 PEOPLE = _("people")
@@ -30,3 +35,12 @@ SPECS: dict[str, IndicatorSpec] = {
 
 # The order figures are shown in on a municipality's page.
 DISPLAY_ORDER = list(Indicator.values)
+
+
+def format_figure(indicator: str, value: Decimal | None) -> str:
+    """A figure with its unit as people read it: 100,255人, 37.2%."""
+    if value is None:
+        return "—"
+    spec = SPECS[indicator]
+    number = number_format(value, decimal_pos=spec.display_decimals, force_grouping=True)
+    return f"{number}{spec.unit}"

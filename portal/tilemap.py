@@ -6,7 +6,9 @@ page needs no inline style) plus a legend; pages pick how tiles are classified.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import Municipality
@@ -93,3 +95,39 @@ def region_tile_map(municipalities: Iterable[Municipality]) -> TileMap:
         title=_("The 35 municipalities by region"),
         classify=lambda m: (f"tile--region-{m.region.code}", m.region.name),
     )
+
+
+SCALE_STEPS = 5
+
+
+def scale_tile_map(municipalities: Iterable[Municipality], values: dict[str, Decimal], *,
+                   title: str, unit: str) -> TileMap:
+    """Tiles shaded darker for higher ``values`` (keyed by 団体コード), in up to five steps
+    holding about the same number of municipalities each."""
+    known = sorted(values.values())
+    edges = sorted({known[len(known) * step // SCALE_STEPS] for step in range(SCALE_STEPS)}
+                   ) if known else []
+
+    def classify(municipality):
+        value = values.get(municipality.lg_code)
+        if value is None:
+            return "tile--no-data", _("no data")
+        step = max(index for index, edge in enumerate(edges) if value >= edge)
+        shade = 1 + step * (SCALE_STEPS - 1) // max(len(edges) - 1, 1)
+        low = _format(edges[step], unit)
+        if step + 1 < len(edges):
+            label = _("%(low)s to under %(high)s") % {"low": low,
+                                                       "high": _format(edges[step + 1], unit)}
+        else:
+            label = _("%(low)s and over") % {"low": low}
+        return f"tile--scale-{shade}", label
+
+    ordered = sorted(municipalities, key=lambda m: (
+        values.get(m.lg_code) is None, values.get(m.lg_code, Decimal(0)), m.lg_code))
+    tile_map = build_tile_map(ordered, title=title, classify=classify)
+    tile_map.legend.sort(key=lambda entry: (entry.css_class == "tile--no-data", entry.css_class))
+    return tile_map
+
+
+def _format(value: Decimal, unit: str) -> str:
+    return f"{number_format(value.normalize(), force_grouping=True)}{unit}"

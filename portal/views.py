@@ -1,13 +1,13 @@
-from decimal import Decimal
-
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import attention, selectors
 from .charts import bar_chart
+from .forms import MapColourForm
 from .models import Indicator, Municipality
 from .permissions import LOGGED_IN, VIEW, access, get_object_or_404
-from .tilemap import region_tile_map
+from .statistics import SPECS
+from .tilemap import region_tile_map, scale_tile_map
 
 
 @access(LOGGED_IN)
@@ -19,11 +19,29 @@ def home(request):
 
 @access(LOGGED_IN)
 def municipality_list(request):
+    form = MapColourForm(request.GET or None)
     groups = selectors.municipalities_by_region(request.user)
+    municipalities = [m for _region, members in groups for m in members]
+    colour, values, has_demo_values = form.chosen(), {}, False
+    if colour == MapColourForm.REGION:
+        tile_map = region_tile_map(municipalities)
+    else:
+        snapshot = selectors.latest_values(colour)
+        values, has_demo_values = snapshot.values, snapshot.has_demo_values
+        title = _("%(indicator)s by municipality (%(year)s)") % {
+            "indicator": Indicator(colour).label, "year": snapshot.year or "—"}
+        tile_map = scale_tile_map(municipalities, values, title=title,
+                                  unit=str(SPECS[colour].unit))
     return render(request, "portal/municipality_list.html", {
-        "groups": groups,
-        "tile_map": region_tile_map(m for _region, members in groups for m in members),
-    })
+        "form": form,
+        "colour_label": dict(form.fields["colour"].choices)[colour],
+        "show_values": colour != MapColourForm.REGION,
+        "colour": colour,
+        "has_demo_values": has_demo_values,
+        "groups": [(region, [(m, values.get(m.lg_code)) for m in members])
+                   for region, members in groups],
+        "tile_map": tile_map,
+    }, status=400 if form.errors else 200)
 
 
 @access(LOGGED_IN)
@@ -49,5 +67,4 @@ def municipality_detail(request, lg_code):
         "has_demo_values": any(v.is_demo for v in values),
         "population_chart": chart,
         "population_rows": population,
-        "zero": Decimal(0),
     })

@@ -3,9 +3,10 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
+from django.db import migrations, models
+
 import portal.lg_code
 import portal.models
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):

@@ -155,6 +155,85 @@ def _has_control_characters(text: str) -> bool:
     return any(unicodedata.category(char) == "Cc" for char in text)
 
 
+@dataclass
+class _Row:
+    number: int
+    cells: list[str]
+    positions: dict[str, int]
+    problems: list[Problem]
+
+    def __getitem__(self, column: str) -> str:
+        index = self.positions[column]
+        return self.cells[index] if index < len(self.cells) else ""
+
+    def problem(self, column: str, message: str) -> None:
+        place = f"{_column_letter(self.positions[column])} ({column})"
+        self.problems.append(Problem(self.number, place, message))
+
+
+def _parse_row(row: _Row, municipalities: dict, indicators: dict) -> dict | None:
+    """The record of one data row, or None after noting each of its problems."""
+    record = {}
+    code = normalize_lg_code(row["lg_code"])
+    try:
+        validate_lg_code(code)
+        record["municipality"] = municipalities[code]
+    except ValidationError as error:
+        row.problem("lg_code", " ".join(error.messages))
+    except KeyError:
+        row.problem("lg_code", _("No municipality has the code %(code)s.") % {"code": code})
+
+    try:
+        record["year"] = int(row["year"])
+        if not 1900 <= record["year"] <= 2100:
+            raise ValueError
+    except ValueError:
+        row.problem("year", _("The year must be a Western year such as 2025, got “%(value)s”.")
+                    % {"value": row["year"][:20]})
+
+    indicator = indicators.get(row["indicator"])
+    if indicator is None:
+        row.problem("indicator", _("Unknown indicator “%(value)s”; use one of: %(choices)s.")
+                    % {"value": row["indicator"][:40], "choices": ", ".join(Indicator.values)})
+    else:
+        record["indicator"] = indicator
+
+    raw_value = row["value"].replace(",", "")
+    try:
+        value = Decimal(raw_value)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        row.problem("value", _("“%(value)s” is not a number.") % {"value": row["value"][:20]})
+    else:
+        spec = SPECS.get(indicator) if indicator else None
+        if value < 0:
+            row.problem("value", _("The value cannot be negative."))
+        elif spec and value > spec.maximum:
+            row.problem("value", _("The value is larger than %(max)s.") % {"max": spec.maximum})
+        elif spec and spec.whole_number and value != value.to_integral_value():
+            row.problem("value", _("This indicator counts people: use a whole number."))
+        elif value.as_tuple().exponent < -2:
+            row.problem("value", _("Use at most two decimal places."))
+        else:
+            record["value"] = value
+
+    source = row["source"]
+    if not source:
+        row.problem("source", _("Give the source of the figure."))
+    elif len(source) > 200 or _has_control_characters(source):
+        row.problem("source", _("The source must be one line of at most 200 characters."))
+    else:
+        record["source"] = source
+
+    try:
+        record["as_of"] = _parse_date(row["as_of"])
+    except ValueError:
+        row.problem("as_of", _("“%(value)s” is not a date; write it as 2025-10-01.")
+                    % {"value": row["as_of"][:20]})
+    return record if len(record) == 6 else None
+
+
 def parse_rows(rows: list[list[str]]) -> tuple[list[dict], list[Problem]]:
     """Checks every cell and returns the records, or every problem found with its place."""
     problems: list[Problem] = []
@@ -179,85 +258,20 @@ def parse_rows(rows: list[list[str]]) -> tuple[list[dict], list[Problem]]:
     municipalities = {m.lg_code: m for m in Municipality.objects.all()}
     indicators = _indicator_lookup()
     records, seen = [], {}
-    for row_number, row in enumerate(rows[1:], start=2):
-        if not any(row):
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cells):
             continue
-
-        def cell(column):
-            index = positions[column]
-            return row[index] if index < len(row) else ""
-
-        def problem(column, message):
-            place = f"{_column_letter(positions[column])} ({column})"
-            problems.append(Problem(row_number, place, message))
-
-        record = {}
-        code = normalize_lg_code(cell("lg_code"))
-        try:
-            validate_lg_code(code)
-            record["municipality"] = municipalities[code]
-        except ValidationError as error:
-            problem("lg_code", " ".join(error.messages))
-        except KeyError:
-            problem("lg_code", _("No municipality has the code %(code)s.") % {"code": code})
-
-        try:
-            record["year"] = int(cell("year"))
-            if not 1900 <= record["year"] <= 2100:
-                raise ValueError
-        except ValueError:
-            problem("year", _("The year must be a Western year such as 2025, got “%(value)s”.")
-                    % {"value": cell("year")[:20]})
-
-        indicator = indicators.get(cell("indicator"))
-        if indicator is None:
-            problem("indicator", _("Unknown indicator “%(value)s”; use one of: %(choices)s.")
-                    % {"value": cell("indicator")[:40], "choices": ", ".join(Indicator.values)})
+        row = _Row(number, cells, positions, problems)
+        record = _parse_row(row, municipalities, indicators)
+        if record is None:
+            continue
+        key = (record["municipality"].pk, record["indicator"], record["year"])
+        if key in seen:
+            problems.append(Problem(number, "", _("Same municipality, indicator and year as "
+                                                  "row %(row)s.") % {"row": seen[key]}))
         else:
-            record["indicator"] = indicator
-
-        raw_value = cell("value").replace(",", "")
-        try:
-            value = Decimal(raw_value)
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problem("value", _("“%(value)s” is not a number.") % {"value": cell("value")[:20]})
-        else:
-            spec = SPECS.get(indicator) if indicator else None
-            if value < 0:
-                problem("value", _("The value cannot be negative."))
-            elif spec and value > spec.maximum:
-                problem("value", _("The value is larger than %(max)s.") % {"max": spec.maximum})
-            elif spec and spec.whole_number and value != value.to_integral_value():
-                problem("value", _("This indicator counts people: use a whole number."))
-            elif value.as_tuple().exponent < -2:
-                problem("value", _("Use at most two decimal places."))
-            else:
-                record["value"] = value
-
-        source = cell("source")
-        if not source:
-            problem("source", _("Give the source of the figure."))
-        elif len(source) > 200 or _has_control_characters(source):
-            problem("source", _("The source must be one line of at most 200 characters."))
-        else:
-            record["source"] = source
-
-        try:
-            record["as_of"] = _parse_date(cell("as_of"))
-        except ValueError:
-            problem("as_of", _("“%(value)s” is not a date; write it as 2025-10-01.")
-                    % {"value": cell("as_of")[:20]})
-
-        if len(record) == 6:
-            key = (record["municipality"].pk, record["indicator"], record["year"])
-            if key in seen:
-                problems.append(Problem(row_number, "", _("Same municipality, indicator and year "
-                                                          "as row %(row)s.") % {"row": seen[key]}))
-            else:
-                seen[key] = row_number
-                records.append(record)
+            seen[key] = number
+            records.append(record)
     if not records and not problems:
         problems.append(Problem(2, "", _("The file has headings but no data rows.")))
     return records, problems

@@ -33,6 +33,14 @@ def test_a_municipal_chief_logs_in_and_browses_the_35_in_japanese(demo, visitor,
     expect(page.locator("svg .tile")).to_have_count(35)
     visitor.check("municipality-list")
 
+    page.get_by_role("combobox", name="地図の色分け").select_option(label="高齢化率（65歳以上）")
+    page.get_by_role("button", name="表示").click()
+    expect(page).to_have_url(re.compile(r"\?colour=ageing_rate$"))
+    expect(page.locator("svg .tile.tile--scale-5").first).to_be_visible()
+    visitor.check("municipality-list-ageing-rate")
+    page.get_by_role("combobox", name="地図の色分け").select_option(label="地域")
+    page.get_by_role("button", name="表示").click()
+
     # Tiles are links a keyboard user reaches too; open 山形市 from the map.
     page.get_by_role("link", name="山形市：村山").click()
     expect(page).to_have_url(re.compile(r"/municipalities/062014/$"))

@@ -4,8 +4,13 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.japanese import (fiscal_year, fiscal_year_bounds, fiscal_year_label, wareki_date,
-                             wareki_year)
+from portal.japanese import (
+    fiscal_year,
+    fiscal_year_bounds,
+    fiscal_year_label,
+    wareki_date,
+    wareki_year,
+)
 
 
 @pytest.mark.parametrize("day, year", [
@@ -54,10 +59,11 @@ def test_wareki_year():
 
 
 def test_template_filters_render_fiscal_years_from_dates_and_numbers():
-    template = Template("{% load japanese %}{{ day|fiscal_year_label }}|{{ 2026|fiscal_year_label }}"
-                        "|{{ moment|fiscal_year }}|{{ day|wareki_date }}")
+    template = Template("{% load japanese %}{{ day|fiscal_year_label }}"
+                        "|{{ 2026|fiscal_year_label }}|{{ moment|fiscal_year }}"
+                        "|{{ day|wareki_date }}")
     # 2027-03-31 23:30 in Tokyo is still 2026年度, though it is 14:30 UTC.
-    moment = datetime.datetime(2027, 3, 31, 14, 30, tzinfo=datetime.timezone.utc)
+    moment = datetime.datetime(2027, 3, 31, 14, 30, tzinfo=datetime.UTC)
     with translation.override("ja"):
         text = template.render(Context({"day": datetime.date(2027, 3, 31), "moment": moment}))
     assert text == "令和8年度 (2026)|令和8年度 (2026)|2026|令和9年3月31日 (2027)"

@@ -21,7 +21,8 @@ def test_35_municipalities_in_code_order_with_kinds_and_regions():
     municipalities = list(Municipality.objects.all())
     assert len(municipalities) == 35
     assert [m.lg_code for m in municipalities] == sorted(m.lg_code for m in municipalities)
-    counts = {kind: Municipality.objects.filter(kind=kind).count() for kind in ("city", "town", "village")}
+    counts = {kind: Municipality.objects.filter(kind=kind).count()
+              for kind in ("city", "town", "village")}
     assert counts == {"city": 13, "town": 19, "village": 3}
     okura = Municipality.objects.get(name="大蔵村")
     assert (okura.lg_code, okura.kana, okura.region.code) == ("063657", "おおくらむら", "mogami")

@@ -96,8 +96,8 @@ def test_a_bad_file_is_refused_as_a_whole_with_every_problem_placed():
 
 def test_a_missing_heading_is_reported_on_row_one():
     with pytest.raises(StatisticsImportError) as error:
-        import_statistics(content=csv_bytes([["lg_code", "year", "value"], ["062014", "2025", "1"]]),
-                          filename="x.csv")
+        content = csv_bytes([["lg_code", "year", "value"], ["062014", "2025", "1"]])
+        import_statistics(content=content, filename="x.csv")
     assert {(p.row, p.message) for p in error.value.problems} >= {
         (1, "見出し「indicator」がありません。")}
 
@@ -138,7 +138,8 @@ def test_prefecture_staff_import_from_the_admin(client, prefecture_user):
 
 def test_the_admin_shows_every_problem_with_a_400_and_saves_nothing(client, prefecture_user):
     client.force_login(prefecture_user)
-    bad = csv_bytes([HEADER, GOOD_ROWS[0], ["062015", "2025", "population", "x", "s", "2025-10-01"]])
+    bad = csv_bytes([HEADER, GOOD_ROWS[0],
+                     ["062015", "2025", "population", "x", "s", "2025-10-01"]])
     response = client.post(reverse("admin:portal_statisticvalue_import"),
                            {"file": SimpleUploadedFile("bad.csv", bad, "text/csv")})
     assert response.status_code == 400

@@ -95,7 +95,8 @@ def test_municipality_list_groups_by_region_in_code_order(client, municipal_user
     assert len(codes) == 35
     murayama = codes[:14]
     assert murayama == sorted(murayama) and murayama[0] == "062014"
-    assert page.index("村山地域") < page.index("最上地域") < page.index("置賜地域") < page.index("庄内地域")
+    positions = [page.index(f"{region}地域") for region in ("村山", "最上", "置賜", "庄内")]
+    assert positions == sorted(positions)
 
 
 def test_municipality_list_draws_the_tile_map_with_a_legend(client, municipal_user):
@@ -156,3 +157,40 @@ def test_the_page_loads_nothing_from_outside_the_portal(client, municipal_user):
     page = client.get(reverse("municipality_list")).content.decode()
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == []
+
+
+def test_the_map_can_be_coloured_by_a_statistic_with_legend_and_values(
+        client, branch_user, django_assert_max_num_queries):
+    create_demo_statistics()
+    client.force_login(branch_user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("municipality_list"), {"colour": "ageing_rate"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "高齢化率（65歳以上）の市町村別 (2025)" in page
+    shaded = re.findall(r'class="tile (tile--scale-\d)"', page)
+    assert len(shaded) == 35 and {"tile--scale-1", "tile--scale-5"} <= set(shaded)
+    # The table is the text equivalent: every value is listed beside its municipality.
+    assert len(re.findall(r'<td class="num">\d+(?:\.\d+)?%</td>', page)) == 35
+    assert "デモ値" in page
+
+
+def test_the_darkest_tiles_hold_the_highest_values(client, branch_user):
+    for code, rate in (("062014", "30"), ("063657", "50")):
+        StatisticValue.objects.create(municipality=Municipality.objects.get(lg_code=code),
+                                      indicator="ageing_rate", year=2025, value=rate,
+                                      source="出典", as_of="2025-10-01")
+    client.force_login(branch_user)
+    page = client.get(reverse("municipality_list"), {"colour": "ageing_rate"}).content.decode()
+    assert 'class="tile tile--scale-5" aria-label="大蔵村：50%以上"' in page
+    assert 'class="tile tile--scale-1" aria-label="山形市：30%以上50%未満"' in page
+    assert page.count("tile--no-data") == 33 + 1  # 33 tiles and the legend entry
+
+
+def test_an_unknown_colour_choice_is_a_400_with_a_message(client, branch_user):
+    client.force_login(branch_user)
+    response = client.get(reverse("municipality_list"), {"colour": "<script>"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "正しく選択してください" in page and "<script>" not in page
+    assert page.count('class="tile tile--region-') == 35

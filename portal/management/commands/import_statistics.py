@@ -24,6 +24,7 @@ class Command(BaseCommand):
         except StatisticsImportError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{path.name}: {len(error.problems)} problem(s); nothing imported.")
+            raise CommandError(
+                f"{path.name}: {len(error.problems)} problem(s); nothing imported.") from None
         self.stdout.write(self.style.SUCCESS(
             f"{path.name}: {result.created} figures added, {result.updated} updated."))

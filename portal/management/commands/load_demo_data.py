@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.services.demo import DEMO_PASSWORD, create_demo_statistics, create_demo_users, demo_logins
+from portal.services.demo import (
+    DEMO_PASSWORD,
+    create_demo_statistics,
+    create_demo_users,
+    demo_logins,
+)
 
 
 class Command(BaseCommand):
@@ -12,7 +17,7 @@ class Command(BaseCommand):
         figures = create_demo_statistics()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data: {users} new accounts, {figures} new demo figures."))
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         municipal = 0
         for login in demo_logins():
             if login.username.removeprefix("demo-").isdigit():
