@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy
 
 from . import permissions
 from .forms import StatisticsImportForm
-from .models import Municipality, Organisation, Region, StatisticValue, SubArea, User
+from .models import (
+    Attachment,
+    AuditEntry,
+    Municipality,
+    Organisation,
+    Region,
+    StatisticValue,
+    SubArea,
+    User,
+)
 from .services.statistics_import import StatisticsImportError, import_statistics
 
 admin.site.site_header = gettext_lazy("Renkei Portal administration")
@@ -115,8 +124,10 @@ class StatisticValueAdmin(PortalModelAdmin):
                 except StatisticsImportError as error:
                     problems = error.problems
                 else:
-                    messages.success(request, _("%(created)s figures added, %(updated)s updated.")
-                                     % {"created": result.created, "updated": result.updated})
+                    messages.success(request, _(
+                        "%(created)s figures added, %(updated)s updated, %(unchanged)s unchanged."
+                    ) % {"created": result.created, "updated": result.updated,
+                         "unchanged": result.unchanged})
                     return redirect(reverse("admin:portal_statisticvalue_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -127,3 +138,27 @@ class StatisticValueAdmin(PortalModelAdmin):
         }
         return TemplateResponse(request, "admin/portal/statisticvalue/import.html", context,
                                 status=status)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(PortalModelAdmin):
+    """Read-only: the policy allows viewing and nothing else."""
+
+    list_display = ["at", "actor_name", "action", "content_type", "object_repr", "ip_address"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_name", "note"]
+    date_hierarchy = "at"
+    list_select_related = ["content_type"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(PortalModelAdmin):
+    """Files are added through the pages of their objects; here they can be listed."""
+
+    list_display = ["name", "title", "content_type", "object_id", "size", "uploaded_by",
+                    "uploaded_at"]
+    list_filter = ["content_type", "mime_type"]
+    search_fields = ["name", "title"]
+    list_select_related = ["content_type", "uploaded_by"]
+    readonly_fields = [field.name for field in Attachment._meta.fields]

@@ -8,3 +8,20 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import attention_items, policies  # noqa: F401  registers providers and policies
+        from .audit import track
+        from .models import (
+            Attachment,
+            Municipality,
+            Organisation,
+            Region,
+            StatisticValue,
+            SubArea,
+            User,
+        )
+
+        for model in (Region, SubArea, Municipality, Organisation):
+            track(model)
+        track(User, exclude={"last_login"}, secret={"password"})
+        track(StatisticValue, exclude={"updated_at"}, owner=lambda value: value.municipality)
+        track(Attachment, exclude={"sha256", "content_type", "object_id"},
+              owner=lambda attachment: attachment.owner)

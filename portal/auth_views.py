@@ -21,3 +21,17 @@ login = access(PUBLIC)(LoginView.as_view())
 logout = access(PUBLIC)(auth_views.LogoutView.as_view())
 password_change = access(LOGGED_IN)(auth_views.PasswordChangeView.as_view())
 password_change_done = access(LOGGED_IN)(auth_views.PasswordChangeDoneView.as_view())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always says the mail was sent, so the form does not reveal which addresses exist."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+password_reset = access(PUBLIC)(PasswordResetView.as_view())
+password_reset_done = access(PUBLIC)(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = access(PUBLIC)(auth_views.PasswordResetConfirmView.as_view())
+password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as_view())

@@ -1,5 +1,10 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .lg_code import validate_lg_code
@@ -215,3 +220,89 @@ class StatisticValue(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.get_indicator_display()} {self.year}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when, with the values before and after. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        SUBMIT = "submit", _("submitted")
+        RETURN = "return", _("returned")
+        PUBLISH = "publish", _("published")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("who"))
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+",
+                                     verbose_name=_("kind of object"))
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    # The object on whose page the entry is shown, e.g. the municipality of a statistic.
+    owner_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    owner_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object"),
+            models.Index(fields=["owner_type", "owner_id", "-at"], name="audit_owner"),
+            models.Index(fields=["-at"], name="audit_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted")
+
+
+def _attachment_path(instance, filename):
+    # A random name on disk: nothing the uploader chose ends up in a path.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to any object; who may see it is who may see that object."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    owner = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=150)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    mime_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_owner")]
+
+    def __str__(self):
+        return self.title or self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("file_download", args=[self.pk])

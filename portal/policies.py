@@ -1,7 +1,20 @@
 """Permission policies for the portal's own models."""
 
-from .models import Municipality, Organisation, Region, StatisticValue, SubArea, User
-from .permissions import VIEW, Policy, register
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+
+from .models import (
+    Attachment,
+    AuditEntry,
+    Municipality,
+    Organisation,
+    Region,
+    StatisticValue,
+    SubArea,
+    User,
+)
+from .permissions import CHANGE, VIEW, Policy, register, scope
 
 
 @register(Region, SubArea, Municipality, Organisation, StatisticValue)
@@ -34,3 +47,44 @@ class UserPolicy(Policy):
 
     def can_create(self, user):
         return user.is_prefecture
+
+
+@register(AuditEntry)
+class AuditPolicy(Policy):
+    """Prefecture staff read the audit trail; nobody changes it."""
+
+    def scope(self, user, action, queryset):
+        return queryset if action == VIEW and user.is_prefecture else queryset.none()
+
+    def can(self, user, action, obj):
+        return action == VIEW and user.is_prefecture
+
+
+@register(Attachment)
+class AttachmentPolicy(Policy):
+    """A file is seen by those who see its object and replaced by those who change it."""
+
+    @staticmethod
+    def _owner_action(action):
+        # Deleting an attachment needs the right to change its object.
+        return VIEW if action == VIEW else CHANGE
+
+    def public_scope(self, queryset):
+        from django.contrib.auth.models import AnonymousUser
+
+        return self.scope(AnonymousUser(), VIEW, queryset)
+
+    def scope(self, user, action, queryset):
+        allowed = Q(pk__in=[])
+        for type_id in queryset.values_list("content_type", flat=True).distinct().order_by():
+            model = ContentType.objects.get_for_id(type_id).model_class()
+            owners = scope(user, self._owner_action(action), model._default_manager.all())
+            keys = owners.annotate(key=Cast("pk", CharField())).values("key")
+            allowed |= Q(content_type_id=type_id, object_id__in=keys)
+        return queryset.filter(allowed)
+
+    def can(self, user, action, obj):
+        from .permissions import can
+
+        return obj.owner is not None and can(user, self._owner_action(action), obj.owner)
+

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import auth_views, health, views
+from . import auth_views, files, health, views
 from .permissions import PUBLIC, access
 
 urlpatterns = [
@@ -11,6 +11,13 @@ urlpatterns = [
     path("logout/", auth_views.logout, name="logout"),
     path("password/change/", auth_views.password_change, name="password_change"),
     path("password/change/done/", auth_views.password_change_done, name="password_change_done"),
+    path("password/reset/", auth_views.password_reset, name="password_reset"),
+    path("password/reset/sent/", auth_views.password_reset_done, name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.password_reset_complete,
+         name="password_reset_complete"),
+    path("files/<int:pk>/", files.download, name="file_download"),
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path("municipalities/<str:lg_code>/", views.municipality_detail, name="municipality_detail"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),

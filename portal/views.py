@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import attention, selectors
+from . import attention, audit, selectors
 from .charts import bar_chart
 from .forms import MapColourForm
 from .models import Indicator, Municipality
@@ -62,9 +62,8 @@ def municipality_detail(request, lg_code):
     return render(request, "portal/municipality_detail.html", {
         "municipality": municipality,
         "figures": selectors.latest_figures(values),
-        "history": [v for v in values if v.indicator not in (Indicator.PROJECTED_POPULATION,)],
-        "projections": [v for v in values if v.indicator == Indicator.PROJECTED_POPULATION],
         "has_demo_values": any(v.is_demo for v in values),
         "population_chart": chart,
         "population_rows": population,
+        "history": audit.history_for(request.user, municipality, limit=30),
     })

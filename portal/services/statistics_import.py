@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.lg_code import normalize_lg_code, validate_lg_code
 from portal.models import Indicator, Municipality, StatisticValue
 from portal.statistics import SPECS
@@ -53,6 +54,7 @@ class StatisticsImportError(Exception):
 class ImportResult:
     created: int
     updated: int
+    unchanged: int = 0
 
 
 def _column_letter(index: int) -> str:
@@ -278,30 +280,53 @@ def parse_rows(rows: list[list[str]]) -> tuple[list[dict], list[Problem]]:
 
 
 def import_statistics(*, content: bytes, filename: str, is_demo: bool = False) -> ImportResult:
-    """Creates or updates every figure in the file, or raises with every problem and saves none."""
+    """Creates or updates every figure in the file, or raises with every problem and saves none.
+
+    Bulk writes skip model signals, so each figure's audit entry is written here.
+    """
     records, problems = parse_rows(read_table(content, filename))
     if problems:
         raise StatisticsImportError(problems)
+    note = _("Imported from %(file)s") % {"file": filename[:200]}
     with transaction.atomic():
         existing = {
             (value.municipality_id, value.indicator, value.year): value
-            for value in StatisticValue.objects.select_for_update().filter(
+            for value in StatisticValue.objects.select_for_update().select_related(
+                "municipality").filter(
                 municipality__in={record["municipality"] for record in records},
                 year__in={record["year"] for record in records},
             )
         }
-        to_create, to_update = [], []
+        to_create, to_update, entries = [], [], []
         now = timezone.now()  # bulk_update skips auto_now
         for record in records:
             current = existing.get((record["municipality"].pk, record["indicator"], record["year"]))
             if current is None:
                 to_create.append(StatisticValue(is_demo=is_demo, **record))
-            else:
-                current.value, current.source = record["value"], record["source"]
-                current.as_of, current.is_demo = record["as_of"], is_demo
-                current.updated_at = now
+                continue
+            before = _audited(current)
+            current.value, current.source = record["value"], record["source"]
+            current.as_of, current.is_demo = record["as_of"], is_demo
+            current.updated_at = now
+            changes = audit.diff(before, _audited(current))
+            if changes:
                 to_update.append(current)
+                entries.append(audit.entry_for(current, audit.Action.UPDATE, changes=changes,
+                                               note=note, owner=current.municipality))
         StatisticValue.objects.bulk_create(to_create, batch_size=1000)
         StatisticValue.objects.bulk_update(to_update, ["value", "source", "as_of", "is_demo",
                                                        "updated_at"], batch_size=1000)
-    return ImportResult(created=len(to_create), updated=len(to_update))
+        entries += [
+            audit.entry_for(value, audit.Action.CREATE, note=note, owner=value.municipality,
+                            changes={name: [None, shown] for name, shown in
+                                     _audited(value).items()})
+            for value in to_create
+        ]
+        audit.record_many(entries)
+    return ImportResult(created=len(to_create), updated=len(to_update),
+                        unchanged=len(records) - len(to_create) - len(to_update))
+
+
+def _audited(value: StatisticValue) -> dict[str, str]:
+    return {"value": format(value.value.normalize(), "f"), "source": value.source,
+            "as_of": value.as_of.isoformat(), "is_demo": str(value.is_demo)}

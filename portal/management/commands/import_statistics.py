@@ -27,4 +27,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name}: {len(error.problems)} problem(s); nothing imported.") from None
         self.stdout.write(self.style.SUCCESS(
-            f"{path.name}: {result.created} figures added, {result.updated} updated."))
+            f"{path.name}: {result.created} figures added, {result.updated} updated, "
+            f"{result.unchanged} unchanged."))

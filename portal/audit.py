@@ -1,0 +1,259 @@
+"""The audit trail: every change to a tracked model, and domain events such as submissions.
+
+``track(Model)`` records creations, changes (with before/after values) and deletions through
+model signals, so edits made in the admin are recorded like edits made in the portal's pages.
+``record(...)`` records a domain event (submitted, returned, …) or a bulk change that bypasses
+signals. The actor is the logged-in user of the current request, or the one given to
+``acting_as`` in tasks and commands.
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from .models import AuditEntry
+from .security import client_ip
+
+Action = AuditEntry.Action
+MASK = "********"
+
+_request: ContextVar = ContextVar("audit_request", default=None)
+_actor: ContextVar = ContextVar("audit_actor", default=None)
+
+
+class AuditContextMiddleware:
+    """Makes the request's user the actor of whatever is recorded while it is handled."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+@contextmanager
+def acting_as(user):
+    """For tasks and commands: record changes made inside the block as done by ``user``."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _current_actor():
+    actor = _actor.get()
+    request = _request.get()
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    return actor, (client_ip(request) if request is not None else None)
+
+
+@dataclass(frozen=True)
+class Tracking:
+    exclude: frozenset[str]
+    secret: frozenset[str]
+    owner: Callable | None
+
+
+_tracked: dict[type[models.Model], Tracking] = {}
+
+
+def _display(instance, field) -> str | None:
+    """A value as a person reads it: the label of a choice, the name of a related object."""
+    if field.is_relation:
+        related = getattr(instance, field.name, None)
+        return None if related is None else str(related)
+    value = field.value_from_object(instance)
+    if value is None:
+        return None
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _fields(model, tracking: Tracking):
+    return [field for field in model._meta.concrete_fields
+            if field.name not in tracking.exclude and not field.primary_key]
+
+
+def _snapshot(instance, tracking: Tracking) -> dict[str, str | None]:
+    return {field.name: (MASK if field.name in tracking.secret else _display(instance, field))
+            for field in _fields(type(instance), tracking)}
+
+
+def _raw(instance, tracking: Tracking) -> dict:
+    return {field.attname: field.value_from_object(instance)
+            for field in _fields(type(instance), tracking)}
+
+
+def _owner(instance, tracking: Tracking):
+    return tracking.owner(instance) if tracking.owner else None
+
+
+def entry_for(instance, action: str, *, changes: dict | None = None, note: str = "",
+              owner=None, actor=None, ip_address=None) -> AuditEntry:
+    """An unsaved entry; ``record`` saves one, ``record_many`` saves many at once."""
+    if actor is None:
+        actor, ip_address = _current_actor()
+    return AuditEntry(
+        actor=actor,
+        actor_name=actor.display_name if actor else "",
+        ip_address=ip_address,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        owner_type=ContentType.objects.get_for_model(type(owner)) if owner else None,
+        owner_id=str(owner.pk) if owner else "",
+        changes=changes or {},
+        note=note[:300],
+    )
+
+
+def record(instance, action: str, *, changes: dict | None = None, note: str = "",
+           owner=None) -> AuditEntry:
+    """Records a domain event on ``instance`` (submitted, returned, published …)."""
+    tracking = _tracked.get(type(instance))
+    if owner is None and tracking is not None:
+        owner = _owner(instance, tracking)
+    entry = entry_for(instance, action, changes=changes, note=note, owner=owner)
+    entry.save()
+    return entry
+
+
+def record_many(entries: Iterable[AuditEntry]) -> None:
+    AuditEntry.objects.bulk_create(list(entries), batch_size=1000)
+
+
+def diff(before: dict, after: dict) -> dict[str, list]:
+    return {name: [before.get(name), value] for name, value in after.items()
+            if before.get(name) != value}
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    tracking = _tracked[sender]
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    if previous is not None:
+        instance._audit_before = (_raw(previous, tracking), _snapshot(previous, tracking))
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    tracking = _tracked[sender]
+    after = _snapshot(instance, tracking)
+    if created:
+        changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+        record(instance, Action.CREATE, changes=changes, owner=_owner(instance, tracking))
+        return
+    before_raw, before = getattr(instance, "_audit_before", ({}, {}))
+    instance.__dict__.pop("_audit_before", None)
+    # Compare stored values, not their display: a masked secret still shows it changed.
+    changed = {name for name, value in _raw(instance, tracking).items()
+               if before_raw.get(name) != value}
+    names = {field.attname: field.name for field in _fields(sender, tracking)}
+    changes = {names[attname]: [before.get(names[attname]), after[names[attname]]]
+               for attname in changed}
+    if changes:
+        record(instance, Action.UPDATE, changes=changes, owner=_owner(instance, tracking))
+
+
+def _after_delete(sender, instance, **kwargs):
+    tracking = _tracked[sender]
+    before = _snapshot(instance, tracking)
+    changes = {name: [value, None] for name, value in before.items() if value not in (None, "")}
+    record(instance, Action.DELETE, changes=changes, owner=_owner(instance, tracking))
+
+
+def _m2m_handler(field_name: str):
+    def handler(sender, instance, action, reverse, model, pk_set, **kwargs):
+        if reverse or action not in {"post_add", "post_remove", "pre_clear", "post_clear"}:
+            return
+        if action == "pre_clear":
+            instance._audit_m2m_cleared = [str(o) for o in getattr(instance, field_name).all()]
+            return
+        if action == "post_clear":
+            removed = instance.__dict__.pop("_audit_m2m_cleared", [])
+            change = {"removed": removed}
+        else:
+            names = sorted(str(obj) for obj in model._base_manager.filter(pk__in=pk_set or []))
+            change = {"added" if action == "post_add" else "removed": names}
+        if any(change.values()):
+            record(instance, Action.UPDATE, changes={field_name: change},
+                   owner=_owner(instance, _tracked[type(instance)]))
+
+    return handler
+
+
+def track(model, *, exclude: Iterable[str] = (), secret: Iterable[str] = (),
+          owner: Callable | None = None) -> None:
+    """Records every change to ``model``; ``owner`` names the object whose page shows it."""
+    _tracked[model] = Tracking(frozenset(exclude), frozenset(secret), owner)
+    uid = f"audit-{model._meta.label}"
+    pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
+    post_save.connect(_after_save, sender=model, dispatch_uid=uid)
+    post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
+    for field in model._meta.many_to_many:
+        if field.name not in set(exclude):
+            m2m_changed.connect(_m2m_handler(field.name), sender=field.remote_field.through,
+                                dispatch_uid=f"{uid}-{field.name}", weak=False)
+
+
+def is_tracked(model) -> bool:
+    return model in _tracked
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: AuditEntry
+    changes: list[Change]
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field removed since the entry was written
+        return name
+
+
+def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
+    """Entries about ``obj`` and the objects shown on its page, newest first, if ``user``
+    may read the audit trail; an empty list otherwise."""
+    from .permissions import VIEW, scope
+
+    content_type = ContentType.objects.get_for_model(type(obj))
+    key = str(obj.pk)
+    entries = scope(user, VIEW, AuditEntry.objects.all()).filter(
+        models.Q(content_type=content_type, object_id=key)
+        | models.Q(owner_type=content_type, owner_id=key)
+    ).select_related("content_type")[:limit]
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = [
+            Change(_label(model, name), *(values if isinstance(values, list) else
+                                          [values.get("removed"), values.get("added")]))
+            for name, values in entry.changes.items()
+        ]
+        rows.append(HistoryRow(entry, changes))
+    return rows
