@@ -70,3 +70,10 @@ def users_by_role(prefecture_user, portal_admin, branch_user, other_branch_user,
         "municipal": municipal_user,
         "other_municipal": other_municipal_user,
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # A deliberately slow hash costs seconds per test that creates users; the algorithm is not
+    # what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

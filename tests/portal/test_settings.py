@@ -26,7 +26,9 @@ print(json.dumps({
 }))
 """
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                     "DEMO_MODE", "EMAIL_HOST", "DATA_DIR")
+                     "DEMO_MODE", "EMAIL_HOST", "DATA_DIR",
+                     # set for the browser tests only; the deploy check rightly refuses it
+                     "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run_settings(tmp_path, code=PROBE, **environ):

@@ -14,13 +14,13 @@ def walk(patterns, prefix="", namespace=None):
             yield from walk(pattern.url_patterns, prefix + str(pattern.pattern),
                             pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback, namespace
+            yield prefix + str(pattern.pattern), pattern.callback, namespace, pattern.name
 
 
 def test_every_url_declares_an_access_rule():
     unguarded = []
     seen = 0
-    for route, callback, namespace in walk(get_resolver().url_patterns):
+    for route, callback, namespace, _name in walk(get_resolver().url_patterns):
         if namespace in SELF_GUARDED_NAMESPACES:
             continue
         seen += 1
@@ -37,5 +37,5 @@ def test_the_walk_notices_an_unguarded_view():
         raise AssertionError
 
     patterns = [path("naked/", naked)]
-    assert [route for route, callback, _ns in walk(patterns)
+    assert [route for route, callback, _ns, _name in walk(patterns)
             if not hasattr(callback, "access_rule")] == ["naked/"]

@@ -1,0 +1,108 @@
+"""Who gets what at every URL: allowed, sent to log in, refused, or told it does not exist.
+
+Every URL pattern of the project (the admin aside) must have a row here, so a new page
+cannot ship without its expected outcome for every role.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver, reverse
+
+from portal.services.attachments import attachment_create
+from tests.portal.test_url_access import SELF_GUARDED_NAMESPACES, walk
+
+pytestmark = pytest.mark.django_db
+
+OK = 200
+LOGIN = "login"  # redirected to the login page
+REDIRECT = "redirect"  # redirected elsewhere
+ADMIN_LOGIN = "admin login"
+SIGNED_IN = ["prefecture", "admin", "branch", "other_branch", "municipal", "other_municipal"]
+ROLES = ["anonymous", *SIGNED_IN]
+
+
+def same(outcome, **overrides):
+    return {role: overrides.get(role, outcome) for role in ROLES}
+
+
+def signed_in(outcome, anonymous=LOGIN, **overrides):
+    return {**same(outcome, **overrides), "anonymous": overrides.get("anonymous", anonymous)}
+
+
+# name: (method, url builder, expected outcome per role)
+MATRIX = {
+    "home": ("get", lambda c: reverse("home"), signed_in(OK)),
+    "login": ("get", lambda c: reverse("login"), signed_in(REDIRECT, anonymous=OK)),
+    "logout": ("post", lambda c: reverse("logout"), same(LOGIN)),
+    "password_change": ("get", lambda c: reverse("password_change"), signed_in(OK)),
+    "password_change_done": ("get", lambda c: reverse("password_change_done"), signed_in(OK)),
+    "password_reset": ("get", lambda c: reverse("password_reset"), same(OK)),
+    "password_reset_done": ("get", lambda c: reverse("password_reset_done"), same(OK)),
+    "password_reset_confirm": ("get", lambda c: reverse(
+        "password_reset_confirm", args=["MQ", "not-a-token"]), same(OK)),
+    "password_reset_complete": ("get", lambda c: reverse("password_reset_complete"), same(OK)),
+    # A file attached to the municipal user's own account (see the context fixture).
+    "file_download": ("get", lambda c: reverse("file_download", args=[c["attachment"].pk]),
+                      signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
+    "municipality_list": ("get", lambda c: reverse("municipality_list"), signed_in(OK)),
+    "municipality_detail": ("get", lambda c: reverse("municipality_detail", args=["062014"]),
+                            signed_in(OK)),
+    "set_language": ("post", lambda c: reverse("set_language"), same(REDIRECT)),
+    "healthz": ("get", lambda c: reverse("healthz"), same(OK)),
+}
+ADMIN_MATRIX = {
+    "admin:index": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, prefecture=OK, admin=OK),
+    "admin:portal_statisticvalue_import": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
+                                                    prefecture=OK, admin=OK),
+    "admin:portal_auditentry_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
+                                                    prefecture=OK, admin=OK),
+    "admin:axes_accessattempt_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
+                                                     prefecture=403, admin=OK),
+}
+
+
+@pytest.fixture
+def context(users_by_role, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path}}}
+    attachment = attachment_create(
+        actor=users_by_role["prefecture"], owner=users_by_role["municipal"],
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n"))
+    return {"attachment": attachment, "users": users_by_role}
+
+
+def outcome_of(response) -> object:
+    if response.status_code == 302:
+        if response.url.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+        return LOGIN if response.url.startswith(reverse("login")) else REDIRECT
+    return response.status_code
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    routes = [(route, name) for route, _callback, namespace, name
+              in walk(get_resolver().url_patterns) if namespace not in SELF_GUARDED_NAMESPACES]
+    assert [route for route, name in routes if name is None] == [], "name every URL"
+    assert {name for _route, name in routes} == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_gets_the_expected_outcome(client, context, name):
+    method, build, expected = MATRIX[name]
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(context["users"][role])
+        response = getattr(client, method)(build(context))
+        assert outcome_of(response) == expected[role], f"{name} as {role}"
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_MATRIX))
+def test_the_admin_is_for_prefecture_staff_and_administrators(client, context, name):
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(context["users"][role])
+        response = client.get(reverse(name))
+        assert outcome_of(response) == ADMIN_MATRIX[name][role], f"{name} as {role}"
