@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import permissions
-from .forms import StatisticsImportForm
+from .forms import AdminLoginForm, StatisticsImportForm
 from .models import (
     Attachment,
     AuditEntry,
@@ -25,6 +25,7 @@ from .services.statistics_import import StatisticsImportError, import_statistics
 admin.site.site_header = gettext_lazy("Renkei Portal administration")
 admin.site.site_title = gettext_lazy("Renkei Portal")
 admin.site.unregister(Group)
+admin.site.login_form = AdminLoginForm
 
 
 class PortalModelAdmin(admin.ModelAdmin):

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 
+from .forms import LoginForm
 from .permissions import LOGGED_IN, PUBLIC, access
 from .services.demo import DEMO_PASSWORD, demo_logins
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

@@ -1,5 +1,8 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +43,21 @@ class MapColourForm(forms.Form):
     def chosen(self) -> str:
         return (self.cleaned_data.get("colour") if self.is_bound and self.is_valid() else "") \
             or self.REGION
+
+
+class _BoundedUsername:
+    """Django only sets the HTML maxlength of the user name; refuse longer input server-side
+    too, before it reaches authentication and the failed-login records."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+class LoginForm(_BoundedUsername, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_BoundedUsername, AdminAuthenticationForm):
+    pass

@@ -1,9 +1,24 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.i18n import set_language
 
 from . import auth_views, files, health, views
 from .permissions import PUBLIC, access
+
+
+class LgCodeConverter:
+    """Six digits; anything else in a municipality URL is simply not found."""
+
+    regex = "[0-9]{6}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(LgCodeConverter, "lg_code")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +34,8 @@ urlpatterns = [
          name="password_reset_complete"),
     path("files/<int:pk>/", files.download, name="file_download"),
     path("municipalities/", views.municipality_list, name="municipality_list"),
-    path("municipalities/<str:lg_code>/", views.municipality_detail, name="municipality_detail"),
+    path("municipalities/<lg_code:lg_code>/", views.municipality_detail,
+         name="municipality_detail"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

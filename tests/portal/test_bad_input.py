@@ -102,3 +102,17 @@ def test_the_admin_import_answers_any_file_with_a_page(client, prefecture_user, 
     upload = SimpleUploadedFile((name.replace("\x00", "") or "x")[:100] + ".csv", content)
     response = client.post(reverse("admin:portal_statisticvalue_import"), {"file": upload})
     assert response.status_code in (302, 400)
+
+
+@examples
+@given(number=st.integers(min_value=0, max_value=10**40))
+def test_file_urls_with_any_number_are_a_404(client, municipal_user, number):
+    client.force_login(municipal_user)
+    assert client.get(f"/files/{number}/").status_code == 404
+
+
+@examples
+@given(username=nasty_text, password=nasty_text)
+def test_the_admin_login_answers_any_input_with_a_message(client, username, password):
+    response = client.post("/admin/login/", {"username": username, "password": password})
+    assert response.status_code in (200, 429)

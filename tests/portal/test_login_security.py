@@ -96,3 +96,11 @@ def test_password_reset_does_not_reveal_unknown_addresses(client, municipal_user
 def test_sessions_expire_after_a_working_day(client, municipal_user, settings):
     client.post(reverse("login"), {"username": "yamagata", "password": DEMO_PASSWORD})
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+
+
+@pytest.mark.parametrize("url", ["/login/", "/admin/login/"])
+def test_an_overlong_user_name_is_refused_before_authentication(client, url):
+    response = client.post(url, {"username": "9" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "150 文字以下" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
