@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CollaborationConfig(AppConfig):
     name = "collaboration"
     verbose_name = _("Collaboration initiatives")
+
+    def ready(self):
+        from portal import reference
+        from portal.audit import track
+
+        from . import policies  # noqa: F401  registers the permission policies
+        from .models import Axis, Category, Initiative, Method, PolicyField, Theme
+        from .services.demo import create_demo_initiatives
+        from .services.reference import load_framework
+
+        for model in (Axis, Category, Method, PolicyField, Theme):
+            track(model)
+        track(Initiative, exclude={"search_text", "search_grams", "updated_at"})
+        reference.register_loader(load_framework)
+        reference.register_demo_loader(create_demo_initiatives)

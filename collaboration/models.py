@@ -1,1 +1,190 @@
-"""Models of this app; the capability is built in its own issue."""
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality, Organisation
+
+from .search import GramsField
+
+
+class Axis(models.Model):
+    """I: 市町村の自立的な行政運営の確保 / II: 「地域創生」、「やまがた創生」の実現."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("axis")
+        verbose_name_plural = _("axes")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Method(models.Model):
+    """A collaboration method (連携手法), e.g. 協議会 or 事務や施設等の共同化."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("collaboration method")
+        verbose_name_plural = _("collaboration methods")
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """One of the policy's five categories (I-① … II-③) with its main methods."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)  # I-1, II-3
+    label = models.CharField(_("label"), max_length=8)  # I-①
+    axis = models.ForeignKey(Axis, models.PROTECT, related_name="categories",
+                             verbose_name=_("axis"))
+    name = models.CharField(_("name"), max_length=100)
+    main_methods = models.ManyToManyField(Method, blank=True, related_name="categories",
+                                          verbose_name=_("main methods"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return f"{self.label} {self.name}"
+
+
+class PolicyField(models.Model):
+    """A policy field (分野): 防災, 水道, 観光 …"""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("policy field")
+        verbose_name_plural = _("policy fields")
+
+    def __str__(self):
+        return self.name
+
+
+class Initiative(models.Model):
+    """A collaboration initiative or case study (連携の取組み・先進事例)."""
+
+    class Scope(models.TextChoices):
+        GROUP = "group", _("group of municipalities")
+        REGION = "region", _("one region")
+        REGIONS = "regions", _("several regions")
+        PREFECTURE = "prefecture", _("whole prefecture")
+        OUTSIDE = "outside", _("case from outside Yamagata")
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("idea")
+        STUDY = "study", _("under study")
+        ACTIVE = "active", _("in progress")
+        DONE = "done", _("completed")
+        PAUSED = "paused", _("paused")
+
+    class Funding(models.TextChoices):
+        NONE = "", _("none")
+        JOINT_BUDGET = "joint_budget", _("joint budget (予算一体型)")
+        SHARED_ROLES = "shared_roles", _("shared roles (役割分担型)")
+        GRANT = "grant", _("subsidy or grant")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000)
+    body = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(Category, models.PROTECT, related_name="initiatives",
+                                 verbose_name=_("category"))
+    methods = models.ManyToManyField(Method, related_name="initiatives",
+                                     verbose_name=_("collaboration methods"))
+    policy_fields = models.ManyToManyField(PolicyField, blank=True, related_name="initiatives",
+                                    verbose_name=_("policy fields"))
+    lead_organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True,
+                                          related_name="led_initiatives",
+                                          verbose_name=_("lead organisation"))
+    municipalities = models.ManyToManyField(Municipality, blank=True,
+                                            related_name="initiatives",
+                                            verbose_name=_("participating municipalities"))
+    other_bodies = models.ManyToManyField(Organisation, blank=True,
+                                          related_name="joined_initiatives",
+                                          verbose_name=_("other participating bodies"))
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    outside_prefecture = models.CharField(_("prefecture of the case"), max_length=20,
+                                          blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.IDEA)
+    start_year = models.PositiveSmallIntegerField(_("first fiscal year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("last fiscal year"), null=True, blank=True)
+    funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices,
+                               blank=True, default=Funding.NONE)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    indicators = models.TextField(_("indicators"), blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    is_model = models.BooleanField(_("model project"), default=False)
+    spread_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
+                                    related_name="spread_to",
+                                    verbose_name=_("spread from (横展開)"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                    blank=True, related_name="+",
+                                    verbose_name=_("proposed by"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # NFKC-normalised, kana-folded text of everything searchable; see collaboration/search.py.
+    search_text = models.TextField(editable=False, default="")
+    # Its distinct characters and character pairs, for the index that serves searches.
+    search_grams = GramsField(editable=False, default="")
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [
+            models.Index(fields=["is_published", "-updated_at"], name="initiative_published"),
+            models.Index(fields=["category", "status"], name="initiative_category"),
+            models.Index(fields=["start_year"], name="initiative_start_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True) | models.Q(start_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="initiative_years_in_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiative_detail", args=[self.pk])
+
+    @property
+    def is_outside(self) -> bool:
+        return self.scope == self.Scope.OUTSIDE
+
+
+class Theme(models.Model):
+    """A collaboration theme (連携テーマ) the council takes up, and the initiatives it led to."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    initiatives = models.ManyToManyField(Initiative, blank=True, related_name="themes",
+                                         verbose_name=_("initiatives"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("collaboration theme")
+        verbose_name_plural = _("collaboration themes")
+
+    def __str__(self):
+        return self.title

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from . import auth_views, files, health, views
@@ -38,5 +38,6 @@ urlpatterns = [
          name="municipality_detail"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("", include("collaboration.urls")),
     path("admin/", admin.site.urls),
 ]

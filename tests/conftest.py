@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from portal.services.reference import load_reference_data
+from portal.services.reference import load_all_reference_data
 from tests.factories import UserFactory, branch_office, municipality_org
 
 # With this flag (set by .ci/run) a missing service fails the test instead of skipping it.
@@ -25,7 +25,7 @@ def need_service(available: bool, reason: str) -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     """The reference data every test starts from: regions, 35 municipalities, offices."""
     with django_db_blocker.unblock():
-        load_reference_data()
+        load_all_reference_data()
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.services.demo import DEMO_PASSWORD, create_demo_statistics, create_demo_users
-from portal.services.reference import load_reference_data
+from portal.services.reference import load_all_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db):
-    load_reference_data()
+    load_all_reference_data()
     create_demo_users()
     create_demo_statistics()
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from portal.reference import demo_loaders
 from portal.services.demo import (
     DEMO_PASSWORD,
     create_demo_statistics,
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         figures = create_demo_statistics()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data: {users} new accounts, {figures} new demo figures."))
+        for loader in demo_loaders():
+            self.stdout.write(self.style.SUCCESS(loader()))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         municipal = 0
         for login in demo_logins():

@@ -1,14 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from portal.services.reference import load_reference_data
+from portal.services.reference import load_all_reference_data
 
 
 class Command(BaseCommand):
-    help = "Creates or updates the regions, the 35 municipalities and their organisations."
+    help = ("Creates or updates the regions, the 35 municipalities and their organisations, "
+            "then the reference data of every app (the policy's framework). Safe to re-run.")
 
     def handle(self, *args, **options):
-        counts = load_reference_data()
-        self.stdout.write(self.style.SUCCESS(
-            f"Reference data: {counts.regions} regions, {counts.subareas} sub-areas, "
-            f"{counts.municipalities} municipalities, {counts.organisations} organisations."
-        ))
+        for line in load_all_reference_data():
+            self.stdout.write(self.style.SUCCESS(line))

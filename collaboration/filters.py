@@ -1,0 +1,83 @@
+"""The catalogue's filters: every state is a query string people can paste into an e-mail."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality, Region
+
+from .models import Category, Initiative, Method, PolicyField
+from .search import matching
+
+SORTS = {
+    "-updated": ("-updated_at", "-id"),
+    "title": ("title", "id"),
+    "-start": ("-start_year", "-id"),
+    "start": ("start_year", "id"),
+}
+PAGE_SIZES = (20, 50, 100)
+INSIDE, OUTSIDE = "in", "out"
+NO_FUNDING = "none"
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search words"), method="filter_q", max_length=200)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="code")
+    method = django_filters.ModelChoiceFilter(
+        label=_("Collaboration method"), field_name="methods", queryset=Method.objects.all())
+    field = django_filters.ModelChoiceFilter(
+        label=_("Policy field"), field_name="policy_fields",
+        queryset=PolicyField.objects.all())
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), to_field_name="code",
+        method="filter_region")
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), field_name="municipalities",
+        queryset=Municipality.objects.all(), to_field_name="lg_code")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Initiative.Status.choices)
+    year = django_filters.NumberFilter(label=_("First fiscal year"), field_name="start_year",
+                                       min_value=1900, max_value=2100, decimal_places=0)
+    funding = django_filters.ChoiceFilter(
+        label=_("Funding"), method="filter_funding",
+        choices=[(NO_FUNDING, _("none")), *[(value, label) for value, label
+                                            in Initiative.Funding.choices if value]])
+    location = django_filters.ChoiceFilter(
+        label=_("Inside or outside Yamagata"), method="filter_location",
+        choices=[(INSIDE, _("inside Yamagata")), (OUTSIDE, _("outside Yamagata"))])
+    model = django_filters.BooleanFilter(label=_("Model projects only"), field_name="is_model",
+                                         widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Initiative
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(matching(value)) if value else queryset
+
+    def filter_region(self, queryset, name, value):
+        taking_part = Initiative.municipalities.through.objects.filter(
+            municipality__region=value).values("initiative_id")
+        return queryset.filter(pk__in=taking_part)
+
+    def filter_funding(self, queryset, name, value):
+        return queryset.filter(funding="" if value == NO_FUNDING else value)
+
+    def filter_location(self, queryset, name, value):
+        outside = Q(scope=Initiative.Scope.OUTSIDE)
+        return queryset.filter(outside if value == OUTSIDE else ~outside)
+
+
+class ListingForm(forms.Form):
+    """Sort order and page of the catalogue; anything else is a clear 400."""
+
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
+        ("-updated", _("recently updated")), ("title", _("title")),
+        ("-start", _("newest first year")), ("start", _("oldest first year"))])
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=100_000)
+    per_page = forms.TypedChoiceField(label=_("Per page"), required=False, coerce=int,
+                                      choices=[(size, size) for size in PAGE_SIZES])
+
+    def ordering(self) -> tuple[str, ...]:
+        return SORTS[self.cleaned_data.get("sort") or "-updated"]

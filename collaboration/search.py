@@ -1,0 +1,72 @@
+"""Japanese full-text search without a word splitter.
+
+Text is normalised (NFKC, so full- and half-width forms match; lower case; katakana folded to
+hiragana) and indexed by its characters and character pairs. A query term matches when the
+row holds all of the term's characters and pairs (served by a GIN index on PostgreSQL) and,
+to rule out pairs that occur apart, the normalised text contains the term itself.
+"""
+
+import unicodedata
+
+from django.db import connection, models
+from django.db.models import Q
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 60
+KATAKANA = range(0x30A1, 0x30F7)
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    folded = (chr(ord(char) - 0x60) if ord(char) in KATAKANA else char for char in text)
+    return " ".join("".join(folded).split())
+
+
+def grams(text: str) -> set[str]:
+    """The characters and adjacent pairs of characters of each word of ``text``."""
+    found = set()
+    for word in normalize(text).split():
+        found.update(word)
+        found.update(word[i:i + 2] for i in range(len(word) - 1))
+    return found
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, normalised; at most a few, each of bounded length."""
+    seen = []
+    for word in normalize(query).split():
+        word = word[:MAX_TERM_LENGTH]
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_TERMS]
+
+
+def search_fields(*parts: str) -> tuple[str, str]:
+    """(search_text, search_grams) for the given texts."""
+    text = normalize(" ".join(part for part in parts if part))
+    return text, " ".join(sorted(grams(text)))
+
+
+class GramsField(models.TextField):
+    """Space-separated grams; on PostgreSQL a GIN index on string_to_array(…) serves
+    ``has_grams`` (see the migration that creates it)."""
+
+
+@GramsField.register_lookup
+class HasGrams(models.Lookup):
+    lookup_name = "has_grams"
+    prepare_rhs = False  # the right-hand side is a list of grams, not text
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
+
+
+def matching(query: str) -> Q:
+    """A filter for rows whose normalised text contains every term of ``query``."""
+    condition = Q()
+    for term in terms(query):
+        condition &= Q(search_text__contains=term)
+        if connection.vendor == "postgresql":
+            condition &= Q(search_grams__has_grams=sorted(grams(term)))
+    return condition

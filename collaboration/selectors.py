@@ -1,0 +1,111 @@
+"""Reads for the catalogue, always inside the user's scope."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from portal.models import Municipality, Region
+from portal.permissions import VIEW, scope
+
+from .models import Category, Initiative, Method, PolicyField
+
+LIST_RELATED = ("category", "lead_organisation")
+
+
+def visible_initiatives(user):
+    return scope(user, VIEW, Initiative.objects.all())
+
+
+def with_list_details(queryset):
+    """What a row of the catalogue shows, loaded in a fixed number of queries."""
+    return queryset.select_related(*LIST_RELATED).prefetch_related(
+        Prefetch("methods", queryset=Method.objects.order_by("sort_order")),
+        Prefetch("policy_fields", queryset=PolicyField.objects.order_by("sort_order")),
+        Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),
+    )
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    param: str
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Facet:
+    param: str
+    label: str
+    values: list[FacetValue]
+
+
+def _through_counts(through, result, column) -> Counter:
+    rows = through.objects.filter(initiative__in=result.values("pk")).values(column).annotate(
+        n=Count("initiative_id", distinct=True))
+    return Counter({row[column]: row["n"] for row in rows})
+
+
+def facets(result, labels, active: dict) -> list[Facet]:
+    """Counts of each value among the initiatives of ``result`` (the current filters applied),
+    so a count is the number of rows one gets by clicking it."""
+    base = result.order_by()
+    by = {}
+    by["category"] = Counter(dict(base.values_list("category").annotate(n=Count("id"))))
+    by["status"] = Counter(dict(base.values_list("status").annotate(n=Count("id"))))
+    by["funding"] = Counter(dict(base.values_list("funding").annotate(n=Count("id"))))
+    outside = base.aggregate(out=Count("id", filter=Q(scope=Initiative.Scope.OUTSIDE)),
+                             all=Count("id"))
+    by["location"] = Counter({"in": outside["all"] - outside["out"], "out": outside["out"]})
+    by["model"] = Counter({True: base.filter(is_model=True).count()})
+    by["method"] = _through_counts(Initiative.methods.through, base, "method_id")
+    by["field"] = _through_counts(Initiative.policy_fields.through, base, "policyfield_id")
+    by["region"] = _through_counts(Initiative.municipalities.through, base,
+                                   "municipality__region_id")
+    by["municipality"] = _through_counts(Initiative.municipalities.through, base,
+                                         "municipality_id")
+    return [
+        Facet(param, label, [FacetValue(param, value, text, by[param][key],
+                                        active.get(param) == value)
+                             for key, value, text in choices if by[param][key]])
+        for param, label, choices in labels
+    ]
+
+
+def facet_choices():
+    """(param, label, [(key in counts, value in URL, text)]) for every facet, in order."""
+    from django.utils.translation import gettext as _
+
+    from .filters import NO_FUNDING
+
+    return [
+        ("region", _("Region"), [(r.pk, r.code, r.name) for r in Region.objects.all()]),
+        ("category", _("Category"), [(c.pk, c.code, f"{c.label} {c.name}")
+                                     for c in Category.objects.all()]),
+        ("method", _("Collaboration method"), [(m.pk, str(m.pk), m.name)
+                                               for m in Method.objects.all()]),
+        ("field", _("Policy field"), [(f.pk, str(f.pk), f.name)
+                                      for f in PolicyField.objects.all()]),
+        ("status", _("Status"), [(v, v, label) for v, label in Initiative.Status.choices]),
+        ("funding", _("Funding"), [("" if v == "" else v, v or NO_FUNDING, label)
+                                   for v, label in Initiative.Funding.choices]),
+        ("location", _("Inside or outside Yamagata"),
+         [("in", "in", _("inside Yamagata")), ("out", "out", _("outside Yamagata"))]),
+        ("model", _("Model projects"), [(True, "true", _("model projects"))]),
+        ("municipality", _("Municipality"), [(m.pk, m.lg_code, m.name)
+                                             for m in Municipality.objects.all()]),
+    ]
+
+
+def year_facet(result, active: dict) -> Facet:
+    from django.utils.translation import gettext as _
+
+    from portal.japanese import fiscal_year_label
+
+    rows = (result.order_by().exclude(start_year=None).values_list("start_year")
+            .annotate(n=Count("id")).order_by("-start_year"))
+    return Facet("year", _("First fiscal year"),
+                 [FacetValue("year", str(year), fiscal_year_label(year), n,
+                             active.get("year") == str(year)) for year, n in rows])

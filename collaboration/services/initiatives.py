@@ -1,0 +1,82 @@
+"""Writes on initiatives: create, update, publish. Views and imports call these."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from collaboration.models import Initiative
+from collaboration.policies import can_publish
+from collaboration.search import search_fields
+from portal import audit, permissions
+
+M2M_FIELDS = ("methods", "policy_fields", "municipalities", "other_bodies")
+
+
+def search_parts(initiative: Initiative) -> list[str]:
+    """Everything a person may type to find the initiative."""
+    parts = [initiative.title, initiative.summary, initiative.body, initiative.outcomes,
+             initiative.indicators, initiative.contact, initiative.outside_prefecture,
+             str(initiative.category.label), initiative.category.name]
+    if initiative.lead_organisation_id:
+        parts.append(initiative.lead_organisation.name)
+    parts += [method.name for method in initiative.methods.all()]
+    parts += [field.name for field in initiative.policy_fields.all()]
+    parts += [f"{m.name} {m.kana}" for m in initiative.municipalities.all()]
+    parts += [body.name for body in initiative.other_bodies.all()]
+    return parts
+
+
+def refresh_search(initiative: Initiative) -> None:
+    text, grams = search_fields(*search_parts(initiative))
+    Initiative.objects.filter(pk=initiative.pk).update(search_text=text, search_grams=grams)
+    initiative.search_text, initiative.search_grams = text, grams
+
+
+def _save(initiative: Initiative, relations: dict) -> Initiative:
+    initiative.full_clean(exclude=["search_text", "search_grams"])
+    initiative.save()
+    for name in M2M_FIELDS:
+        if name in relations:
+            getattr(initiative, name).set(relations[name])
+    refresh_search(initiative)
+    return initiative
+
+
+@transaction.atomic
+def initiative_create(*, actor, values: dict, relations: dict) -> Initiative:
+    """A new initiative. Municipal staff propose: their municipality takes part and the
+    initiative stays unpublished until prefecture or liaison-room staff publish it."""
+    if not permissions.can_create(actor, Initiative):
+        raise PermissionDenied
+    initiative = Initiative(**values, proposed_by=actor)
+    if not can_publish(actor, initiative) and not actor.is_prefecture \
+            and actor.scope_region is None:
+        initiative.is_published = False
+    if actor.scope_municipality is not None:
+        relations = {**relations, "municipalities": {*relations.get("municipalities", ()),
+                                                     actor.scope_municipality}}
+    return _save(initiative, relations)
+
+
+@transaction.atomic
+def initiative_update(*, actor, initiative: Initiative, values: dict,
+                      relations: dict) -> Initiative:
+    if not permissions.can(actor, permissions.CHANGE, initiative):
+        raise PermissionDenied
+    was_published = initiative.is_published
+    for name, value in values.items():
+        setattr(initiative, name, value)
+    if initiative.is_published != was_published and not can_publish(actor, initiative):
+        initiative.is_published = was_published
+    return _save(initiative, relations)
+
+
+@transaction.atomic
+def initiative_publish(*, actor, initiative: Initiative, published: bool = True) -> Initiative:
+    if not can_publish(actor, initiative):
+        raise PermissionDenied
+    if initiative.is_published != published:
+        initiative.is_published = published
+        initiative.save(update_fields=["is_published", "updated_at"])
+        if published:
+            audit.record(initiative, audit.Action.PUBLISH)
+    return initiative

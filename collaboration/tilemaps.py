@@ -1,0 +1,19 @@
+from django.utils.translation import gettext as _
+
+from portal.tilemap import build_tile_map
+
+
+def participation_tile_map(initiative, municipalities):
+    """The 35 with those taking part in ``initiative`` highlighted."""
+    taking_part = {m.pk for m in initiative.municipalities.all()}
+    lead = initiative.lead_organisation.municipality_id if initiative.lead_organisation else None
+
+    def classify(municipality):
+        if municipality.pk == lead:
+            return "tile--lead", _("lead")
+        if municipality.pk in taking_part:
+            return "tile--taking-part", _("taking part")
+        return "tile--not-taking-part", _("not taking part")
+
+    return build_tile_map(municipalities, title=_("Municipalities taking part"),
+                          classify=classify)

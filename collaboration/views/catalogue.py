@@ -1,0 +1,93 @@
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+
+from portal.permissions import LOGGED_IN, access
+
+from .. import exports, selectors
+from ..filters import PAGE_SIZES, InitiativeFilter, ListingForm
+from ..models import Category, Initiative, Method
+
+
+def _filtered(request):
+    """The visible initiatives the query string asks for, or None with the forms' errors."""
+    filterset = InitiativeFilter(request.GET or None,
+                                 queryset=selectors.visible_initiatives(request.user))
+    listing = ListingForm(request.GET or None)
+    valid = (not request.GET) or (filterset.is_valid() and listing.is_valid())
+    if not valid:
+        return filterset, listing, None
+    ordering = listing.ordering() if request.GET else ("-updated_at", "-id")
+    return filterset, listing, filterset.qs.order_by(*ordering)
+
+
+@access(LOGGED_IN)
+def initiative_list(request):
+    filterset, listing, result = _filtered(request)
+    context = {"filter": filterset, "listing": listing, "page_sizes": PAGE_SIZES}
+    if result is None:
+        return render(request, "collaboration/initiative_list.html",
+                      {**context, "invalid": True}, status=400)
+    per_page = (listing.cleaned_data.get("per_page") if request.GET else None) or PAGE_SIZES[0]
+    page = Paginator(selectors.with_list_details(result), per_page).get_page(
+        listing.cleaned_data.get("page") if request.GET else 1)
+    active = {name: value for name, value in request.GET.items()
+              if name in filterset.filters and value}
+    facets = [*selectors.facets(result, selectors.facet_choices(), active),
+              selectors.year_facet(result, active)]
+    return render(request, "collaboration/initiative_list.html", {
+        **context,
+        "page": page,
+        "facets": [(facet, [(item, _link(request.GET, item.param,
+                                         None if item.selected else item.value))
+                            for item in facet.values]) for facet in facets],
+        "active": active,
+    })
+
+
+def _link(query, param: str, value: str | None) -> str:
+    """The current query string with ``param`` set (or removed) and back on page one."""
+    changed = query.copy()
+    changed.pop("page", None)
+    if value is None:
+        changed.pop(param, None)
+    else:
+        changed[param] = value
+    return "?" + changed.urlencode() if changed else "?"
+
+
+def _export(request, respond):
+    _filterset, _listing, result = _filtered(request)
+    if result is None:
+        return initiative_list(request)
+    queryset = selectors.with_list_details(result).select_related("category")
+    return respond(queryset, request.build_absolute_uri("/").rstrip("/"))
+
+
+@access(LOGGED_IN)
+def initiative_export_csv(request):
+    return _export(request, exports.csv_response)
+
+
+@access(LOGGED_IN)
+def initiative_export_xlsx(request):
+    return _export(request, exports.xlsx_response)
+
+
+@access(LOGGED_IN)
+def initiative_matrix(request):
+    """The policy's table: categories × methods, with how many visible initiatives use each."""
+    visible = selectors.visible_initiatives(request.user)
+    counts = {
+        (row["initiative__category"], row["method"]): row["n"]
+        for row in Initiative.methods.through.objects.filter(initiative__in=visible.values("pk"))
+        .values("initiative__category", "method").annotate(n=Count("initiative_id"))
+    }
+    methods = list(Method.objects.all())
+    categories = Category.objects.select_related("axis").prefetch_related("main_methods")
+    rows = [
+        (category, [(method, counts.get((category.pk, method.pk), 0),
+                     method in category.main_methods.all()) for method in methods])
+        for category in categories
+    ]
+    return render(request, "collaboration/matrix.html", {"methods": methods, "rows": rows})

@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import audit
+from portal.models import Attachment, Municipality
+from portal.permissions import (
+    CHANGE,
+    LOGGED_IN,
+    VIEW,
+    access,
+    can,
+    can_create,
+    get_object_or_404,
+    scope,
+)
+from portal.services.attachments import attachment_create, attachment_delete
+
+from .. import selectors
+from ..forms import AttachmentForm, InitiativeForm
+from ..lineage import adopters, ancestors, descendants, spread_tile_map
+from ..models import Initiative
+from ..policies import can_publish
+from ..services.initiatives import initiative_create, initiative_publish, initiative_update
+from ..tilemaps import participation_tile_map
+
+
+def _initiative(user, pk, action=VIEW):
+    queryset = Initiative.objects.select_related("category__axis", "lead_organisation",
+                                                 "spread_from").prefetch_related(
+        "methods", "policy_fields", "other_bodies",
+        Prefetch("municipalities", queryset=Municipality.objects.select_related("region")))
+    return get_object_or_404(user, action, queryset, pk=pk)
+
+
+@access(LOGGED_IN)
+def initiative_detail(request, pk):
+    initiative = _initiative(request.user, pk)
+    visible = selectors.visible_initiatives(request.user)
+    editable = can(request.user, CHANGE, initiative)
+    method_ids = [m.pk for m in initiative.methods.all()]
+    field_ids = [f.pk for f in initiative.policy_fields.all()]
+    related = visible.filter(
+        pk__in=Initiative.methods.through.objects.filter(method__in=method_ids)
+        .values("initiative_id")).filter(
+        pk__in=Initiative.policy_fields.through.objects.filter(policyfield__in=field_ids)
+        .values("initiative_id")).exclude(pk=initiative.pk).select_related("category")[:5]
+    attachments = scope(request.user, VIEW, Attachment.objects.filter(
+        object_id=str(initiative.pk), content_type__model="initiative",
+        content_type__app_label="collaboration"))
+    return render(request, "collaboration/initiative_detail.html", {
+        "initiative": initiative,
+        "tile_map": participation_tile_map(initiative, Municipality.objects.select_related(
+            "region")),
+        "ancestors": ancestors(initiative, visible),
+        "spread_to": visible.filter(spread_from=initiative).select_related("category"),
+        "related": related,
+        "attachments": attachments,
+        "can_edit": editable,
+        "can_publish": can_publish(request.user, initiative),
+        "attachment_form": AttachmentForm() if editable else None,
+        "history": audit.history_for(request.user, initiative, limit=30) if editable else [],
+    })
+
+
+@access(LOGGED_IN)
+def initiative_create_view(request):
+    if not can_create(request.user, Initiative):
+        raise PermissionDenied
+    visible = selectors.visible_initiatives(request.user)
+    form = InitiativeForm(request.POST or None, user=request.user, visible=visible)
+    if request.method == "POST" and form.is_valid():
+        values, relations = form.split()
+        try:
+            initiative = initiative_create(actor=request.user, values=values,
+                                           relations=relations)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The initiative has been saved."))
+            return redirect(initiative)
+    return render(request, "collaboration/initiative_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@access(LOGGED_IN)
+def initiative_edit(request, pk):
+    initiative = _initiative(request.user, pk, CHANGE)
+    visible = selectors.visible_initiatives(request.user)
+    form = InitiativeForm(request.POST or None, instance=initiative, user=request.user,
+                          visible=visible)
+    if request.method == "POST" and form.is_valid():
+        values, relations = form.split()
+        try:
+            initiative_update(actor=request.user, initiative=initiative, values=values,
+                              relations=relations)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The initiative has been saved."))
+            return redirect(initiative)
+    return render(request, "collaboration/initiative_form.html",
+                  {"form": form, "initiative": initiative},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@access(LOGGED_IN)
+def initiative_publish_view(request, pk):
+    initiative = _initiative(request.user, pk, CHANGE)
+    publish = request.POST.get("publish") == "1"
+    initiative_publish(actor=request.user, initiative=initiative, published=publish)
+    messages.success(request, _("The initiative is published.") if publish
+                     else _("The initiative is no longer published."))
+    return redirect(initiative)
+
+
+@require_POST
+@access(LOGGED_IN)
+def initiative_attach(request, pk):
+    initiative = _initiative(request.user, pk, CHANGE)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_create(actor=request.user, owner=initiative,
+                              upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(initiative.get_absolute_url() + "#attachments")
+        messages.success(request, _("The file has been attached."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(initiative.get_absolute_url() + "#attachments")
+
+
+@require_POST
+@access(LOGGED_IN)
+def initiative_detach(request, pk, attachment_pk):
+    initiative = _initiative(request.user, pk, CHANGE)
+    attachment = get_object_or_404(request.user, VIEW, Attachment.objects.all(),
+                                   pk=attachment_pk, object_id=str(initiative.pk))
+    attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("The file has been removed."))
+    return redirect(initiative.get_absolute_url() + "#attachments")
+
+
+@access(LOGGED_IN)
+def initiative_spread(request, pk):
+    initiative = _initiative(request.user, pk)
+    visible = selectors.visible_initiatives(request.user)
+    spread = descendants(initiative, visible)
+    adopted = adopters(initiative, spread)
+    municipalities = list(Municipality.objects.select_related("region"))
+    by_region = {}
+    for municipality in municipalities:
+        done, total = by_region.get(municipality.region, (0, 0))
+        by_region[municipality.region] = (done + (municipality.pk in adopted), total + 1)
+    return render(request, "collaboration/initiative_spread.html", {
+        "initiative": initiative,
+        "tile_map": spread_tile_map(initiative, municipalities, adopted),
+        "by_region": sorted(by_region.items(), key=lambda item: item[0].sort_order),
+        "not_yet": [m for m in municipalities if m.pk not in adopted],
+        "adopted_count": len(adopted),
+        "descendants": spread,
+    })
