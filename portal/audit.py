@@ -237,13 +237,16 @@ def _label(model, name: str) -> str:
 
 
 def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
-    """Entries about ``obj`` and the objects shown on its page, newest first, if ``user``
-    may read the audit trail; an empty list otherwise."""
-    from .permissions import VIEW, scope
+    """Entries about ``obj`` and the objects shown on its page, newest first, for those who
+    may read the audit trail or may change ``obj`` itself; an empty list for anyone else."""
+    from .permissions import CHANGE, VIEW, can, scope
 
+    entries = AuditEntry.objects.all()
+    if not can(user, CHANGE, obj):
+        entries = scope(user, VIEW, entries)
     content_type = ContentType.objects.get_for_model(type(obj))
     key = str(obj.pk)
-    entries = scope(user, VIEW, AuditEntry.objects.all()).filter(
+    entries = entries.filter(
         models.Q(content_type=content_type, object_id=key)
         | models.Q(owner_type=content_type, owner_id=key)
     ).select_related("content_type")[:limit]

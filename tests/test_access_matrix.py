@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from portal.services.attachments import attachment_create
+from tests.collaboration.conftest import make_initiative
 from tests.portal.test_url_access import SELF_GUARDED_NAMESPACES, walk
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,33 @@ MATRIX = {
     "municipality_detail": ("get", lambda c: reverse("municipality_detail", args=["062014"]),
                             signed_in(OK)),
     "set_language": ("post", lambda c: reverse("set_language"), same(REDIRECT)),
+    # Collaboration: a published initiative in 山形市 (村山) and an unpublished proposal of
+    # 大蔵村 (最上); "municipal" is 山形市 staff, "branch" the 村山 liaison room.
+    "initiative_list": ("get", lambda c: reverse("initiative_list"), signed_in(OK)),
+    "initiative_export_csv": ("get", lambda c: reverse("initiative_export_csv"), signed_in(OK)),
+    "initiative_export_xlsx": ("get", lambda c: reverse("initiative_export_xlsx"),
+                               signed_in(OK)),
+    "initiative_matrix": ("get", lambda c: reverse("initiative_matrix"), signed_in(OK)),
+    "initiative_create": ("get", lambda c: reverse("initiative_create"), signed_in(OK)),
+    "initiative_detail": ("get", lambda c: reverse("initiative_detail", args=[c["proposal"].pk]),
+                          signed_in(404, prefecture=OK, admin=OK, other_municipal=OK)),
+    "initiative_edit": ("get", lambda c: reverse("initiative_edit", args=[c["initiative"].pk]),
+                        signed_in(404, prefecture=OK, admin=OK, branch=OK, municipal=OK)),
+    "initiative_publish": ("post", lambda c: reverse("initiative_publish",
+                                                     args=[c["initiative"].pk]),
+                           signed_in(404, prefecture=REDIRECT, admin=REDIRECT,
+                                     branch=REDIRECT, municipal=403)),
+    "initiative_attach": ("post", lambda c: reverse("initiative_attach",
+                                                    args=[c["initiative"].pk]),
+                          signed_in(404, prefecture=REDIRECT, admin=REDIRECT, branch=REDIRECT,
+                                    municipal=REDIRECT)),
+    # A fresh file for each role, so one role's removal does not decide the next one's.
+    "initiative_detach": ("post", lambda c: reverse(
+        "initiative_detach", args=[c["initiative"].pk, c["new_file"]().pk]),
+        signed_in(404, prefecture=REDIRECT, admin=REDIRECT, branch=REDIRECT,
+                  municipal=REDIRECT)),
+    "initiative_spread": ("get", lambda c: reverse("initiative_spread",
+                                                   args=[c["initiative"].pk]), signed_in(OK)),
     "healthz": ("get", lambda c: reverse("healthz"), same(OK)),
 }
 ADMIN_MATRIX = {
@@ -69,7 +97,15 @@ def context(users_by_role, settings, tmp_path):
     attachment = attachment_create(
         actor=users_by_role["prefecture"], owner=users_by_role["municipal"],
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n"))
-    return {"attachment": attachment, "users": users_by_role}
+    initiative = make_initiative("山形市の取組み", codes=("062014",))
+    proposal = make_initiative("大蔵村の提案", codes=("063657",), published=False)
+
+    def new_file():
+        return attachment_create(actor=users_by_role["prefecture"], owner=initiative,
+                                 upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7\n%%EOF\n"))
+
+    return {"attachment": attachment, "users": users_by_role, "initiative": initiative,
+            "proposal": proposal, "new_file": new_file}
 
 
 def outcome_of(response) -> object:

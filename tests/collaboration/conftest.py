@@ -5,8 +5,9 @@ from collaboration.services.initiatives import refresh_search
 from portal.models import Municipality, Organisation
 
 
-def make_initiative(title="水道事業の広域連携", *, category="I-2", methods=("事務や施設等の共同化",),
-                    fields=("水道",), codes=("062014",), published=True, **values):
+def make_initiative(title="水道事業の広域連携", *, category="I-2",
+                    methods=("事務や施設等の共同化",), fields=("水道",), codes=("062014",),
+                    published=True, **values):
     initiative = Initiative.objects.create(
         title=title, summary=values.pop("summary", f"{title}の概要"),
         category=Category.objects.get(code=category),
