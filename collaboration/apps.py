@@ -14,9 +14,11 @@ class CollaborationConfig(AppConfig):
         from .models import Axis, Category, Initiative, Method, PolicyField, Theme
         from .services.demo import create_demo_initiatives
         from .services.reference import load_framework
+        from .services.synthetic import generate_for_scale
 
         for model in (Axis, Category, Method, PolicyField, Theme):
             track(model)
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"})
         reference.register_loader(load_framework)
         reference.register_demo_loader(create_demo_initiatives)
+        reference.register_generator("initiatives", generate_for_scale)

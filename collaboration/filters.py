@@ -46,7 +46,7 @@ class InitiativeFilter(django_filters.FilterSet):
     location = django_filters.ChoiceFilter(
         label=_("Inside or outside Yamagata"), method="filter_location",
         choices=[(INSIDE, _("inside Yamagata")), (OUTSIDE, _("outside Yamagata"))])
-    model = django_filters.BooleanFilter(label=_("Model projects only"), field_name="is_model",
+    model = django_filters.BooleanFilter(label=_("Model projects only"), method="filter_model",
                                          widget=forms.CheckboxInput)
 
     class Meta:
@@ -63,6 +63,10 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_funding(self, queryset, name, value):
         return queryset.filter(funding="" if value == NO_FUNDING else value)
+
+    def filter_model(self, queryset, name, value):
+        # An unticked box means "all", not "only those that are not model projects".
+        return queryset.filter(is_model=True) if value else queryset
 
     def filter_location(self, queryset, name, value):
         outside = Q(scope=Initiative.Scope.OUTSIDE)

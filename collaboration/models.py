@@ -151,6 +151,7 @@ class Initiative(models.Model):
         verbose_name_plural = _("initiatives")
         indexes = [
             models.Index(fields=["is_published", "-updated_at"], name="initiative_published"),
+            models.Index(fields=["-updated_at", "-id"], name="initiative_recent"),
             models.Index(fields=["category", "status"], name="initiative_category"),
             models.Index(fields=["start_year"], name="initiative_start_year"),
         ]

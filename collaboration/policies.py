@@ -4,21 +4,22 @@ from django.db.models import Q
 
 from portal.permissions import VIEW, Policy, register
 
-from .models import Initiative, Theme
+from .models import Axis, Category, Initiative, Method, PolicyField, Theme
 
 
-def _editable(user, queryset):
+def _editable(user) -> Q | None:
+    """The initiatives ``user`` may edit, as a condition; None means all of them."""
     if user.is_prefecture:
-        return queryset
+        return None
     participants = Initiative.municipalities.through.objects
     if user.scope_region is not None:
         region = user.scope_region
         in_region = participants.filter(municipality__region=region).values("initiative_id")
-        return queryset.filter(Q(pk__in=in_region) | Q(lead_organisation__region=region))
+        return Q(pk__in=in_region) | Q(lead_organisation__region=region)
     if user.scope_municipality is not None:
         mine = participants.filter(municipality=user.scope_municipality).values("initiative_id")
-        return queryset.filter(Q(pk__in=mine) | Q(proposed_by=user))
-    return queryset.none()
+        return Q(pk__in=mine) | Q(proposed_by=user)
+    return Q(pk__in=[])
 
 
 @register(Initiative)
@@ -28,10 +29,11 @@ class InitiativePolicy(Policy):
     staff of a taking-part municipality."""
 
     def scope(self, user, action, queryset):
-        editable = _editable(user, queryset)
-        if action == VIEW:
-            return queryset.filter(Q(is_published=True) | Q(pk__in=editable.values("pk")))
-        return editable
+        editable = _editable(user)
+        if editable is None:
+            return queryset
+        # One flat condition, so PostgreSQL checks it row by row without a nested scan.
+        return queryset.filter(Q(is_published=True) | editable if action == VIEW else editable)
 
     def can_create(self, user):
         return user.is_prefecture or user.scope_region is not None \
@@ -44,14 +46,20 @@ def can_publish(user, initiative: Initiative) -> bool:
         return False
     if user.is_prefecture:
         return True
-    return user.scope_region is not None and _editable(
-        user, Initiative.objects.filter(pk=initiative.pk)).exists()
+    return user.scope_region is not None and Initiative.objects.filter(
+        _editable(user), pk=initiative.pk).exists()
 
 
-@register(Theme)
-class ThemePolicy(Policy):
+@register(Axis, Category, Method, PolicyField, Theme)
+class FrameworkPolicy(Policy):
+    """The framework and the themes are read by everyone signed in and kept by prefecture
+    staff."""
+
     def scope(self, user, action, queryset):
         return queryset if action == VIEW or user.is_prefecture else queryset.none()
+
+    def can(self, user, action, obj):
+        return action == VIEW or user.is_prefecture
 
     def can_create(self, user):
         return user.is_prefecture

@@ -19,7 +19,8 @@ def visible_initiatives(user):
 
 def with_list_details(queryset):
     """What a row of the catalogue shows, loaded in a fixed number of queries."""
-    return queryset.select_related(*LIST_RELATED).prefetch_related(
+    return queryset.select_related(*LIST_RELATED).defer(
+        "body", "outcomes", "indicators", "search_text", "search_grams").prefetch_related(
         Prefetch("methods", queryset=Method.objects.order_by("sort_order")),
         Prefetch("policy_fields", queryset=PolicyField.objects.order_by("sort_order")),
         Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),
@@ -42,28 +43,47 @@ class Facet:
     values: list[FacetValue]
 
 
-def _through_counts(through, result, column) -> Counter:
+def _through_counts(through, result, column, distinct=False) -> Counter:
+    # Each (initiative, value) pair is one row, so counting rows counts initiatives, unless
+    # the column reaches further (a municipality's region) and pairs repeat.
     rows = through.objects.filter(initiative__in=result.values("pk")).values(column).annotate(
-        n=Count("initiative_id", distinct=True))
+        n=Count("initiative_id", distinct=distinct))
     return Counter({row[column]: row["n"] for row in rows})
+
+
+def dict_of(labels) -> dict:
+    return {param: choices for param, _label, choices in labels}
+
+
+def _column_counts(base, columns: dict[str, list]) -> dict[str, Counter]:
+    """Counts of several columns' values in one pass over the rows."""
+    field = {"category": "category_id"}
+    aggregates = {f"{column}__{index}": Count("id", filter=Q(**{field.get(column, column): key}))
+                  for column, keys in columns.items() for index, key in enumerate(keys)}
+    totals = base.aggregate(**aggregates) if aggregates else {}
+    return {column: Counter({key: totals[f"{column}__{index}"]
+                             for index, key in enumerate(keys)})
+            for column, keys in columns.items()}
 
 
 def facets(result, labels, active: dict) -> list[Facet]:
     """Counts of each value among the initiatives of ``result`` (the current filters applied),
     so a count is the number of rows one gets by clicking it."""
     base = result.order_by()
-    by = {}
-    by["category"] = Counter(dict(base.values_list("category").annotate(n=Count("id"))))
-    by["status"] = Counter(dict(base.values_list("status").annotate(n=Count("id"))))
-    by["funding"] = Counter(dict(base.values_list("funding").annotate(n=Count("id"))))
-    outside = base.aggregate(out=Count("id", filter=Q(scope=Initiative.Scope.OUTSIDE)),
-                             all=Count("id"))
-    by["location"] = Counter({"in": outside["all"] - outside["out"], "out": outside["out"]})
-    by["model"] = Counter({True: base.filter(is_model=True).count()})
+    by = _column_counts(base, {
+        "category": [key for key, _value, _text in dict_of(labels)["category"]],
+        "status": Initiative.Status.values,
+        "funding": Initiative.Funding.values,
+    })
+    outside = Q(scope=Initiative.Scope.OUTSIDE)
+    extra = base.aggregate(out=Count("id", filter=outside), inside=Count("id", filter=~outside),
+                           model=Count("id", filter=Q(is_model=True)))
+    by["location"] = Counter({"in": extra["inside"], "out": extra["out"]})
+    by["model"] = Counter({True: extra["model"]})
     by["method"] = _through_counts(Initiative.methods.through, base, "method_id")
     by["field"] = _through_counts(Initiative.policy_fields.through, base, "policyfield_id")
     by["region"] = _through_counts(Initiative.municipalities.through, base,
-                                   "municipality__region_id")
+                                   "municipality__region_id", distinct=True)
     by["municipality"] = _through_counts(Initiative.municipalities.through, base,
                                          "municipality_id")
     return [

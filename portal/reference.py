@@ -26,3 +26,16 @@ def register_demo_loader(loader: Callable[[], str]) -> None:
 
 def demo_loaders() -> list[Callable[[], str]]:
     return list(_demo_loaders)
+
+
+_generators: list[tuple[str, Callable[..., str]]] = []
+
+
+def register_generator(name: str, generate: Callable[..., str]) -> None:
+    """``generate(scale=, seed=)`` adds synthetic rows in bulk and returns a summary."""
+    if all(existing != name for existing, _ in _generators):
+        _generators.append((name, generate))
+
+
+def generators() -> list[tuple[str, Callable[..., str]]]:
+    return list(_generators)

@@ -31,7 +31,7 @@ from ..tilemaps import participation_tile_map
 def _initiative(user, pk, action=VIEW):
     queryset = Initiative.objects.select_related("category__axis", "lead_organisation",
                                                  "spread_from").prefetch_related(
-        "methods", "policy_fields", "other_bodies",
+        "methods", "policy_fields", "other_bodies", "themes",
         Prefetch("municipalities", queryset=Municipality.objects.select_related("region")))
     return get_object_or_404(user, action, queryset, pk=pk)
 

@@ -148,3 +148,11 @@ def test_every_category_lists_its_main_methods_as_in_the_policy():
     assert main["I-1"] == sorted(["助言・支援", "交流派遣", "研修"])
     assert main["II-2"] == sorted(["協議会", "研究会", "関係機関との連絡調整", "専門家派遣"])
     assert Initiative.Status.ACTIVE.label
+
+
+def test_a_plain_search_includes_model_projects(client, municipal_user, initiative_factory):
+    initiative_factory("水道のモデル事業", is_model=True)
+    initiative_factory("水道の取組み")
+    client.force_login(municipal_user)
+    assert rows_shown(listing(client, q="水道")) == 2
+    assert rows_shown(listing(client, q="水道", model="true")) == 1

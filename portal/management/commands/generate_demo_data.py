@@ -1,0 +1,23 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.reference import generators
+
+
+class Command(BaseCommand):
+    help = ("Adds synthetic data (marked as demo data) on top of the reference data, for "
+            "measuring the portal at scale. Scale 1 is a decade of the programme.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, scale: float, seed: int, **options):
+        if not 0 < scale <= 10:
+            raise CommandError("--scale must be above 0 and at most 10")
+        for name, generate in generators():
+            started = time.perf_counter()
+            summary = generate(scale=scale, seed=seed)
+            self.stdout.write(self.style.SUCCESS(
+                f"{name}: {summary} ({time.perf_counter() - started:.1f} s)"))
