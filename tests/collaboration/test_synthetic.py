@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from collaboration.models import Initiative
+from collaboration.services.synthetic import generate_initiatives
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return list(Initiative.objects.order_by("id").values_list(
+        "title", "category__code", "scope", "start_year"))
+
+
+def test_synthetic_initiatives_are_marked_searchable_and_repeatable(django_assert_max_num_queries):
+    with django_assert_max_num_queries(30):  # about 6 per batch of 50, not per row
+        generate_initiatives(120, seed=7, batch_size=50)
+    first = snapshot()
+    assert len(first) == 120
+    assert all(title.startswith("【合成】") for title, *_ in first)
+    assert not Initiative.objects.filter(is_demo=False).exists()
+    assert not Initiative.objects.filter(search_grams="").exists()
+    assert Initiative.objects.filter(methods__isnull=True).count() == 0
+    Initiative.objects.all().delete()
+    generate_initiatives(120, seed=7, batch_size=50)
+    assert [row[1:] for row in snapshot()] == [row[1:] for row in first]
+
+
+def test_the_command_refuses_an_absurd_scale():
+    with pytest.raises(CommandError):
+        call_command("generate_demo_data", "--scale", "1000")
