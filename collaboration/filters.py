@@ -46,6 +46,9 @@ class InitiativeFilter(django_filters.FilterSet):
     location = django_filters.ChoiceFilter(
         label=_("Inside or outside Yamagata"), method="filter_location",
         choices=[(INSIDE, _("inside Yamagata")), (OUTSIDE, _("outside Yamagata"))])
+    published = django_filters.ChoiceFilter(
+        label=_("Publication"), field_name="is_published",
+        choices=[("yes", _("published")), ("no", _("unpublished"))], method="filter_published")
     model = django_filters.BooleanFilter(label=_("Model projects only"), method="filter_model",
                                          widget=forms.CheckboxInput)
 
@@ -63,6 +66,9 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_funding(self, queryset, name, value):
         return queryset.filter(funding="" if value == NO_FUNDING else value)
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(is_published=value == "yes")
 
     def filter_model(self, queryset, name, value):
         # An unticked box means "all", not "only those that are not model projects".

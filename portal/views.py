@@ -6,6 +6,7 @@ from .charts import bar_chart
 from .forms import MapColourForm
 from .models import Indicator, Municipality
 from .permissions import LOGGED_IN, VIEW, access, get_object_or_404
+from .sections import municipality_sections
 from .statistics import SPECS
 from .tilemap import region_tile_map, scale_tile_map
 
@@ -66,4 +67,5 @@ def municipality_detail(request, lg_code):
         "population_chart": chart,
         "population_rows": population,
         "history": audit.history_for(request.user, municipality, limit=30),
+        "sections": municipality_sections(request.user, municipality),
     })

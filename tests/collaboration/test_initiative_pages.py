@@ -122,3 +122,23 @@ def test_files_are_attached_by_editors_and_checked_by_content(client, municipal_
                       "title": "計画書"})
     page = client.get(initiative.get_absolute_url()).content.decode()
     assert "計画書" in page and "/files/" in page
+
+
+def test_the_municipality_page_lists_the_initiatives_it_takes_part_in(
+        client, other_municipal_user, initiative_factory):
+    initiative_factory("山形市の公開取組み", codes=("062014",))
+    initiative_factory("山形市の未公開提案", codes=("062014",), published=False)
+    client.force_login(other_municipal_user)
+    page = client.get(reverse("municipality_detail", args=["062014"])).content.decode()
+    assert "参加している連携の取組み" in page
+    assert "山形市の公開取組み" in page and "山形市の未公開提案" not in page
+
+
+def test_the_home_page_points_publishers_to_waiting_proposals(client, branch_user,
+                                                              initiative_factory):
+    initiative_factory("山形市の未公開提案", codes=("062014",), published=False)
+    client.force_login(branch_user)
+    page = client.get(reverse("home")).content.decode()
+    assert "公開を待っている提案" in page and "?published=no" in page
+    listing = client.get(reverse("initiative_list"), {"published": "no"}).content.decode()
+    assert "山形市の未公開提案" in listing

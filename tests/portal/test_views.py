@@ -111,7 +111,8 @@ def test_municipality_page_shows_profile_statistics_and_demo_labels(
         client, other_municipal_user, django_assert_max_num_queries):
     create_demo_statistics()
     client.force_login(other_municipal_user)
-    with django_assert_max_num_queries(5):
+    # session, user, municipality, figures, initiatives and their count
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("municipality_detail", args=["062014"]))
     page = response.content.decode()
     assert response.status_code == 200

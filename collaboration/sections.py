@@ -1,0 +1,13 @@
+from portal.sections import Section, municipality_section
+
+from . import selectors
+
+
+@municipality_section
+def initiatives_taking_part(user, municipality):
+    initiatives = selectors.visible_initiatives(user).filter(
+        municipalities=municipality).select_related("category").order_by("-updated_at")
+    return Section("collaboration/_municipality_initiatives.html", {
+        "initiatives": initiatives[:20], "total": initiatives.count(),
+        "municipality": municipality,
+    })
