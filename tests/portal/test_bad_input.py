@@ -25,7 +25,11 @@ nasty_text = st.one_of(
     st.sampled_from(["\x00", "\x07\x1b[2J", "０６２０１４", "<script>alert(1)</script>",
                      "' OR 1=1 --", "9" * 5000, "-1", "1e309", "NaN", "2026-02-30", "令和8年"]),
 )
-GET_PAGES = ["home", "municipality_list", "password_change", "password_reset"]
+GET_PAGES = ["home", "municipality_list", "password_change", "password_reset",
+             "initiative_list", "initiative_matrix", "initiative_create"]
+CATALOGUE_PARAMS = ["q", "category", "method", "field", "region", "municipality", "status",
+                    "year", "funding", "location", "model", "published", "sort", "page",
+                    "per_page"]
 
 
 @examples
@@ -116,3 +120,13 @@ def test_file_urls_with_any_number_are_a_404(client, municipal_user, number):
 def test_the_admin_login_answers_any_input_with_a_message(client, username, password):
     response = client.post("/admin/login/", {"username": username, "password": password})
     assert response.status_code in (200, 429)
+
+
+@examples
+@given(query=st.dictionaries(st.sampled_from(CATALOGUE_PARAMS), nasty_text, max_size=5))
+def test_the_catalogue_answers_any_filter_with_a_page_or_a_400(client, municipal_user, query):
+    client.force_login(municipal_user)
+    response = client.get(reverse("initiative_list"), query)
+    assert response.status_code in (200, 400)
+    export = client.get(reverse("initiative_export_csv"), query)
+    assert export.status_code in (200, 400)
