@@ -229,6 +229,14 @@ class HistoryRow:
     changes: list[Change]
 
 
+def _before_after(values) -> tuple:
+    if isinstance(values, list):
+        return values[0], values[1]
+    # A many-to-many change: what was removed and what was added.
+    removed, added = values.get("removed") or [], values.get("added") or []
+    return ("、".join(removed) or None), ("、".join(added) or None)
+
+
 def _label(model, name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
@@ -253,10 +261,7 @@ def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
-        changes = [
-            Change(_label(model, name), *(values if isinstance(values, list) else
-                                          [values.get("removed"), values.get("added")]))
-            for name, values in entry.changes.items()
-        ]
+        changes = [Change(_label(model, name), *_before_after(values))
+                   for name, values in entry.changes.items()]
         rows.append(HistoryRow(entry, changes))
     return rows

@@ -43,14 +43,11 @@ def _save(initiative: Initiative, relations: dict) -> Initiative:
 
 @transaction.atomic
 def initiative_create(*, actor, values: dict, relations: dict) -> Initiative:
-    """A new initiative. Municipal staff propose: their municipality takes part and the
-    initiative stays unpublished until prefecture or liaison-room staff publish it."""
+    """A new initiative, unpublished until someone who may publish it does so (see
+    ``initiative_publish``). Municipal staff propose: their municipality takes part."""
     if not permissions.can_create(actor, Initiative):
         raise PermissionDenied
-    initiative = Initiative(**values, proposed_by=actor)
-    if not can_publish(actor, initiative) and not actor.is_prefecture \
-            and actor.scope_region is None:
-        initiative.is_published = False
+    initiative = Initiative(**values, proposed_by=actor, is_published=False)
     if actor.scope_municipality is not None:
         relations = {**relations, "municipalities": {*relations.get("municipalities", ()),
                                                      actor.scope_municipality}}
@@ -60,13 +57,12 @@ def initiative_create(*, actor, values: dict, relations: dict) -> Initiative:
 @transaction.atomic
 def initiative_update(*, actor, initiative: Initiative, values: dict,
                       relations: dict) -> Initiative:
+    """Changes the initiative's content; publishing is a separate step."""
     if not permissions.can(actor, permissions.CHANGE, initiative):
         raise PermissionDenied
-    was_published = initiative.is_published
     for name, value in values.items():
-        setattr(initiative, name, value)
-    if initiative.is_published != was_published and not can_publish(actor, initiative):
-        initiative.is_published = was_published
+        if name != "is_published":
+            setattr(initiative, name, value)
     return _save(initiative, relations)
 
 

@@ -142,3 +142,14 @@ def test_the_home_page_points_publishers_to_waiting_proposals(client, branch_use
     assert "公開を待っている提案" in page and "?published=no" in page
     listing = client.get(reverse("initiative_list"), {"published": "no"}).content.decode()
     assert "山形市の未公開提案" in listing
+
+
+def test_changes_to_participants_are_recorded_by_name(client, prefecture_user,
+                                                      initiative_factory):
+    initiative = initiative_factory(codes=("062014",))
+    client.force_login(prefecture_user)
+    client.post(reverse("initiative_edit", args=[initiative.pk]), form_data(
+        title=initiative.title, municipalities=[
+            Municipality.objects.get(lg_code=code).pk for code in ("062014", "063657")]))
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    assert "参加市町村</span>: <ins>大蔵村</ins>" in page
