@@ -201,7 +201,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Planned survey reminders: each sweep claims what is due, so running it often is harmless.
+    "survey-reminders": {"task": "surveys.tasks.sweep_reminders", "schedule": 15 * 60},
+}
+# The address the portal is reached at, for links in e-mails sent by workers.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (

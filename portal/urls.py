@@ -39,5 +39,6 @@ urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("collaboration.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Needs surveys")
+
+    def ready(self):
+        from portal import reference
+        from portal.audit import track
+
+        from . import attention_items, policies  # noqa: F401  registers them
+        from .demo import create_demo_survey
+        from .models import Question, Section, Survey
+
+        for model in (Survey, Section, Question):
+            track(model)
+        reference.register_demo_loader(create_demo_survey)

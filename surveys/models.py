@@ -1,1 +1,162 @@
-"""Models of this app; the capability is built in its own issue."""
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Municipality
+
+
+def default_reminder_plan():
+    # Days relative to the deadline: a week, three days and one day before, the day after.
+    return [-7, -3, -1, 1]
+
+
+class Survey(models.Model):
+    """A 連携課題・ニーズ調査 sent to the municipalities for one fiscal year."""
+
+    title = models.CharField(_("title"), max_length=200)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    description = models.TextField(_("description"), blank=True)
+    municipalities = models.ManyToManyField(Municipality, related_name="surveys",
+                                            verbose_name=_("target municipalities"))
+    opens_at = models.DateTimeField(_("opens"))
+    deadline = models.DateTimeField(_("deadline"))
+    reminder_plan = models.JSONField(
+        _("reminder plan"), default=default_reminder_plan, blank=True,
+        help_text=_("Days relative to the deadline, e.g. -7, -3, -1, 1."))
+    copied_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("copied from"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-fiscal_year", "-deadline", "-id"]
+        verbose_name = _("needs survey")
+        verbose_name_plural = _("needs surveys")
+        constraints = [models.CheckConstraint(condition=models.Q(deadline__gt=models.F("opens_at")),
+                                              name="survey_deadline_after_opening")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("survey_detail", args=[self.pk])
+
+    def is_open(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.opens_at
+
+    def is_past_deadline(self, now=None) -> bool:
+        return (now or timezone.now()) > self.deadline
+
+    def reminder_time(self, step: int) -> datetime.datetime:
+        """When the reminder ``step`` days from the deadline is due: 9:00 Tokyo on that day."""
+        day = timezone.localtime(self.deadline).date() + datetime.timedelta(days=step)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
+class Section(models.Model):
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="sections")
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("single choice")
+        MULTIPLE = "multiple", _("multiple choice")
+        SHORT_TEXT = "short_text", _("short text")
+        LONG_TEXT = "long_text", _("long text")
+        NUMBER = "number", _("number")
+        SCALE = "scale", _("scale of 1 to 5")
+        FIELDS = "fields", _("policy fields")
+        METHODS = "methods", _("collaboration methods")
+        RANKING = "ranking", _("ranking")
+
+    section = models.ForeignKey(Section, models.CASCADE, related_name="questions",
+                                verbose_name=_("section"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    choices = models.JSONField(_("choices"), default=list, blank=True,
+                               help_text=_("For choice and ranking questions: one per line."))
+    allow_other = models.BooleanField(_("allow “その他” with free text"), default=False)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    minimum = models.DecimalField(_("minimum"), max_digits=14, decimal_places=2, null=True,
+                                  blank=True)
+    maximum = models.DecimalField(_("maximum"), max_digits=14, decimal_places=2, null=True,
+                                  blank=True)
+
+    class Meta:
+        ordering = ["section__order", "order", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    """The one answer of a municipality to a survey, shared by that municipality's users."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="responses")
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="survey_responses")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    # Every save increments it; a save based on an older version is refused, not applied.
+    version = models.PositiveIntegerField(default=0)
+    answers = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    return_comment = models.TextField(_("reason for returning"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [models.UniqueConstraint(fields=["survey", "municipality"],
+                                               name="one_answer_per_municipality")]
+        indexes = [models.Index(fields=["survey", "status"], name="response_status")]
+
+    def __str__(self):
+        return f"{self.survey} — {self.municipality}"
+
+
+class ReminderDelivery(models.Model):
+    """Proof that reminder ``step`` of a survey went to a municipality: one row, ever."""
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="reminders")
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    # "-7" … "+1" for a planned step (days from the deadline); "now-2026-11-27" on demand.
+    step = models.CharField(_("reminder"), max_length=20)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A step missed while the workers were down is not sent late when a newer one is due.
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["survey", "municipality", "step"],
+                                               name="one_reminder_per_step")]
+
+    def __str__(self):
+        return f"{self.survey} {self.municipality} {self.step}"

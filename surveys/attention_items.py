@@ -1,0 +1,57 @@
+"""Home-page items: surveys waiting for a municipality's answer, and answers to follow up."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.attention import AttentionItem, provider
+from portal.japanese import wareki_date
+
+from .models import Survey, SurveyResponse
+
+
+@provider
+def surveys_to_answer(user) -> list[AttentionItem]:
+    municipality = user.scope_municipality
+    if municipality is None:
+        return []
+    now = timezone.now()
+    done = dict(SurveyResponse.objects.filter(municipality=municipality).values_list(
+        "survey_id", "status"))
+    items = []
+    for survey in Survey.objects.filter(municipalities=municipality, opens_at__lte=now):
+        status = done.get(survey.pk)
+        if status == SurveyResponse.Status.SUBMITTED:
+            continue
+        if status == SurveyResponse.Status.RETURNED:
+            title = _("Returned for revision: %(title)s") % {"title": survey.title}
+        else:
+            title = _("Please answer: %(title)s") % {"title": survey.title}
+        deadline = timezone.localtime(survey.deadline)
+        detail = _("Deadline %(date)s %(time)s") % {"date": wareki_date(deadline),
+                                                    "time": deadline.strftime("%H:%M")}
+        late = survey.is_past_deadline(now) or status == SurveyResponse.Status.RETURNED
+        items.append(AttentionItem(title, detail, survey.get_absolute_url() + "answer/",
+                                   "warning" if late else "info"))
+    return items
+
+
+@provider
+def surveys_to_follow(user) -> list[AttentionItem]:
+    if not (user.is_prefecture or user.scope_region is not None):
+        return []
+    now = timezone.now()
+    items = []
+    for survey in Survey.objects.filter(opens_at__lte=now, deadline__gte=now):
+        targets = survey.municipalities.all()
+        if not user.is_prefecture:
+            targets = targets.filter(region=user.scope_region)
+        total = targets.count()
+        submitted = SurveyResponse.objects.filter(
+            survey=survey, municipality__in=targets,
+            status=SurveyResponse.Status.SUBMITTED).count()
+        items.append(AttentionItem(
+            _("Survey in progress: %(title)s") % {"title": survey.title},
+            _("%(submitted)s of %(total)s municipalities have submitted.")
+            % {"submitted": submitted, "total": total},
+            survey.get_absolute_url() + "status/"))
+    return items

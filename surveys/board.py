@@ -1,0 +1,84 @@
+"""The live status board: who has submitted, per municipality and per region."""
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from portal.models import Municipality
+from portal.tilemap import build_tile_map
+
+from .models import ReminderDelivery, SurveyResponse
+
+logger = logging.getLogger(__name__)
+
+NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
+    "returned"
+
+
+def labels():
+    return {NOT_STARTED: _("not started"), DRAFT: _("draft"), SUBMITTED: _("submitted"),
+            LATE: _("submitted late"), RETURNED: _("returned")}
+
+
+def state_of(response) -> str:
+    if response is None:
+        return NOT_STARTED
+    if response.status == SurveyResponse.Status.SUBMITTED:
+        return LATE if response.is_late else SUBMITTED
+    return RETURNED if response.status == SurveyResponse.Status.RETURNED else DRAFT
+
+
+def board_for(user, survey) -> dict:
+    """Every followed municipality with its state and its last reminder, in code order."""
+    targets = survey.municipalities.select_related("region")
+    if not user.is_prefecture:
+        targets = targets.filter(region=user.scope_region)
+    targets = list(targets)
+    responses = {r.municipality_id: r for r in SurveyResponse.objects.filter(
+        survey=survey, municipality__in=targets).only(
+        "municipality_id", "status", "is_late", "submitted_at")}
+    reminders = {}
+    for delivery in ReminderDelivery.objects.filter(
+            survey=survey, sent_at__isnull=False, municipality__in=targets).order_by("sent_at"):
+        reminders[delivery.municipality_id] = delivery
+    names = labels()
+    rows = [(m, state_of(responses.get(m.pk)), responses.get(m.pk), reminders.get(m.pk))
+            for m in targets]
+    states = {m.pk: state for m, state, _response, _reminder in rows}
+    everyone = Municipality.objects.select_related("region")
+    tile_map = build_tile_map(
+        everyone, title=_("Answers to %(title)s") % {"title": survey.title},
+        classify=lambda m: (f"tile--state-{states[m.pk]}", names[states[m.pk]])
+        if m.pk in states else ("tile--not-targeted", _("not asked")))
+    order = [f"tile--state-{key}" for key in names] + ["tile--not-targeted"]
+    tile_map.legend.sort(key=lambda entry: order.index(entry.css_class))
+    regions = {}
+    for municipality, state, _response, _reminder in rows:
+        counts = regions.setdefault(municipality.region, dict.fromkeys(names, 0))
+        counts[state] += 1
+    return {
+        "rows": [(m, names[state], state, response, reminder)
+                 for m, state, response, reminder in rows],
+        "tile_map": tile_map,
+        "regions": [(region, [counts[key] for key in names])
+                    for region, counts in sorted(regions.items(), key=lambda i: i[0].sort_order)],
+        "state_labels": list(names.values()),
+        "submitted": sum(1 for _m, state, _r, _d in rows if state in (SUBMITTED, LATE)),
+        "total": len(rows),
+    }
+
+
+def enqueue(task, *args) -> None:
+    """Queues ``task`` after the transaction commits; with the broker down, runs it here, so a
+    click never fails because Redis does."""
+
+    def send():
+        try:
+            task.delay(*args)
+        except OperationalError:
+            logger.warning("Broker unreachable; running %s in the request", task.name)
+            task.apply(args=args)
+
+    transaction.on_commit(send)

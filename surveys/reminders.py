@@ -1,0 +1,123 @@
+"""Planned and on-demand reminders: each goes to each municipality at most once, proven by a
+unique ReminderDelivery row claimed before the e-mail is sent."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal.models import User
+
+from .models import ReminderDelivery, Survey, SurveyResponse
+
+# A claimed reminder not marked sent after this long is taken to be from a worker that died.
+STALE_CLAIM = datetime.timedelta(minutes=15)
+
+
+def step_key(days: int) -> str:
+    return f"{days:+d}"
+
+
+def on_demand_key(now) -> str:
+    return f"now-{timezone.localdate(now).isoformat()}"
+
+
+def pending_municipalities(survey: Survey):
+    """Targeted municipalities that have not submitted (a returned answer counts as pending)."""
+    submitted = SurveyResponse.objects.filter(
+        survey=survey, status=SurveyResponse.Status.SUBMITTED).values("municipality_id")
+    return survey.municipalities.exclude(pk__in=submitted).select_related("region")
+
+
+def due_step(survey: Survey, now) -> int | None:
+    """The latest planned step whose time has come (earlier ones are superseded)."""
+    due = [days for days in survey.reminder_plan if survey.reminder_time(days) <= now]
+    return max(due) if due else None
+
+
+def _claim(survey, municipality, key, *, superseded=False) -> ReminderDelivery | None:
+    try:
+        with transaction.atomic():
+            return ReminderDelivery.objects.create(survey=survey, municipality=municipality,
+                                                   step=key, superseded=superseded)
+    except IntegrityError:
+        return None  # another sweep (or an earlier one) has it
+
+
+def _reclaim_stale(survey, now) -> list[ReminderDelivery]:
+    """Rows claimed by a worker that died before sending: take them over, one winner each."""
+    taken = []
+    for delivery in ReminderDelivery.objects.filter(
+            survey=survey, sent_at=None, superseded=False, claimed_at__lt=now - STALE_CLAIM):
+        won = ReminderDelivery.objects.filter(pk=delivery.pk, claimed_at=delivery.claimed_at,
+                                              sent_at=None).update(claimed_at=now)
+        if won:
+            taken.append(ReminderDelivery.objects.get(pk=delivery.pk))
+    return taken
+
+
+def claim_due(survey: Survey, now) -> list[ReminderDelivery]:
+    """Claims the reminders due now; returns the ones this caller must send."""
+    step = due_step(survey, now)
+    if step is None:
+        return _reclaim_stale(survey, now)
+    claimed = []
+    for municipality in pending_municipalities(survey):
+        for earlier in survey.reminder_plan:
+            if earlier < step:
+                _claim(survey, municipality, step_key(earlier), superseded=True)
+        delivery = _claim(survey, municipality, step_key(step))
+        if delivery is not None:
+            claimed.append(delivery)
+    return claimed + _reclaim_stale(survey, now)
+
+
+def claim_on_demand(survey: Survey, now) -> list[ReminderDelivery]:
+    key = on_demand_key(now)
+    return [delivery for municipality in pending_municipalities(survey)
+            if (delivery := _claim(survey, municipality, key)) is not None]
+
+
+def recipients(delivery: ReminderDelivery) -> tuple[list[str], list[str]]:
+    users = User.objects.filter(is_active=True).exclude(email="")
+    to = list(users.filter(role=User.Role.MUNICIPAL,
+                           organisation__municipality=delivery.municipality)
+              .values_list("email", flat=True))
+    cc = []
+    if delivery.step.startswith("+"):  # after the deadline: the liaison room is told too
+        cc = list(users.filter(role=User.Role.BRANCH,
+                               organisation__region=delivery.municipality.region_id)
+                  .values_list("email", flat=True))
+    return to, cc
+
+
+def send(delivery: ReminderDelivery) -> bool:
+    """Sends the e-mail of a claimed reminder and marks it sent; False if it was already."""
+    survey = delivery.survey
+    to, cc = recipients(delivery)
+    context = {
+        "survey": survey, "municipality": delivery.municipality, "delivery": delivery,
+        "after_deadline": survey.is_past_deadline(),
+        "url": settings.PORTAL_BASE_URL.rstrip("/") + survey.get_absolute_url() + "answer/",
+    }
+    if to or cc:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("surveys/email/reminder_subject.txt", context).strip()
+            text = render_to_string("surveys/email/reminder.txt", context)
+            html = render_to_string("surveys/email/reminder.html", context)
+        message = EmailMultiAlternatives(subject, text, to=to or cc, cc=cc if to else [])
+        message.attach_alternative(html, "text/html")
+        message.send()
+    return bool(ReminderDelivery.objects.filter(pk=delivery.pk, sent_at=None)
+                .update(sent_at=timezone.now()))
+
+
+def open_surveys(now):
+    """Surveys whose reminder window is open: from opening until a few days past the deadline."""
+    last_step = max((max(s.reminder_plan, default=0) for s in Survey.objects.only(
+        "reminder_plan")), default=0)
+    return Survey.objects.filter(opens_at__lte=now,
+                                 deadline__gte=now - datetime.timedelta(days=last_step + 2))

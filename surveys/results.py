@@ -1,0 +1,101 @@
+"""Results of a survey: counts, cross-tabulations, numbers, free text, shared needs."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from portal.charts import bar_chart
+from portal.models import Municipality, Region
+
+from .answer_form import OTHER, RANKS
+from .models import Question, SurveyResponse
+from .services import questions_of
+
+CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIELDS,
+                Question.Kind.METHODS, Question.Kind.SCALE, Question.Kind.RANKING)
+# A need chosen by at least this many municipalities is a candidate for joint work.
+SHARED_NEED = 3
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    counts: list = field(default_factory=list)  # (choice, count, percent, by region, by kind)
+    chart: object = None
+    numbers: dict | None = None
+    texts: list = field(default_factory=list)  # (municipality, text)
+    others: list = field(default_factory=list)
+
+
+def _values(question, answers) -> list[str]:
+    name = f"q{question.pk}"
+    if question.kind == Question.Kind.RANKING:
+        return [answers.get(f"{name}_r{rank}") for rank in range(1, RANKS + 1)
+                if answers.get(f"{name}_r{rank}")]
+    value = answers.get(name)
+    if value in (None, "", []):
+        return []
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+def results_for(user, survey) -> dict:
+    responses = SurveyResponse.objects.filter(
+        survey=survey, status=SurveyResponse.Status.SUBMITTED).select_related(
+        "municipality__region")
+    if not user.is_prefecture:
+        responses = responses.filter(municipality__region=user.scope_region)
+    responses = list(responses)
+    regions = list(Region.objects.all())
+    kinds = list(Municipality.Kind.choices)
+    items = []
+    for question in questions_of(survey):
+        answered = [(r.municipality, _values(question, r.answers)) for r in responses]
+        answered = [(m, values) for m, values in answered if values]
+        result = QuestionResult(question, len(answered))
+        if question.kind in CHOICE_KINDS:
+            counter, by_region, by_kind = Counter(), Counter(), Counter()
+            for municipality, values in answered:
+                for value in set(values):
+                    counter[value] += 1
+                    by_region[(value, municipality.region_id)] += 1
+                    by_kind[(value, municipality.kind)] += 1
+            order = [str(c) for c in question.choices] or sorted(counter)
+            if question.kind == Question.Kind.SCALE:
+                order = [str(n) for n in range(1, 6)]
+            order += [value for value in counter if value not in order]
+            result.counts = [
+                (value if value != OTHER else _("Other (その他)"), counter[value],
+                 round(100 * counter[value] / len(answered)) if answered else 0,
+                 [by_region[(value, region.pk)] for region in regions],
+                 [by_kind[(value, kind)] for kind, _label in kinds])
+                for value in order]
+            result.chart = bar_chart([(label[:8], Decimal(count), "bar--actual")
+                                      for label, count, *_rest in result.counts],
+                                     title=question.text, unit=_("municipalities"))
+            result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in responses
+                             if (m := r.municipality) and r.answers.get(f"q{question.pk}_other")]
+        elif question.kind == Question.Kind.NUMBER:
+            numbers = []
+            for municipality, values in answered:
+                try:
+                    numbers.append((municipality, Decimal(values[0])))
+                except InvalidOperation:
+                    continue
+            if numbers:
+                amounts = sorted(value for _m, value in numbers)
+                result.numbers = {"total": sum(amounts), "min": amounts[0], "max": amounts[-1],
+                                  "median": amounts[len(amounts) // 2], "rows": numbers}
+        else:
+            result.texts = [(m, values[0]) for m, values in answered]
+        items.append(result)
+    return {
+        "results": items, "respondents": len(responses), "regions": regions,
+        "kinds": [label for _kind, label in kinds],
+        "shared_needs": [(item, label, count) for item in items
+                         if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
+                                                   Question.Kind.MULTIPLE)
+                         for label, count, *_rest in item.counts if count >= SHARED_NEED],
+    }

@@ -1,0 +1,44 @@
+"""Background work for surveys: tasks take ids, claim their work in the database first, and
+retry only on errors of the mail connection."""
+
+import smtplib
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import reminders
+from .models import ReminderDelivery, Survey
+
+TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def sweep_reminders():
+    """Run by beat: claims the reminders that are due and queues one e-mail each."""
+    now = timezone.now()
+    claimed = [delivery for survey in reminders.open_surveys(now)
+               for delivery in reminders.claim_due(survey, now)]
+    for delivery in claimed:
+        send_reminder.delay(delivery.pk)
+    return len(claimed)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5,
+             soft_time_limit=60, time_limit=90)
+def send_reminder(delivery_id: int):
+    delivery = ReminderDelivery.objects.select_related("survey", "municipality__region").filter(
+        pk=delivery_id, sent_at=None, superseded=False).first()
+    if delivery is None:
+        return False  # sent already, or not to be sent
+    return reminders.send(delivery)
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def remind_now(survey_id: int):
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        return 0
+    claimed = reminders.claim_on_demand(survey, timezone.now())
+    for delivery in claimed:
+        send_reminder.delay(delivery.pk)
+    return len(claimed)

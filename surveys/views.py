@@ -1,0 +1,184 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
+
+from . import board, results
+from .answer_form import AnswerForm, field_names, raw_answers
+from .models import Survey, SurveyResponse
+from .policies import may_follow
+from .services import (
+    AlreadySubmitted,
+    Incomplete,
+    NotAnswerable,
+    StaleDraft,
+    may_answer,
+    questions_of,
+    return_response,
+    submit,
+)
+from .services import draft_save as save_draft
+from .tasks import remind_now
+
+
+def _survey(user, pk):
+    return get_object_or_404(user, VIEW, Survey.objects.all(), pk=pk)
+
+
+def _sections(questions, form):
+    """Questions grouped by section, each with its bound fields, for the template."""
+    grouped = {}
+    for question in questions:
+        grouped.setdefault(question.section, []).append(
+            (question, [form[name] for name in field_names(question)]))
+    return list(grouped.items())
+
+
+@access(LOGGED_IN)
+def survey_list(request):
+    surveys = scope(request.user, VIEW, Survey.objects.all())
+    mine = {}
+    if request.user.scope_municipality is not None:
+        mine = dict(SurveyResponse.objects.filter(
+            municipality=request.user.scope_municipality).values_list("survey_id", "status"))
+    return render(request, "surveys/survey_list.html", {
+        "surveys": [(survey, mine.get(survey.pk)) for survey in surveys],
+    })
+
+
+@access(LOGGED_IN)
+def survey_detail(request, pk):
+    survey = _survey(request.user, pk)
+    questions = list(questions_of(survey))
+    return render(request, "surveys/survey_detail.html", {
+        "survey": survey,
+        "preview": _sections(questions, AnswerForm(questions)),
+        "can_answer": may_answer(request.user, survey, request.user.scope_municipality),
+        "can_follow": request.user.is_prefecture or request.user.scope_region is not None,
+    })
+
+
+def _answer_page(request, survey, questions, form, response, *, status=200, conflict=None):
+    return render(request, "surveys/answer.html", {
+        "survey": survey, "sections": _sections(questions, form), "form": form,
+        "response": response, "version": response.version if response else 0,
+        "conflict": conflict, "past_deadline": survey.is_past_deadline(),
+    }, status=status)
+
+
+@access(LOGGED_IN)
+def survey_answer(request, pk):
+    survey = _survey(request.user, pk)
+    municipality = request.user.scope_municipality
+    if municipality is None or not may_answer(request.user, survey, municipality):
+        raise Http404
+    questions = list(questions_of(survey))
+    response = SurveyResponse.objects.filter(survey=survey, municipality=municipality).first()
+    if request.method != "POST":
+        initial = response.answers if response else {}
+        return _answer_page(request, survey, questions, AnswerForm(questions, initial=initial),
+                            response)
+
+    autosave = request.headers.get("X-Autosave") == "1"
+    try:
+        base_version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
+    answers = raw_answers(questions, request.POST)
+    action = request.POST.get("action", "save")
+    try:
+        if action == "submit":
+            submit(actor=request.user, survey=survey, municipality=municipality,
+                   answers=answers, base_version=base_version)
+            messages.success(request, _("Your answer has been submitted. Thank you."))
+            return redirect("survey_answer", pk=survey.pk)
+        response = save_draft(actor=request.user, survey=survey, municipality=municipality,
+                              answers=answers, base_version=base_version)
+    except StaleDraft as error:
+        if autosave:
+            return JsonResponse({"conflict": True, "version": error.current.version}, status=409)
+        theirs = AnswerForm(questions, initial=error.current.answers)
+        form = AnswerForm(questions, initial=answers)
+        return _answer_page(request, survey, questions, form, error.current, status=409,
+                            conflict=_sections(questions, theirs))
+    except AlreadySubmitted as error:
+        if autosave:
+            return JsonResponse({"submitted": True}, status=409)
+        messages.info(request, _("This answer has already been submitted."))
+        return _answer_page(request, survey, questions, AnswerForm(
+            questions, initial=error.current.answers), error.current, status=409)
+    except Incomplete as error:
+        messages.error(request, _("Some answers are missing or need correcting; your draft "
+                                  "has been saved."))
+        return _answer_page(request, survey, questions, error.form, error.response, status=400)
+    except NotAnswerable:
+        return HttpResponseBadRequest(_("This survey is not open for answers yet."))
+    if autosave:
+        saved_at = timezone.localtime(response.updated_at).strftime("%H:%M:%S")
+        return JsonResponse({"version": response.version, "saved_at": saved_at})
+    messages.success(request, _("Your draft has been saved."))
+    return redirect("survey_answer", pk=survey.pk)
+
+
+def _followed_survey(request, pk):
+    if not (request.user.is_prefecture or request.user.scope_region is not None):
+        raise Http404
+    return _survey(request.user, pk)
+
+
+@access(LOGGED_IN)
+def survey_status(request, pk):
+    survey = _followed_survey(request, pk)
+    return render(request, "surveys/status.html", {
+        "survey": survey, **board.board_for(request.user, survey),
+        "can_remind": request.user.is_prefecture,
+    })
+
+
+@require_POST
+@access(LOGGED_IN)
+def survey_remind(request, pk):
+    survey = _followed_survey(request, pk)
+    if not request.user.is_prefecture:
+        raise Http404
+    board.enqueue(remind_now, survey.pk)
+    messages.success(request, _("Reminders are on their way to the municipalities that have "
+                                "not submitted."))
+    return redirect("survey_status", pk=survey.pk)
+
+
+@access(LOGGED_IN)
+def survey_response(request, pk, lg_code):
+    survey = _followed_survey(request, pk)
+    response = get_object_or_404(request.user, VIEW, SurveyResponse.objects.select_related(
+        "municipality__region"), survey=survey, municipality__lg_code=lg_code)
+    if not may_follow(request.user, response.municipality):
+        raise Http404
+    questions = list(questions_of(survey))
+    form = AnswerForm(questions, initial=response.answers)
+    if request.method == "POST":
+        comment = request.POST.get("comment", "").strip()[:2000]
+        if not comment:
+            messages.error(request, _("Write why the answer is returned."))
+        else:
+            return_response(actor=request.user, response=response, comment=comment)
+            messages.success(request, _("The answer has been returned to %(name)s.")
+                             % {"name": response.municipality.name})
+            return redirect("survey_status", pk=survey.pk)
+    return render(request, "surveys/response.html", {
+        "survey": survey, "response": response, "sections": _sections(questions, form),
+        "can_return": request.user.is_prefecture
+        and response.status == SurveyResponse.Status.SUBMITTED,
+    })
+
+
+@access(LOGGED_IN)
+def survey_results(request, pk):
+    survey = _followed_survey(request, pk)
+    return render(request, "surveys/results.html", {
+        "survey": survey, **results.results_for(request.user, survey),
+    })
