@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from kombu.exceptions import OperationalError
 
 from portal.models import Municipality
@@ -18,8 +19,11 @@ NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitt
 
 
 def labels():
-    return {NOT_STARTED: _("not started"), DRAFT: _("draft"), SUBMITTED: _("submitted"),
-            LATE: _("submitted late"), RETURNED: _("returned")}
+    return {NOT_STARTED: pgettext("survey state", "not started"),
+            DRAFT: pgettext("survey state", "draft"),
+            SUBMITTED: pgettext("survey state", "submitted"),
+            LATE: pgettext("survey state", "submitted late"),
+            RETURNED: pgettext("survey state", "returned")}
 
 
 def state_of(response) -> str:

@@ -7,10 +7,14 @@ cannot ship without its expected outcome for every role.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from portal.services.attachments import attachment_create
+from surveys.models import SurveyResponse
 from tests.collaboration.conftest import make_initiative
+from tests.factories import municipality
 from tests.portal.test_url_access import SELF_GUARDED_NAMESPACES, walk
+from tests.surveys.conftest import make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +80,21 @@ MATRIX = {
                   municipal=REDIRECT)),
     "initiative_spread": ("get", lambda c: reverse("initiative_spread",
                                                    args=[c["initiative"].pk]), signed_in(OK)),
+    # Surveys: an open survey sent to all 35; 山形市 has submitted its answer.
+    "survey_list": ("get", lambda c: reverse("survey_list"), signed_in(OK)),
+    "survey_detail": ("get", lambda c: reverse("survey_detail", args=[c["survey"].pk]),
+                      signed_in(OK)),
+    "survey_answer": ("get", lambda c: reverse("survey_answer", args=[c["survey"].pk]),
+                      signed_in(404, municipal=OK, other_municipal=OK)),
+    "survey_status": ("get", lambda c: reverse("survey_status", args=[c["survey"].pk]),
+                      signed_in(OK, municipal=404, other_municipal=404)),
+    "survey_remind": ("post", lambda c: reverse("survey_remind", args=[c["survey"].pk]),
+                      signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    "survey_results": ("get", lambda c: reverse("survey_results", args=[c["survey"].pk]),
+                       signed_in(OK, municipal=404, other_municipal=404)),
+    "survey_response": ("get", lambda c: reverse("survey_response",
+                                                 args=[c["survey"].pk, "062014"]),
+                        signed_in(404, prefecture=OK, admin=OK, branch=OK)),
     "healthz": ("get", lambda c: reverse("healthz"), same(OK)),
 }
 ADMIN_MATRIX = {
@@ -104,8 +123,11 @@ def context(users_by_role, settings, tmp_path):
         return attachment_create(actor=users_by_role["prefecture"], owner=initiative,
                                  upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7\n%%EOF\n"))
 
+    survey = make_survey()
+    SurveyResponse.objects.create(survey=survey, municipality=municipality("062014"),
+                                  status="submitted", submitted_at=timezone.now())
     return {"attachment": attachment, "users": users_by_role, "initiative": initiative,
-            "proposal": proposal, "new_file": new_file}
+            "proposal": proposal, "new_file": new_file, "survey": survey}
 
 
 def outcome_of(response) -> object:

@@ -1,0 +1,95 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from surveys.models import Question, SurveyResponse
+from surveys.services import survey_copy
+from tests.factories import municipality
+from tests.surveys.conftest import keys
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(survey, code, status="submitted", late=False, **answers):
+    return SurveyResponse.objects.create(
+        survey=survey, municipality=municipality(code), status=status, is_late=late,
+        submitted_at=timezone.now() if status == "submitted" else None, answers=answers)
+
+
+def test_the_board_shows_every_state_on_the_map_and_per_region(client, survey,
+                                                               prefecture_user,
+                                                               django_assert_max_num_queries):
+    answer(survey, "062014")
+    answer(survey, "062022", late=True)
+    answer(survey, "063657", status="draft")
+    answer(survey, "064611", status="returned")
+    client.force_login(prefecture_user)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
+    assert "35団体中 2団体 提出済み" in page
+    assert 'aria-label="山形市：提出済み"' in page and 'aria-label="米沢市：期限後提出"' in page
+    assert 'aria-label="大蔵村：下書き"' in page and 'aria-label="遊佐町：差戻し"' in page
+    assert page.count("tile--state-not_started") == 31 + 1  # 31 tiles and the legend
+
+
+def test_a_liaison_room_follows_its_own_region(client, survey, branch_user):
+    answer(survey, "062014")
+    client.force_login(branch_user)
+    page = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
+    assert "14団体中 1団体 提出済み" in page
+    assert len(re.findall(r"<td><code>(\d{6})</code></td>", page)) == 14
+
+
+def test_results_count_choices_cross_tabulate_and_find_shared_needs(client, survey,
+                                                                    prefecture_user):
+    fields, staff, number, text = keys(survey)
+    for code in ("062014", "063657", "064611"):
+        answer(survey, code, **{fields: ["水道", "防災"], staff: "不足している", number: "4",
+                                text: f"{code}の要望"})
+    answer(survey, "062022", **{fields: ["観光"], staff: "__other__",
+                                f"{staff}_other": "土木のみ不足", number: "10"})
+    answer(survey, "063614", status="draft", **{fields: ["福祉"]})  # drafts are not counted
+    client.force_login(prefecture_user)
+    page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
+    assert "提出済みの回答 4件" in page
+    assert "<strong>水道</strong> — 3団体" in page  # a shared need
+    row = re.search(r'<th scope="row">水道</th>(.*?)</tr>', page).group(1)
+    assert re.findall(r'<td class="num">([^<]+)</td>', row) == [
+        "3", "75%", "1", "1", "0", "1", "1", "1", "1"]  # regions 村山 最上 置賜 庄内; 市 町 村
+    assert "福祉" not in re.search(r"連携したい分野(.*?)</section>", page, re.S).group(1)
+    assert "土木のみ不足" in page
+    assert "合計 22件" in page and "063657の要望" in page
+
+
+def test_answered_questions_cannot_change_type_or_lose_choices(client, survey,
+                                                               prefecture_user):
+    _fields, staff, _number, _text = keys(survey)
+    question = Question.objects.get(pk=int(staff[1:]))
+    answer(survey, "062014", **{staff: "足りている"})
+    client.force_login(prefecture_user)
+    url = reverse("admin:surveys_question_change", args=[question.pk])
+    base = {"section": question.section_id, "text": "専門職員（土木等）の状況",
+            "order": 2, "required": "on", "allow_other": "on",
+            "choices_text": "足りている\n不足している"}
+    refused = client.post(url, {**base, "kind": "multiple"})
+    assert "形式を変えると回答が失われる" in refused.content.decode()
+    removed = client.post(url, {**base, "kind": "single", "choices_text": "不足している"})
+    assert "回答済みの選択肢は削除できません" in removed.content.decode()
+    wording = client.post(url, {**base, "kind": "single"})
+    assert wording.status_code == 302
+    question.refresh_from_db()
+    assert question.text == "専門職員（土木等）の状況"
+    delete = client.post(reverse("admin:surveys_question_delete", args=[question.pk]),
+                         {"post": "yes"})
+    assert delete.status_code == 403
+
+
+def test_last_years_survey_is_copied_for_the_next_year(survey, prefecture_user):
+    copy = survey_copy(actor=prefecture_user, survey=survey)
+    assert copy.fiscal_year == 2027 and copy.copied_from == survey
+    assert copy.municipalities.count() == 35
+    assert [q.text for q in Question.objects.filter(section__survey=copy).order_by("order")] == [
+        q.text for q in Question.objects.filter(section__survey=survey).order_by("order")]
+    assert copy.deadline.weekday() == survey.deadline.weekday()
