@@ -15,7 +15,8 @@
     dirty = false;
     var data = new FormData(form);
     data.set("action", "autosave");
-    fetch(form.action, {
+    // form.action would be the buttons named "action"; read the attribute itself.
+    fetch(form.getAttribute("action"), {
       method: "POST", body: data, credentials: "same-origin", keepalive: !!keepalive,
       headers: { "X-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {

@@ -1,0 +1,57 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.services.demo import DEMO_PASSWORD, create_demo_users
+from portal.services.reference import load_all_reference_data
+from tests.surveys.conftest import make_survey
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(visitor, username):
+    page = visitor.page
+    page.goto(visitor.base_url + "/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_a_municipality_answers_and_the_board_turns_green(transactional_db, visitor):
+    load_all_reference_data()
+    create_demo_users()
+    survey = make_survey()
+    page = visitor.page
+
+    log_in(visitor, "demo-062014")
+    page.get_by_role("link", name=re.compile("回答をお願いします")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("山形市")
+    visitor.check("survey-answer")
+    page.get_by_role("group", name=re.compile("連携したい分野")).get_by_label("水道").check()
+    page.get_by_label("要望").fill("除雪の共同化を検討したい")
+    expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=8000)
+
+    page.reload()  # nothing typed is lost
+    expect(page.get_by_label("要望")).to_have_value("除雪の共同化を検討したい")
+    page.get_by_role("button", name="提出する").click()
+    expect(page.get_by_role("alert").first).to_be_visible()  # a required answer is missing
+    visitor.check("survey-answer-missing")
+    page.get_by_role("group", name=re.compile("専門職員の状況")).get_by_label(
+        "不足している").check()
+    page.get_by_role("button", name="提出する").click()
+    expect(page.get_by_text("回答を提出しました")).to_be_visible()
+    visitor.check("survey-answer-submitted")
+
+    page.get_by_role("button", name="ログアウト").click()
+    log_in(visitor, "demo-pref")
+    page.goto(visitor.base_url + f"/surveys/{survey.pk}/status/")
+    expect(page.locator("svg a[aria-label='山形市：提出済み']")).to_have_count(1)
+    expect(page.locator("svg a[aria-label='山形市：提出済み'] rect")).to_have_css(
+        "fill", "rgb(43, 110, 18)")
+    visitor.check("survey-status")
+    page.goto(visitor.base_url + f"/surveys/{survey.pk}/results/")
+    visitor.check("survey-results")
+    page.goto(visitor.base_url + f"/surveys/{survey.pk}/")
+    visitor.check("survey-detail")
