@@ -27,6 +27,11 @@ def at(day, hour=9, minute=5):
 
 @pytest.fixture
 def planned(db):
+    from portal.models import Municipality
+    from portal.services.reference import load_all_reference_data
+
+    if not Municipality.objects.exists():  # a transactional test emptied the database
+        load_all_reference_data()
     with time_machine.travel(datetime.datetime(2026, 7, 1, tzinfo=TOKYO), tick=False):
         survey = make_survey(deadline=DEADLINE, codes=CODES)
     for code in CODES:
