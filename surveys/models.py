@@ -160,3 +160,26 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.survey} {self.municipality} {self.step}"
+
+
+class ThemeSource(models.Model):
+    """The answers a collaboration theme came from: one need of one survey question."""
+
+    theme = models.OneToOneField("collaboration.Theme", models.CASCADE, related_name="source",
+                                 verbose_name=_("collaboration theme"))
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="themes")
+    question = models.ForeignKey(Question, models.PROTECT, related_name="+")
+    choice = models.CharField(_("need"), max_length=200)
+    municipalities = models.ManyToManyField(Municipality, related_name="+",
+                                            verbose_name=_("municipalities that chose it"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("source of a theme")
+        verbose_name_plural = _("sources of themes")
+        constraints = [models.UniqueConstraint(fields=["survey", "question", "choice"],
+                                               name="one_theme_per_need")]
+
+    def __str__(self):
+        return f"{self.choice} ({self.survey})"

@@ -41,13 +41,35 @@ def _values(question, answers) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
 
 
-def results_for(user, survey) -> dict:
+def submitted_responses(user, survey) -> list[SurveyResponse]:
+    """The submitted answers ``user`` follows: all for prefecture staff, a region otherwise."""
     responses = SurveyResponse.objects.filter(
         survey=survey, status=SurveyResponse.Status.SUBMITTED).select_related(
         "municipality__region")
     if not user.is_prefecture:
         responses = responses.filter(municipality__region=user.scope_region)
-    responses = list(responses)
+    return list(responses)
+
+
+def _previous_counts(survey) -> dict[str, Counter]:
+    """Last year's counts per question text, when the survey was copied from last year's."""
+    previous = survey.copied_from
+    if previous is None:
+        return {}
+    counts = {}
+    answers = [r.answers for r in SurveyResponse.objects.filter(
+        survey=previous, status=SurveyResponse.Status.SUBMITTED)]
+    for question in questions_of(previous):
+        counter = Counter()
+        for given in answers:
+            counter.update(set(_values(question, given)))
+        counts[question.text] = counter
+    return counts
+
+
+def results_for(user, survey) -> dict:
+    responses = submitted_responses(user, survey)
+    previous = _previous_counts(survey)
     regions = list(Region.objects.all())
     kinds = list(Municipality.Kind.choices)
     items = []
@@ -66,11 +88,13 @@ def results_for(user, survey) -> dict:
             if question.kind == Question.Kind.SCALE:
                 order = [str(n) for n in range(1, 6)]
             order += [value for value in counter if value not in order]
+            last_year = previous.get(question.text)
             result.counts = [
                 (value if value != OTHER else _("Other (その他)"), counter[value],
                  round(100 * counter[value] / len(answered)) if answered else 0,
                  [by_region[(value, region.pk)] for region in regions],
-                 [by_kind[(value, kind)] for kind, _label in kinds])
+                 [by_kind[(value, kind)] for kind, _label in kinds],
+                 last_year[value] if last_year is not None else None)
                 for value in order]
             result.chart = bar_chart([(label[:8], Decimal(count), "bar--actual")
                                       for label, count, *_rest in result.counts],
@@ -91,10 +115,16 @@ def results_for(user, survey) -> dict:
         else:
             result.texts = [(m, values[0]) for m, values in answered]
         items.append(result)
+    from .models import ThemeSource
+
+    themed = {(source.question_id, source.choice): source.theme for source in
+              ThemeSource.objects.filter(survey=survey).select_related("theme")}
     return {
         "results": items, "respondents": len(responses), "regions": regions,
+        "has_previous": bool(previous), "previous": survey.copied_from,
         "kinds": [label for _kind, label in kinds],
-        "shared_needs": [(item, label, count) for item in items
+        "shared_needs": [(item, label, count, themed.get((item.question.pk, label)))
+                         for item in items
                          if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
                                                    Question.Kind.MULTIPLE)
                          for label, count, *_rest in item.counts if count >= SHARED_NEED],

@@ -172,3 +172,33 @@ def survey_copy(*, actor, survey: Survey) -> Survey:
             question.pk, question.section = None, section
             question.save()
     return copy
+
+
+@transaction.atomic
+def theme_from_need(*, actor, survey: Survey, question: Question, choice: str):
+    """Turns a need chosen by several municipalities into a collaboration theme that keeps
+    the link to the answers it came from. Asking again returns the same theme."""
+    from collaboration.models import Theme
+
+    from .answer_form import field_names
+    from .models import ThemeSource
+
+    if not actor.is_prefecture:
+        raise PermissionDenied
+    existing = ThemeSource.objects.filter(survey=survey, question=question,
+                                          choice=choice).select_related("theme").first()
+    if existing is not None:
+        return existing.theme
+    name = field_names(question)[0]
+    chose = [r.municipality for r in SurveyResponse.objects.filter(
+        survey=survey, status=SurveyResponse.Status.SUBMITTED).select_related("municipality")
+        if choice in (r.answers.get(name) if isinstance(r.answers.get(name), list)
+                      else [r.answers.get(name)])]
+    theme = Theme.objects.create(
+        title=f"{choice}（{survey.title}より）",
+        description="、".join(m.name for m in sorted(chose, key=lambda m: m.lg_code))
+        + f" が「{question.text}」で選択")
+    source = ThemeSource.objects.create(theme=theme, survey=survey, question=question,
+                                        choice=choice, created_by=actor)
+    source.municipalities.set(chose)
+    return theme

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
 
-from . import board, results
+from . import board, exports, results
 from .answer_form import AnswerForm, field_names, raw_answers
 from .models import Survey, SurveyResponse
 from .policies import may_follow
@@ -20,6 +20,7 @@ from .services import (
     questions_of,
     return_response,
     submit,
+    theme_from_need,
 )
 from .services import draft_save as save_draft
 from .tasks import remind_now
@@ -182,3 +183,38 @@ def survey_results(request, pk):
     return render(request, "surveys/results.html", {
         "survey": survey, **results.results_for(request.user, survey),
     })
+
+
+def _export_inputs(request, pk):
+    survey = _followed_survey(request, pk)
+    return survey, results.submitted_responses(request.user, survey), list(questions_of(survey))
+
+
+@access(LOGGED_IN)
+def survey_export_csv(request, pk):
+    return exports.csv_response(*_export_inputs(request, pk))
+
+
+@access(LOGGED_IN)
+def survey_export_xlsx(request, pk):
+    survey, responses, questions = _export_inputs(request, pk)
+    computed = results.results_for(request.user, survey)["results"]
+    return exports.xlsx_response(survey, responses, questions, computed)
+
+
+@require_POST
+@access(LOGGED_IN)
+def survey_theme(request, pk):
+    survey = _followed_survey(request, pk)
+    if not request.user.is_prefecture:
+        raise Http404
+    question_id = request.POST.get("question", "")
+    choice = request.POST.get("choice", "").strip()[:200]
+    question = questions_of(survey).filter(pk=int(question_id)).first() \
+        if question_id.isdigit() and len(question_id) < 12 else None
+    if question is None or not choice:
+        return HttpResponseBadRequest(_("Choose a need from the results."))
+    theme = theme_from_need(actor=request.user, survey=survey, question=question, choice=choice)
+    messages.success(request, _("The collaboration theme “%(title)s” has been created.")
+                     % {"title": theme.title})
+    return redirect("survey_results", pk=survey.pk)

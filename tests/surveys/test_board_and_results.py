@@ -93,3 +93,63 @@ def test_last_years_survey_is_copied_for_the_next_year(survey, prefecture_user):
     assert [q.text for q in Question.objects.filter(section__survey=copy).order_by("order")] == [
         q.text for q in Question.objects.filter(section__survey=survey).order_by("order")]
     assert copy.deadline.weekday() == survey.deadline.weekday()
+
+
+def test_exports_give_one_row_per_municipality_and_a_sheet_per_question(client, survey,
+                                                                        branch_user):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    fields, staff, number, _text = keys(survey)
+    answer(survey, "062014", **{fields: ["水道", "防災"], staff: "__other__",
+                                f"{staff}_other": "保健師が不足", number: "3"})
+    answer(survey, "063657", **{fields: ["観光"], staff: "足りている"})  # 最上: not followed
+    client.force_login(branch_user)
+    body = client.get(reverse("survey_export_csv", args=[survey.pk])).content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert table[0][:2] == ["団体コード", "市町村"] and len(table) == 2
+    assert table[1][:2] == ["062014", "山形市"]
+    assert "防災、水道" in table[1] or "水道、防災" in table[1]
+    assert "その他" in table[1] and "保健師が不足" in table[1]
+    workbook = load_workbook(io.BytesIO(client.get(
+        reverse("survey_export_xlsx", args=[survey.pk])).content))
+    assert len(workbook.sheetnames) == 1 + 4
+    assert workbook.worksheets[1]["A1"].value == "連携したい分野"
+
+
+def test_a_shared_need_becomes_a_theme_that_keeps_its_answers(client, survey,
+                                                             prefecture_user):
+    from collaboration.models import Theme
+
+    fields, _staff, _number, _text = keys(survey)
+    for code in ("062014", "063657", "064611"):
+        answer(survey, code, **{fields: ["水道"]})
+    client.force_login(prefecture_user)
+    question = int(fields[1:])
+    url = reverse("survey_theme", args=[survey.pk])
+    assert client.post(url, {"question": question, "choice": "水道"}).status_code == 302
+    client.post(url, {"question": question, "choice": "水道"})  # again: the same theme
+    theme = Theme.objects.get()
+    assert theme.title.startswith("水道（")
+    assert sorted(theme.source.municipalities.values_list("lg_code", flat=True)) == [
+        "062014", "063657", "064611"]
+    page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
+    assert "テーマ：水道（" in page
+    assert client.post(url, {"question": "abc", "choice": "水道"}).status_code == 400
+
+
+def test_results_compare_with_last_years_survey(client, survey, prefecture_user):
+    fields, _staff, _number, _text = keys(survey)
+    answer(survey, "062014", **{fields: ["水道"]})
+    answer(survey, "063657", **{fields: ["水道"]})
+    this_year = survey_copy(actor=prefecture_user, survey=survey)
+    new_fields = keys(this_year)[0]
+    answer(this_year, "062014", **{new_fields: ["水道"]})
+    client.force_login(prefecture_user)
+    page = client.get(reverse("survey_results", args=[this_year.pk])).content.decode()
+    assert "前年度" in page
+    row = re.search(r'<th scope="row">水道</th>(.*?)</tr>', page).group(1)
+    assert re.findall(r'<td class="num">([^<]+)</td>', row)[:3] == ["1", "100%", "2"]

@@ -1,0 +1,103 @@
+"""A survey's answers as xlsx (raw answers plus a sheet per question) and CSV (UTF-8 + BOM)."""
+
+import csv
+import io
+import re
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.japanese import wareki_date
+
+from .answer_form import OTHER, RANKS
+from .models import Question
+
+SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def raw_table(survey, responses, questions) -> list[list]:
+    """One row per municipality in 団体コード order; choices as their standard values, and the
+    “その他” text in a column of its own."""
+    header = [_("Local government code"), _("Municipality"), _("Status"), _("Submitted"),
+              _("Late")]
+    for question in questions:
+        if question.kind == Question.Kind.RANKING:
+            header += [_("%(question)s — choice %(rank)s") % {"question": question.text,
+                                                              "rank": rank}
+                       for rank in range(1, RANKS + 1)]
+            continue
+        header.append(question.text + (f"（{question.unit}）" if question.unit else ""))
+        if question.allow_other:
+            header.append(_("%(question)s — other") % {"question": question.text})
+    rows = [header]
+    for response in sorted(responses, key=lambda r: r.municipality.lg_code):
+        answers = response.answers
+        row = [response.municipality.lg_code, response.municipality.name,
+               response.get_status_display(),
+               wareki_date(timezone.localtime(response.submitted_at))
+               if response.submitted_at else "", _("yes") if response.is_late else ""]
+        for question in questions:
+            name = f"q{question.pk}"
+            if question.kind == Question.Kind.RANKING:
+                row += [answers.get(f"{name}_r{rank}", "") for rank in range(1, RANKS + 1)]
+                continue
+            value = answers.get(name, "")
+            values = value if isinstance(value, list) else [value] if value else []
+            row.append("、".join(_("Other") if v == OTHER else str(v) for v in values))
+            if question.allow_other:
+                row.append(answers.get(f"{name}_other", ""))
+        rows.append(row)
+    return rows
+
+
+def csv_response(survey, responses, questions) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
+    csv.writer(buffer).writerows(raw_table(survey, responses, questions))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
+    return response
+
+
+def xlsx_response(survey, responses, questions, results) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    raw = workbook.active
+    raw.title = _("Answers")
+    for row in raw_table(survey, responses, questions):
+        raw.append(row)
+    for cell in raw[1]:
+        cell.font = Font(bold=True)
+    for number, result in enumerate(results, start=1):
+        sheet = workbook.create_sheet(SHEET_NAME.sub("", f"Q{number} {result.question.text}")[:31])
+        sheet.append([result.question.text])
+        sheet["A1"].font = Font(bold=True)
+        if result.counts:
+            sheet.append([_("Answer"), _("Municipalities"), "%"])
+            for label, count, percent, *_rest in result.counts:
+                sheet.append([label, count, percent])
+            chart = BarChart()
+            chart.title = result.question.text[:60]
+            chart.add_data(Reference(sheet, min_col=2, min_row=2,
+                                     max_row=2 + len(result.counts)), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=3,
+                                           max_row=2 + len(result.counts)))
+            sheet.add_chart(chart, "E2")
+        elif result.numbers:
+            sheet.append([_("Municipality"), _("Value")])
+            for municipality, value in result.numbers["rows"]:
+                sheet.append([municipality.name, float(value)])
+        else:
+            sheet.append([_("Municipality"), _("Answer")])
+            for municipality, text in result.texts:
+                sheet.append([municipality.name, text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
+    return response
