@@ -201,6 +201,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Give up publishing quickly: callers then run the work in-process (portal/queue.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
+                                    "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE: dict = {
     # Planned survey reminders: each sweep claims what is due, so running it often is harmless.
     "survey-reminders": {"task": "surveys.tasks.sweep_reminders", "schedule": 15 * 60},

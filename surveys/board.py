@@ -1,18 +1,12 @@
 """The live status board: who has submitted, per municipality and per region."""
 
-import logging
-
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from kombu.exceptions import OperationalError
 
 from portal.models import Municipality
 from portal.tilemap import build_tile_map
 
 from .models import ReminderDelivery, SurveyResponse
-
-logger = logging.getLogger(__name__)
 
 NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
     "returned"
@@ -72,17 +66,3 @@ def board_for(user, survey) -> dict:
         "submitted": sum(1 for _m, state, _r, _d in rows if state in (SUBMITTED, LATE)),
         "total": len(rows),
     }
-
-
-def enqueue(task, *args) -> None:
-    """Queues ``task`` after the transaction commits; with the broker down, runs it here, so a
-    click never fails because Redis does."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except OperationalError:
-            logger.warning("Broker unreachable; running %s in the request", task.name)
-            task.apply(args=args)
-
-    transaction.on_commit(send)

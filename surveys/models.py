@@ -44,6 +44,18 @@ class Survey(models.Model):
     def get_absolute_url(self):
         return reverse("survey_detail", args=[self.pk])
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        plan = self.reminder_plan
+        if not isinstance(plan, list) or not all(
+                isinstance(day, int) and not isinstance(day, bool) and -60 <= day <= 60
+                for day in plan):
+            raise ValidationError({"reminder_plan": _(
+                "Give whole numbers of days from the deadline between -60 and 60, "
+                "e.g. [-7, -3, -1, 1].")})
+        self.reminder_plan = sorted(set(plan))
+
     def is_open(self, now=None) -> bool:
         return (now or timezone.now()) >= self.opens_at
 

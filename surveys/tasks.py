@@ -6,6 +6,8 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
+from portal.queue import dispatch_all
+
 from . import reminders
 from .models import ReminderDelivery, Survey
 
@@ -18,8 +20,7 @@ def sweep_reminders():
     now = timezone.now()
     claimed = [delivery for survey in reminders.open_surveys(now)
                for delivery in reminders.claim_due(survey, now)]
-    for delivery in claimed:
-        send_reminder.delay(delivery.pk)
+    dispatch_all(send_reminder, [(delivery.pk,) for delivery in claimed])
     return len(claimed)
 
 
@@ -39,6 +40,5 @@ def remind_now(survey_id: int):
     if survey is None:
         return 0
     claimed = reminders.claim_on_demand(survey, timezone.now())
-    for delivery in claimed:
-        send_reminder.delay(delivery.pk)
+    dispatch_all(send_reminder, [(delivery.pk,) for delivery in claimed])
     return len(claimed)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
+from portal.queue import enqueue_on_commit
 
 from . import board, exports, results
 from .answer_form import AnswerForm, field_names, raw_answers
@@ -146,7 +147,7 @@ def survey_remind(request, pk):
     survey = _followed_survey(request, pk)
     if not request.user.is_prefecture:
         raise Http404
-    board.enqueue(remind_now, survey.pk)
+    enqueue_on_commit(remind_now, survey.pk)
     messages.success(request, _("Reminders are on their way to the municipalities that have "
                                 "not submitted."))
     return redirect("survey_status", pk=survey.pk)

@@ -153,3 +153,34 @@ def test_results_compare_with_last_years_survey(client, survey, prefecture_user)
     assert "前年度" in page
     row = re.search(r'<th scope="row">水道</th>(.*?)</tr>', page).group(1)
     assert re.findall(r'<td class="num">([^<]+)</td>', row)[:3] == ["1", "100%", "2"]
+
+
+@pytest.mark.parametrize("plan", [["-7"], [0.5], [-100], "weekly", [True]])
+def test_a_reminder_plan_must_be_days_from_the_deadline(survey, plan):
+    from django.core.exceptions import ValidationError
+
+    survey.reminder_plan = plan
+    with pytest.raises(ValidationError):
+        survey.full_clean()
+
+
+def test_the_broker_being_down_does_not_stop_a_reminder_click(client, survey, prefecture_user,
+                                                              django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from portal.celery import app
+    from tests.factories import UserFactory, municipality_org
+
+    UserFactory(organisation=municipality_org("062014"), username="chief",
+                email="chief@example.jp")
+    client.force_login(prefecture_user)
+    eager, broker = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("survey_remind", args=[survey.pk]))
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = eager, broker
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["chief@example.jp"]]
