@@ -130,3 +130,20 @@ def test_the_catalogue_answers_any_filter_with_a_page_or_a_400(client, municipal
     assert response.status_code in (200, 400)
     export = client.get(reverse("initiative_export_csv"), query)
     assert export.status_code in (200, 400)
+
+
+@examples
+@given(values=st.lists(nasty_text, min_size=4, max_size=4), version=nasty_text,
+       action=st.sampled_from(["save", "submit", "autosave", "???"]))
+def test_the_survey_answer_form_answers_anything_without_a_500(client, municipal_user, values,
+                                                                version, action):
+    from surveys.models import Question, Survey
+    from tests.surveys.conftest import make_survey
+
+    survey = Survey.objects.first() or make_survey()
+    names = [f"q{q.pk}" for q in Question.objects.filter(section__survey=survey)]
+    client.force_login(municipal_user)
+    response = client.post(reverse("survey_answer", args=[survey.pk]),
+                           {**dict(zip(names, values, strict=True)), "version": version,
+                            "action": action})
+    assert response.status_code in (200, 302, 400, 409)
