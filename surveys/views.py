@@ -80,6 +80,8 @@ def survey_answer(request, pk):
         raise Http404
     questions = list(questions_of(survey))
     response = SurveyResponse.objects.filter(survey=survey, municipality=municipality).first()
+    # People answering keep their session alive: each save moves its expiry forward.
+    request.session.modified = True
     if request.method != "POST":
         initial = response.answers if response else {}
         return _answer_page(request, survey, questions, AnswerForm(questions, initial=initial),

@@ -55,3 +55,32 @@ def test_a_municipality_answers_and_the_board_turns_green(transactional_db, visi
     visitor.check("survey-results")
     page.goto(visitor.base_url + f"/surveys/{survey.pk}/")
     visitor.check("survey-detail")
+
+
+def test_typing_survives_an_expired_session(transactional_db, visitor):
+    from django.contrib.sessions.models import Session
+
+    from surveys.models import SurveyResponse
+
+    load_all_reference_data()
+    create_demo_users()
+    survey = make_survey()
+    page = visitor.page
+    log_in(visitor, "demo-062014")
+    page.goto(visitor.base_url + f"/surveys/{survey.pk}/answer/")
+    Session.objects.all().delete()  # the session expires while the page is open
+    page.get_by_label("要望").fill("期限切れの間に入力した文章")
+    expect(page.locator("#autosave-status")).to_contain_text("ログインの有効期限", timeout=8000)
+
+    other = page.context.new_page()  # log in again in another tab
+    other.goto(visitor.base_url + "/login/")
+    other.get_by_label("ユーザー名").fill("demo-062014")
+    other.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    other.get_by_role("button", name="ログイン").click()
+    other.close()
+
+    page.get_by_label("要望").press("End")
+    page.get_by_label("要望").type("。")
+    expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=8000)
+    stored = SurveyResponse.objects.get(survey=survey)
+    assert "期限切れの間に入力した文章。" in stored.answers.values()
