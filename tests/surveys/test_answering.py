@@ -156,3 +156,33 @@ def test_a_survey_not_open_yet_is_hidden_from_municipalities(client, municipal_u
     client.force_login(municipal_user)
     assert client.get(answer_url(later)).status_code == 404
     assert later.title not in client.get(reverse("survey_list")).content.decode()
+
+
+def test_ranking_scale_and_method_questions_validate_their_values(client, survey,
+                                                                  municipal_user):
+    from surveys.models import Question, Section
+
+    fields, staff, _number, _text = keys(survey)
+    section = Section.objects.create(survey=survey, title="優先順位", order=2)
+    ranking = Question.objects.create(section=section, kind=Question.Kind.RANKING, order=1,
+                                      text="優先したい課題", required=True,
+                                      choices=["人材", "財源", "情報"])
+    scale = Question.objects.create(section=section, kind=Question.Kind.SCALE, order=2,
+                                    text="満足度", required=True)
+    methods = Question.objects.create(section=section, kind=Question.Kind.METHODS, order=3,
+                                      text="希望する連携手法")
+    base = {fields: ["水道"], staff: "足りている"}
+    client.force_login(municipal_user)
+    response = post(client, survey, 0, action="submit", **base, **{
+        f"q{ranking.pk}_r1": "人材", f"q{ranking.pk}_r2": "人材", f"q{scale.pk}": "9",
+        f"q{methods.pk}": ["協議会", "存在しない手法"]})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "同じ項目は一度だけ選んでください" in page
+    assert page.count("正しく選択してください") >= 2  # the scale and the unknown method
+    version = SurveyResponse.objects.get().version
+    response = post(client, survey, version, action="submit", **base, **{
+        f"q{ranking.pk}_r1": "財源", f"q{ranking.pk}_r2": "人材", f"q{scale.pk}": "4",
+        f"q{methods.pk}": ["協議会"]})
+    assert response.status_code == 302
+    assert SurveyResponse.objects.get().answers[f"q{ranking.pk}_r1"] == "財源"
