@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Councils and meetings")
+
+    def ready(self):
+        from portal import reference
+        from portal.audit import track
+
+        from . import attention_items, policies  # noqa: F401  registers them
+        from .models import ActionItem, AgendaItem, Body, Meeting, Membership
+
+        for model in (Body, Membership, Meeting, AgendaItem, ActionItem):
+            track(model, exclude={"uid", "sequence"})
+        from .demo import create_demo_councils
+
+        reference.register_demo_loader(create_demo_councils)

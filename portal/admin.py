@@ -89,6 +89,7 @@ class PortalUserAdmin(PortalModelAdmin, UserAdmin):
     list_display = ["username", "last_name", "first_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active", "organisation__kind"]
     list_select_related = ["organisation"]
+    search_fields = ["username", "last_name", "first_name", "email"]
     fieldsets = UserAdmin.fieldsets + ((gettext_lazy("Role and scope"),
                                         {"fields": ["role", "organisation"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((gettext_lazy("Role and scope"),

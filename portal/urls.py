@@ -40,5 +40,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("collaboration.urls")),
     path("", include("surveys.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,62 @@
+"""Who sees and runs which council, team and meeting."""
+
+from django.db.models import Q
+
+from portal.permissions import VIEW, Policy, register
+
+from .models import ActionItem, Body, Meeting
+
+
+def managed_bodies(user) -> Q | None:
+    """Prefecture staff run every body (None); a liaison room its regional body and its teams."""
+    if user.is_prefecture:
+        return None
+    if user.scope_region is not None:
+        regional = Q(kind=Body.Kind.REGIONAL, region=user.scope_region)
+        return regional | Q(parent__kind=Body.Kind.REGIONAL, parent__region=user.scope_region)
+    return Q(pk__in=[])
+
+
+def _visible_bodies(user) -> Q | None:
+    managed = managed_bodies(user)
+    if managed is None:
+        return None
+    return managed | Q(memberships__user=user)
+
+
+@register(Body)
+class BodyPolicy(Policy):
+    """Members see their bodies (a working team's papers stay within the team); prefecture
+    staff run the council and everything, a liaison room its regional body."""
+
+    def scope(self, user, action, queryset):
+        condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
+        if condition is None:
+            return queryset
+        return queryset.filter(pk__in=Body.objects.filter(condition).values("pk"))
+
+    def can_create(self, user):
+        return user.is_prefecture
+
+
+@register(Meeting)
+class MeetingPolicy(Policy):
+    def scope(self, user, action, queryset):
+        condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
+        if condition is None:
+            return queryset
+        return queryset.filter(body__in=Body.objects.filter(condition).values("pk"))
+
+    def can_create(self, user):
+        return user.is_prefecture or user.scope_region is not None
+
+
+@register(ActionItem)
+class ActionItemPolicy(Policy):
+    def scope(self, user, action, queryset):
+        condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
+        if condition is None:
+            return queryset
+        # Owners may see and close their own items, whoever runs the body.
+        bodies = Body.objects.filter(condition).values("pk")
+        return queryset.filter(Q(meeting__body__in=bodies) | Q(owner=user))

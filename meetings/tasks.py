@@ -1,0 +1,42 @@
+"""Meeting notices: one e-mail per version of a meeting, with its .ics attached."""
+
+import smtplib
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .calendar import calendar
+from .models import Meeting, MeetingNotice
+from .services import claim_notice, members_to_notify
+
+TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5,
+             soft_time_limit=120, time_limit=180)
+def send_meeting_notice(meeting_id: int, sequence: int) -> bool:
+    meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+    if meeting is None or meeting.sequence != sequence:
+        return False  # gone, or a newer version's notice supersedes this one
+    notice = claim_notice(meeting, sequence) or MeetingNotice.objects.filter(
+        meeting=meeting, sequence=sequence, sent_at=None).first()
+    if notice is None or notice.sent_at is not None:
+        return False
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    context = {"meeting": meeting, "cancelled": cancelled, "update": sequence > 0}
+    with translation.override("ja"):
+        subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
+        text = render_to_string("meetings/email/notice.txt", context)
+        html = render_to_string("meetings/email/notice.html", context)
+    method = "CANCEL" if cancelled else "REQUEST"
+    recipients = [membership.user.email for membership in members_to_notify(meeting)]
+    if recipients:
+        message = EmailMultiAlternatives(subject, text, bcc=recipients)
+        message.attach_alternative(html, "text/html")
+        message.attach("meeting.ics", calendar([meeting], method=method),
+                       f"text/calendar; charset=utf-8; method={method}")
+        message.send()
+    MeetingNotice.objects.filter(pk=notice.pk, sent_at=None).update(sent_at=timezone.now())
+    return True
