@@ -12,6 +12,8 @@ class MeetingForm(forms.ModelForm):
         attrs=LOCAL, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
     ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(
         attrs=LOCAL, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+    online_url = forms.URLField(label=_("online meeting link"), required=False,
+                                assume_scheme="https", max_length=200)
     agenda = forms.CharField(label=_("Agenda (one item per line)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 

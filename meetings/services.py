@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +23,23 @@ from .models import (
     MinutesComment,
 )
 
+# The order of a Japanese member list: the chair, the prefecture, its offices, the municipalities
+# in 団体コード order.
+ORGANISATION_ORDER = Case(
+    When(user__organisation__kind="prefecture", then=Value(0)),
+    When(user__organisation__kind="branch_office", then=Value(1)),
+    When(user__organisation__kind="municipality", then=Value(2)),
+    default=Value(3))
+
 
 def roster(body: Body, day: datetime.date):
     """Who sat on the body on ``day``: the April rotation keeps the earlier members' history."""
-    return body.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day),
-                                   starts_on__lte=day).select_related("user__organisation")
+    return body.memberships.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day,
+    ).select_related("user__organisation").order_by(
+        "-is_chair", "-is_vice_chair", ORGANISATION_ORDER,
+        "user__organisation__municipality__lg_code", "user__organisation__region__sort_order",
+        "id")
 
 
 def _require(actor, action, obj):
@@ -128,10 +140,13 @@ NEXT = {Minutes.Status.DRAFT: Minutes.Status.CIRCULATED,
         Minutes.Status.APPROVED: Minutes.Status.PUBLISHED}
 
 
+EDITABLE_MINUTES = (Minutes.Status.DRAFT, Minutes.Status.CIRCULATED)
+
+
 @transaction.atomic
 def minutes_save(*, actor, minutes: Minutes, text: str) -> Minutes:
     _require(actor, permissions.CHANGE, minutes.meeting)
-    if minutes.status in (Minutes.Status.APPROVED, Minutes.Status.PUBLISHED):
+    if minutes.status not in EDITABLE_MINUTES:
         raise ValidationError(_("Approved minutes cannot be changed."))
     minutes.text = text
     minutes.save(update_fields=["text", "updated_at"])

@@ -110,8 +110,10 @@ def meeting_act(request, pk, what):
             form = MinutesForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors["text"])
-            services.minutes_save(actor=user, minutes=_meeting(request, pk, CHANGE).minutes,
-                                  text=form.cleaned_data["text"])
+            minutes = _meeting(request, pk, CHANGE).minutes
+            if minutes.status in services.EDITABLE_MINUTES:
+                services.minutes_save(actor=user, minutes=minutes,
+                                      text=form.cleaned_data["text"])
             step = request.POST.get("advance")
             if step:
                 services.minutes_advance(actor=user, minutes=meeting.minutes, to=step)

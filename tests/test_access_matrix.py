@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from meetings.models import CalendarFeed
 from portal.services.attachments import attachment_create
 from surveys.models import SurveyResponse
 from tests.collaboration.conftest import make_initiative
 from tests.factories import municipality
+from tests.meetings.conftest import make_council, make_meeting
 from tests.portal.test_url_access import SELF_GUARDED_NAMESPACES, walk
 from tests.surveys.conftest import make_survey
 
@@ -92,6 +94,18 @@ MATRIX = {
                       signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
     "survey_results": ("get", lambda c: reverse("survey_results", args=[c["survey"].pk]),
                        signed_in(OK, municipal=404, other_municipal=404)),
+    # Meetings: the council with 山形市's chief ("municipal") as a member, and its meeting.
+    "body_list": ("get", lambda c: reverse("body_list"), signed_in(OK)),
+    "body_detail": ("get", lambda c: reverse("body_detail", args=[c["council"].pk]),
+                    signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
+    "meeting_detail": ("get", lambda c: reverse("meeting_detail", args=[c["meeting"].pk]),
+                       signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
+    "meeting_act": ("post", lambda c: reverse("meeting_act", args=[c["meeting"].pk, "cancel"]),
+                    signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    "calendar_settings": ("get", lambda c: reverse("calendar_settings"), signed_in(OK)),
+    # The secret token in the address is the credential, whoever holds it.
+    "calendar_feed": ("get", lambda c: reverse("calendar_feed", args=[c["feed"].token]),
+                      same(OK)),
     "survey_export_csv": ("get", lambda c: reverse("survey_export_csv", args=[c["survey"].pk]),
                           signed_in(OK, municipal=404, other_municipal=404)),
     "survey_export_xlsx": ("get", lambda c: reverse("survey_export_xlsx",
@@ -133,8 +147,12 @@ def context(users_by_role, settings, tmp_path):
     survey = make_survey()
     SurveyResponse.objects.create(survey=survey, municipality=municipality("062014"),
                                   status="submitted", submitted_at=timezone.now())
+    council = make_council(users_by_role["municipal"])
+    meeting = make_meeting(users_by_role["prefecture"], council)
+    feed = CalendarFeed.objects.create(user=users_by_role["municipal"])
     return {"attachment": attachment, "users": users_by_role, "initiative": initiative,
-            "proposal": proposal, "new_file": new_file, "survey": survey}
+            "proposal": proposal, "new_file": new_file, "survey": survey, "council": council,
+            "meeting": meeting, "feed": feed}
 
 
 def outcome_of(response) -> object:

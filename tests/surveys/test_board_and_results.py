@@ -174,13 +174,20 @@ def test_the_broker_being_down_does_not_stop_a_reminder_click(client, survey, pr
     UserFactory(organisation=municipality_org("062014"), username="chief",
                 email="chief@example.jp")
     client.force_login(prefecture_user)
+    def forget_connections():
+        # Celery keeps its first connection pools; drop them so the broker address counts.
+        app._pool = None
+        app.amqp._producer_pool = None
+
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    forget_connections()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("survey_remind", args=[survey.pk]))
     finally:
         app.conf.task_always_eager, app.conf.broker_url = eager, broker
+        forget_connections()
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [["chief@example.jp"]]
