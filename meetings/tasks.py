@@ -1,5 +1,6 @@
 """Meeting notices: one e-mail per version of a meeting, with its .ics attached."""
 
+import logging
 import smtplib
 
 from celery import shared_task
@@ -12,6 +13,7 @@ from .models import Meeting, MeetingNotice
 from .services import claim_notice, members_to_notify
 
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5,
@@ -39,4 +41,30 @@ def send_meeting_notice(meeting_id: int, sequence: int) -> bool:
                        f"text/calendar; charset=utf-8; method={method}")
         message.send()
     MeetingNotice.objects.filter(pk=notice.pk, sent_at=None).update(sent_at=timezone.now())
+    return True
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def build_meeting_packet(job_id: int) -> bool:
+    """Builds a requested packet once: the job is claimed by moving it from queued to running;
+    a failure is recorded with its reason rather than left running."""
+    from .models import PacketJob
+    from .packet import build
+
+    claimed = PacketJob.objects.filter(pk=job_id, status=PacketJob.Status.QUEUED).update(
+        status=PacketJob.Status.RUNNING)
+    if not claimed:
+        return False
+    job = PacketJob.objects.select_related("meeting__body", "requested_by").get(pk=job_id)
+    try:
+        attachment = build(job.meeting, job.requested_by)
+    except Exception as error:  # shown to the requester; the job must not stay "running"
+        logger.exception("Meeting packet %s failed", job.pk)
+        PacketJob.objects.filter(pk=job.pk).update(
+            status=PacketJob.Status.FAILED, error=f"{type(error).__name__}: {error}"[:300],
+            finished_at=timezone.now())
+        return False
+    PacketJob.objects.filter(pk=job.pk).update(status=PacketJob.Status.DONE,
+                                               attachment=attachment,
+                                               finished_at=timezone.now())
     return True

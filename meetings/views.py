@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import User
+from collaboration.forms import AttachmentForm
+from portal.models import Attachment, User
 from portal.permissions import (
     CHANGE,
     LOGGED_IN,
@@ -17,11 +18,23 @@ from portal.permissions import (
     get_object_or_404,
     scope,
 )
+from portal.queue import enqueue_on_commit
+from portal.services.attachments import attachment_create
 
 from . import services
 from .calendar import calendar
 from .forms import ActionItemForm, CommentForm, MeetingForm, MinutesForm
-from .models import ActionItem, Attendance, Body, CalendarFeed, Meeting, Minutes, new_feed_token
+from .models import (
+    ActionItem,
+    Attendance,
+    Body,
+    CalendarFeed,
+    Meeting,
+    Minutes,
+    PacketJob,
+    new_feed_token,
+)
+from .tasks import build_meeting_packet
 
 
 @access(LOGGED_IN)
@@ -79,6 +92,11 @@ def meeting_detail(request, pk):
         "comments": minutes.comments.select_related("author") if visible_minutes else [],
         "comment_form": CommentForm() if services.may_comment(request.user, minutes) else None,
         "actions": meeting.action_items.select_related("owner"),
+        "documents": scope(request.user, VIEW, Attachment.objects.filter(
+            content_type__app_label="meetings", content_type__model="meeting",
+            object_id=str(meeting.pk))),
+        "packet_job": meeting.packet_jobs.first(),
+        "attachment_form": AttachmentForm() if manage else None,
         "action_form": ActionItemForm(members=owners) if manage else None,
     })
 
@@ -135,6 +153,19 @@ def meeting_act(request, pk, what):
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
             services.action_item_add(actor=user, meeting=managed, **form.cleaned_data)
             messages.success(request, _("The item has been added."))
+        elif what == "packet":
+            managed = _meeting(request, pk, CHANGE)
+            job = PacketJob.objects.create(meeting=managed, requested_by=user)
+            enqueue_on_commit(build_meeting_packet, job.pk)
+            messages.success(request, _("The meeting packet is being built; reload this page "
+                                        "in a moment."))
+        elif what == "attach":
+            form = AttachmentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            attachment_create(actor=user, owner=_meeting(request, pk, CHANGE),
+                              upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
+            messages.success(request, _("The file has been attached."))
         elif what == "done":
             item = get_object_or_404(user, VIEW, ActionItem.objects.filter(meeting=meeting),
                                      pk=request.POST.get("item", "0") or "0")
