@@ -77,3 +77,15 @@ def fast_password_hashing(settings):
     # A deliberately slow hash costs seconds per test that creates users; the algorithm is not
     # what these tests are about.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Tasks queued by the code under test run in the test's process, one after the other
+    (the setting a worker-less development machine runs with)."""
+    from portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

@@ -28,3 +28,8 @@ def make_meeting(actor, body, days=10, **values):
 @pytest.fixture
 def council(db, municipal_user, prefecture_user):
     return make_council(municipal_user, prefecture_user)
+
+
+@pytest.fixture(autouse=True)
+def in_process(tasks_in_process):
+    pass

@@ -15,16 +15,6 @@ from tests.meetings.conftest import APRIL_1, make_meeting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def tasks_in_process():
-    from portal.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
-
-
 def test_meetings_are_numbered_in_order_within_each_body(council, prefecture_user):
     other = Body.objects.create(kind=Body.Kind.COUNCIL, name="別の会議")
     numbers = [make_meeting(prefecture_user, council).number for _ in range(3)]

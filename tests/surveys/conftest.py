@@ -41,11 +41,5 @@ def survey(db):
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process():
-    """Tasks queued by the code under test run in the test's process, one after the other."""
-    from portal.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = eager
+def in_process(tasks_in_process):
+    pass
