@@ -31,6 +31,7 @@ class ThemeAdmin(PortalModelAdmin):
     list_display = ["title", "created_at"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["initiatives"]
+    list_per_page = 50
 
 
 @admin.register(Initiative)

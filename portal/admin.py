@@ -58,6 +58,29 @@ class PortalModelAdmin(admin.ModelAdmin):
         return permissions.can(request.user, permissions.DELETE, obj)
 
 
+class PortalInline(admin.TabularInline):
+    """Rows edited inside their parent's page: whoever may change the parent may change them."""
+
+    extra = 1
+
+    def _may_change_parent(self, request, obj):
+        if obj is None:
+            return permissions.can_create(request.user, self.parent_model)
+        return permissions.can(request.user, permissions.CHANGE, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or permissions.can(request.user, permissions.VIEW, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change_parent(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change_parent(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change_parent(request, obj)
+
+
 @admin.register(Region)
 class RegionAdmin(PortalModelAdmin):
     list_display = ["name", "code", "office_name", "liaison_room_name", "sort_order"]

@@ -4,15 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.admin import PortalModelAdmin
+from portal.admin import PortalInline, PortalModelAdmin
 
 from .models import Question, ReminderDelivery, Section, Survey
 from .services import question_has_answers, survey_copy
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(PortalInline):
     model = Section
-    extra = 1
 
 
 @admin.register(Survey)

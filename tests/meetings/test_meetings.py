@@ -179,3 +179,32 @@ def test_a_liaison_room_runs_its_regional_body_only(client, branch_user, other_b
     assert list(meeting.agenda.values_list("title", flat=True)) == ["報告", "協議"]
     client.force_login(other_branch_user)
     assert client.get(url).status_code == 404
+
+
+def test_prefecture_staff_link_agenda_items_and_rotate_members_in_the_admin(
+        client, council, prefecture_user, municipal_user):
+    from collaboration.models import Theme
+    from meetings.models import AgendaItem
+
+    assert not prefecture_user.is_superuser
+    theme = Theme.objects.create(title="専門技術職員の確保")
+    meeting = make_meeting(prefecture_user, council)
+    first, second = meeting.agenda.all()
+    client.force_login(prefecture_user)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    form = {"agenda-TOTAL_FORMS": "2", "agenda-INITIAL_FORMS": "2",
+            "agenda-MIN_NUM_FORMS": "0", "agenda-MAX_NUM_FORMS": "1000"}
+    for index, item in enumerate((first, second)):
+        form.update({f"agenda-{index}-id": item.pk, f"agenda-{index}-meeting": meeting.pk,
+                     f"agenda-{index}-order": item.order, f"agenda-{index}-title": item.title,
+                     f"agenda-{index}-theme": theme.pk if index == 1 else "",
+                     f"agenda-{index}-initiative": "", f"agenda-{index}-survey": ""})
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert AgendaItem.objects.get(pk=second.pk).theme == theme
+
+    seat = Membership.objects.get(body=council, user=municipal_user)
+    body_url = reverse("admin:meetings_body_change", args=[council.pk])
+    assert client.get(body_url).status_code == 200
+    assert seat.title in client.get(body_url).content.decode()
