@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Municipalities and users")
 
     def ready(self):
-        from . import attention_items, policies  # noqa: F401  registers providers and policies
+        from . import attention_items, policies, report_kinds  # noqa: F401  registers them
         from .audit import track
         from .models import (
             Attachment,

@@ -306,3 +306,47 @@ class Attachment(models.Model):
         from django.urls import reverse
 
         return reverse("file_download", args=[self.pk])
+
+
+def _report_path(instance, filename):
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Report(models.Model):
+    """A report someone asked for: built by a worker, kept for a while, then cleaned up."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being built")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("report"), max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    requested_by = models.ForeignKey(User, models.CASCADE, related_name="reports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(upload_to=_report_path, max_length=200, blank=True)
+    filename = models.CharField(max_length=150, blank=True)
+    mime_type = models.CharField(max_length=100, blank=True)
+    error = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["requested_by", "kind", "status"], name="report_owner")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("report_detail", args=[self.pk])

@@ -10,6 +10,7 @@ from .models import (
     Municipality,
     Organisation,
     Region,
+    Report,
     StatisticValue,
     SubArea,
     User,
@@ -88,3 +89,11 @@ class AttachmentPolicy(Policy):
 
         return obj.owner is not None and can(user, self._owner_action(action), obj.owner)
 
+
+
+@register(Report)
+class ReportPolicy(Policy):
+    """Reports belong to whoever asked for them."""
+
+    def scope(self, user, action, queryset):
+        return queryset.filter(requested_by=user)

@@ -207,6 +207,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
 CELERY_BEAT_SCHEDULE: dict = {
     # Planned survey reminders: each sweep claims what is due, so running it often is harmless.
     "survey-reminders": {"task": "surveys.tasks.sweep_reminders", "schedule": 15 * 60},
+    "report-clean-up": {"task": "portal.tasks.clean_up_reports", "schedule": 60 * 60},
 }
 # The address the portal is reached at, for links in e-mails sent by workers.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

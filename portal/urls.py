@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from . import auth_views, files, health, views
+from . import auth_views, files, health, report_views, views
 from .permissions import PUBLIC, access
 
 
@@ -36,6 +36,12 @@ urlpatterns = [
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path("municipalities/<lg_code:lg_code>/", views.municipality_detail,
          name="municipality_detail"),
+    path("reports/", report_views.report_list, name="report_list"),
+    path("reports/new/", report_views.report_request, name="report_request"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/status.json", report_views.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
+    path("reports/<int:pk>/retry/", report_views.report_retry, name="report_retry"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("collaboration.urls")),

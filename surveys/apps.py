@@ -10,7 +10,7 @@ class SurveysConfig(AppConfig):
         from portal import reference
         from portal.audit import track
 
-        from . import attention_items, policies  # noqa: F401  registers them
+        from . import attention_items, policies, report_kinds  # noqa: F401  registers them
         from .demo import create_demo_survey
         from .models import Question, Section, Survey
 

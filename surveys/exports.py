@@ -61,6 +61,13 @@ def csv_response(survey, responses, questions) -> HttpResponse:
 
 
 def xlsx_response(survey, responses, questions, results) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(survey, responses, questions, results), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
+    return response
+
+
+def xlsx_bytes(survey, responses, questions, results) -> bytes:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -97,7 +104,4 @@ def xlsx_response(survey, responses, questions, results) -> HttpResponse:
                 sheet.append([municipality.name, text])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
-    return response
+    return buffer.getvalue()

@@ -5,11 +5,13 @@ cannot ship without its expected outcome for every role.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from meetings.models import CalendarFeed
+from portal.models import Report
 from portal.services.attachments import attachment_create
 from surveys.models import SurveyResponse
 from tests.collaboration.conftest import make_initiative
@@ -106,6 +108,17 @@ MATRIX = {
     # The secret token in the address is the credential, whoever holds it.
     "calendar_feed": ("get", lambda c: reverse("calendar_feed", args=[c["feed"].token]),
                       same(OK)),
+    # Reports: a finished annual report asked for by prefecture staff.
+    "report_list": ("get", lambda c: reverse("report_list"), signed_in(OK)),
+    "report_request": ("post", lambda c: reverse("report_request"), signed_in(REDIRECT)),
+    "report_detail": ("get", lambda c: reverse("report_detail", args=[c["report"].pk]),
+                      signed_in(404, prefecture=OK)),
+    "report_status": ("get", lambda c: reverse("report_status", args=[c["report"].pk]),
+                      signed_in(404, prefecture=OK)),
+    "report_download": ("get", lambda c: reverse("report_download", args=[c["report"].pk]),
+                        signed_in(404, prefecture=OK)),
+    "report_retry": ("post", lambda c: reverse("report_retry", args=[c["report"].pk]),
+                     signed_in(404, prefecture=REDIRECT)),
     "survey_export_csv": ("get", lambda c: reverse("survey_export_csv", args=[c["survey"].pk]),
                           signed_in(OK, municipal=404, other_municipal=404)),
     "survey_export_xlsx": ("get", lambda c: reverse("survey_export_xlsx",
@@ -150,9 +163,13 @@ def context(users_by_role, settings, tmp_path):
     council = make_council(users_by_role["municipal"])
     meeting = make_meeting(users_by_role["prefecture"], council)
     feed = CalendarFeed.objects.create(user=users_by_role["municipal"])
+    report = Report.objects.create(kind="annual_xlsx", params={"year": 2025}, title="年次報告",
+                                   requested_by=users_by_role["prefecture"], status="done",
+                                   filename="r.xlsx", mime_type="application/octet-stream")
+    report.file.save("r.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     return {"attachment": attachment, "users": users_by_role, "initiative": initiative,
             "proposal": proposal, "new_file": new_file, "survey": survey, "council": council,
-            "meeting": meeting, "feed": feed}
+            "meeting": meeting, "feed": feed, "report": report}
 
 
 def outcome_of(response) -> object:

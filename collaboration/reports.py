@@ -1,0 +1,145 @@
+"""The annual collaboration report for a 年度, as xlsx and as PDF."""
+
+import io
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.charts import bar_chart
+from portal.japanese import fiscal_year, fiscal_year_label
+from portal.models import Region, User
+from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
+
+from . import selectors
+from .models import Category, Initiative, Method
+
+TREND_YEARS = 10
+
+
+def _parse(data) -> dict:
+    try:
+        year = int(data.get("year", ""))
+    except ValueError:
+        raise ReportError(_("Choose a fiscal year.")) from None
+    if not 1990 <= year <= 2100:
+        raise ReportError(_("Choose a fiscal year."))
+    return {"year": year}
+
+
+def _allowed(user, params) -> bool:
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_prefecture or user.scope_region is not None))
+
+
+def _title(params) -> str:
+    return _("Annual collaboration report %(year)s") % {
+        "year": fiscal_year_label(params["year"])}
+
+
+def annual_figures(user, year: int) -> dict:
+    """Aggregates over the initiatives ``user`` may see; a handful of queries at any size."""
+    visible = selectors.visible_initiatives(user).order_by()
+    active = visible.filter(Q(start_year__lte=year) | Q(start_year__isnull=True)).filter(
+        Q(end_year__gte=year) | Q(end_year__isnull=True))
+    methods = list(Method.objects.all())
+    categories = list(Category.objects.all())
+    cells = {(row["initiative__category"], row["method"]): row["n"] for row in
+             Initiative.methods.through.objects.filter(initiative__in=active.values("pk"))
+             .values("initiative__category", "method").annotate(n=Count("initiative_id"))}
+    matrix = [(category, [cells.get((category.pk, m.pk), 0) for m in methods])
+              for category in categories]
+    by_region = dict(Initiative.municipalities.through.objects.filter(
+        initiative__in=active.values("pk")).values_list("municipality__region").annotate(
+        n=Count("initiative_id", distinct=True)))
+    totals = active.aggregate(
+        active=Count("id"),
+        started=Count("id", filter=Q(start_year=year)),
+        completed=Count("id", filter=Q(status=Initiative.Status.DONE, end_year=year)),
+        ongoing=Count("id", filter=Q(status=Initiative.Status.ACTIVE)))
+    first = year - TREND_YEARS + 1
+    trend_rows = visible.filter(start_year__gte=first, start_year__lte=year).values_list(
+        "start_year", "category").annotate(n=Count("id"))
+    trend = {(y, c): n for y, c, n in trend_rows}
+    years = list(range(first, year + 1))
+    models = list(visible.filter(is_model=True).annotate(spread=Count("spread_to")).values_list(
+        "title", "spread").order_by("-spread", "title")[:30])
+    return {
+        "year": year, "year_label": fiscal_year_label(year), "methods": methods,
+        "matrix": matrix, "totals": totals, "models": models, "years": years,
+        "regions": [(region, by_region.get(region.pk, 0)) for region in Region.objects.all()],
+        "trend": [(category, [trend.get((y, category.pk), 0) for y in years])
+                  for category in categories],
+        "trend_totals": [sum(trend.get((y, c.pk), 0) for c in categories) for y in years],
+    }
+
+
+def _build_xlsx(report, progress) -> Built:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    user = User.objects.get(pk=report.requested_by_id)
+    data = annual_figures(user, report.params["year"])
+    progress(50)
+    book = Workbook()
+    summary = book.active
+    summary.title = "概要"
+    summary.append([_title(report.params)])
+    for label, key in ((_("Active initiatives"), "active"), (_("Started this year"), "started"),
+                       (_("Completed this year"), "completed"), (_("In progress"), "ongoing")):
+        summary.append([label, data["totals"][key]])
+    matrix = book.create_sheet("区分×連携手法")
+    matrix.append([_("Category")] + [m.name for m in data["methods"]])
+    for category, counts in data["matrix"]:
+        matrix.append([f"{category.label} {category.name}"] + counts)
+    regions = book.create_sheet("地域別")
+    regions.append([_("Region"), _("Initiatives")])
+    for region, count in data["regions"]:
+        regions.append([region.name, count])
+    trend = book.create_sheet("推移")
+    trend.append([_("Category")] + [fiscal_year_label(y) for y in data["years"]])
+    for category, counts in data["trend"]:
+        trend.append([f"{category.label} {category.name}"] + counts)
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+    chart.title = _("Initiatives started by fiscal year and category")
+    chart.add_data(Reference(trend, min_col=1, max_col=1 + len(data["years"]), min_row=2,
+                             max_row=1 + len(data["trend"])), from_rows=True,
+                   titles_from_data=True)
+    chart.set_categories(Reference(trend, min_col=2, max_col=1 + len(data["years"]), min_row=1))
+    trend.add_chart(chart, "A10")
+    models = book.create_sheet("モデル事業")
+    models.append([_("Model project"), _("Spread to")])
+    for title, spread in data["models"]:
+        models.append([title, spread])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Built(buffer.getvalue(), f"annual-report-{report.params['year']}.xlsx", XLSX_TYPE)
+
+
+def _build_pdf(report, progress) -> Built:
+    user = User.objects.get(pk=report.requested_by_id)
+    data = annual_figures(user, report.params["year"])
+    progress(50)
+    data["chart"] = bar_chart(
+        [(str(year), Decimal(total), "bar--actual")
+         for year, total in zip(data["years"], data["trend_totals"], strict=True)],
+        title=_("Initiatives started by fiscal year"), unit="件")
+    data["title"] = _title(report.params)
+    content = render_pdf("reports/annual_report.html", data)
+    return Built(content, f"annual-report-{report.params['year']}.pdf", PDF_TYPE)
+
+
+def _form(user) -> dict:
+    from django.utils import timezone
+
+    current = fiscal_year(timezone.localdate())
+    return {"years": [(year, fiscal_year_label(year)) for year in range(current, 2015, -1)]}
+
+
+for code, label, build in (
+        ("annual_xlsx", gettext_lazy("Annual collaboration report (Excel)"), _build_xlsx),
+        ("annual_pdf", gettext_lazy("Annual collaboration report (PDF)"), _build_pdf)):
+    register(ReportKind(code, label, _allowed, _title, build, _parse,
+                        "reports/_year_field.html", _form))

@@ -1,0 +1,51 @@
+"""The survey results workbook as a background report."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import User
+from portal.permissions import VIEW, scope
+from portal.reports import XLSX_TYPE, Built, ReportError, ReportKind, register
+
+from . import exports, results
+from .models import Survey
+from .services import questions_of
+
+
+def _followed(user):
+    return scope(user, VIEW, Survey.objects.all())
+
+
+def _allowed(user, params) -> bool:
+    if not (user.is_authenticated and user.is_active
+            and (user.is_prefecture or user.scope_region is not None)):
+        return False
+    return params is None or _followed(user).filter(pk=params["survey_id"]).exists()
+
+
+def _parse(data) -> dict:
+    value = data.get("survey_id", "")
+    if not value.isdigit() or not Survey.objects.filter(pk=int(value)).exists():
+        raise ReportError(_("Choose a survey."))
+    return {"survey_id": int(value)}
+
+
+def _title(params) -> str:
+    return _("Results workbook: %(title)s") % {
+        "title": Survey.objects.get(pk=params["survey_id"]).title}
+
+
+def _build(report, progress) -> Built:
+    user = User.objects.get(pk=report.requested_by_id)
+    survey = Survey.objects.get(pk=report.params["survey_id"])
+    responses = results.submitted_responses(user, survey)
+    progress(40)
+    computed = results.results_for(user, survey)["results"]
+    progress(70)
+    content = exports.xlsx_bytes(survey, responses, list(questions_of(survey)), computed)
+    return Built(content, f"survey-{survey.pk}-results.xlsx", XLSX_TYPE)
+
+
+register(ReportKind("survey_workbook", gettext_lazy("Survey results workbook (Excel)"),
+                    _allowed, _title, _build, _parse, "reports/_survey_field.html",
+                    lambda user: {"surveys": _followed(user)}))

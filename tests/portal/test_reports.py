@@ -1,0 +1,173 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from portal import reports
+from portal.models import Report
+from portal.tasks import build_report, clean_up_reports
+from tests.collaboration.conftest import make_initiative
+from tests.conftest import need_service
+from tests.meetings.test_packet import fonts_of, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def storage(settings, tmp_path, tasks_in_process):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path}}}
+
+
+@pytest.fixture
+def pdf_ok():
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        need_service(False, f"WeasyPrint cannot load Pango: {error}")
+
+
+def ask(client, kind, django_capture_on_commit_callbacks, **params):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("report_request"), {"kind": kind, **params})
+    assert response.status_code == 302
+    return Report.objects.order_by("-id").first()
+
+
+def download(client, report) -> bytes:
+    response = client.get(reverse("report_download", args=[report.pk]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_a_municipality_profile_is_a_japanese_a4_pdf(client, municipal_user, pdf_ok,
+                                                     django_capture_on_commit_callbacks):
+    from portal.services.demo import create_demo_statistics
+
+    create_demo_statistics()
+    make_initiative("水道事業の広域連携", codes=("062014",))
+    client.force_login(municipal_user)
+    report = ask(client, "municipality_profile", django_capture_on_commit_callbacks,
+                 lg_code="062014")
+    assert report.status == "done" and report.progress == 100
+    pdf = download(client, report)
+    text = text_of(pdf)
+    for words in ("山形市", "団体コード 062014", "人口", "デモ", "水道事業の広域連携", "1 / "):
+        assert words in text, words
+    assert any("IPAex" in font for font in fonts_of(pdf))
+
+
+def test_the_annual_report_counts_and_charts_in_excel(client, prefecture_user,
+                                                      django_capture_on_commit_callbacks):
+    make_initiative("二〇二五年度に開始", start_year=2025, codes=("062014", "063657"))
+    make_initiative("昔から継続", start_year=2019, codes=("064611",))
+    make_initiative("終わった取組み", start_year=2018, end_year=2020)
+    client.force_login(prefecture_user)
+    report = ask(client, "annual_xlsx", django_capture_on_commit_callbacks, year="2025")
+    book = load_workbook(io.BytesIO(download(client, report)))
+    summary = {row[0].value: row[1].value for row in book["概要"].iter_rows(min_row=2)}
+    assert summary == {"実施中の取組み": 2, "当該年度に開始": 1, "当該年度に完了": 0,
+                       "状況が「実施中」": 2}
+    regions = {row[0].value: row[1].value for row in book["地域別"].iter_rows(min_row=2)}
+    assert regions == {"村山": 1, "最上": 1, "置賜": 0, "庄内": 1}
+    assert len(book["推移"]._charts) == 1
+
+
+def test_the_annual_report_as_pdf(client, prefecture_user, pdf_ok,
+                                  django_capture_on_commit_callbacks):
+    make_initiative("取組み", start_year=2025)
+    client.force_login(prefecture_user)
+    report = ask(client, "annual_pdf", django_capture_on_commit_callbacks, year="2025")
+    text = text_of(download(client, report))
+    assert "令和7年度 (2025)" in text and "区分 × 連携手法" in text
+
+
+def test_asking_twice_while_one_is_queued_builds_one(client, prefecture_user):
+    client.force_login(prefecture_user)
+    for _ in range(2):
+        client.post(reverse("report_request"), {"kind": "annual_xlsx", "year": "2025"})
+    assert Report.objects.count() == 1  # still queued: no commit ran the task in this test
+
+
+def test_a_failure_is_explained_and_can_be_retried(client, prefecture_user,
+                                                   django_capture_on_commit_callbacks):
+    client.force_login(prefecture_user)
+    report = Report.objects.create(kind="no_longer_offered", title="古い種類",
+                                   requested_by=prefecture_user)
+    assert build_report(report.pk) is False
+    report.refresh_from_db()
+    assert report.status == "failed" and report.error
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "作成できませんでした" in page
+    report.kind = "annual_xlsx"
+    report.params = {"year": 2025}
+    report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("report_retry", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == "done"
+
+
+def test_a_report_left_running_by_a_dead_worker_becomes_retryable(prefecture_user):
+    report = Report.objects.create(kind="annual_xlsx", params={"year": 2025}, title="t",
+                                   requested_by=prefecture_user, status="running",
+                                   started_at=timezone.now() - datetime.timedelta(hours=1))
+    assert build_report(report.pk) is False  # not queued: nobody builds it twice
+    clean_up_reports()
+    report.refresh_from_db()
+    assert report.status == "failed" and "もう一度依頼してください" in report.error
+
+
+def test_expired_files_are_cleaned_up(client, prefecture_user, tmp_path,
+                                      django_capture_on_commit_callbacks):
+    client.force_login(prefecture_user)
+    report = ask(client, "annual_xlsx", django_capture_on_commit_callbacks, year="2025")
+    stored = tmp_path / report.file.name
+    assert stored.exists()
+    Report.objects.filter(pk=report.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert clean_up_reports() == 1
+    assert not stored.exists() and not Report.objects.exists()
+
+
+def test_only_the_requester_still_allowed_downloads(client, prefecture_user, branch_user,
+                                                    django_capture_on_commit_callbacks):
+    client.force_login(prefecture_user)
+    report = ask(client, "annual_xlsx", django_capture_on_commit_callbacks, year="2025")
+    url = reverse("report_download", args=[report.pk])
+    client.force_login(branch_user)
+    assert client.get(url).status_code == 404
+    client.force_login(prefecture_user)
+    prefecture_user.role = "municipal"  # moved to a role that may not see the report's data
+    prefecture_user.is_staff = False
+    prefecture_user.save()
+    assert client.get(url).status_code == 404
+
+
+def test_the_progress_page_follows_the_report(client, prefecture_user):
+    report = Report.objects.create(kind="annual_xlsx", params={"year": 2025}, title="t",
+                                   requested_by=prefecture_user, status="running",
+                                   progress=40, started_at=timezone.now())
+    client.force_login(prefecture_user)
+    status = client.get(reverse("report_status", args=[report.pk])).json()
+    assert status == {"status": "running", "label": "作成中", "progress": 40, "error": ""}
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' in page and 'value="40"' in page
+
+
+def test_unknown_kinds_and_bad_parameters_get_a_message(client, prefecture_user,
+                                                        municipal_user):
+    client.force_login(prefecture_user)
+    response = client.post(reverse("report_request"), {"kind": "annual_xlsx", "year": "x"},
+                           follow=True)
+    assert "年度を選んでください" in response.content.decode()
+    response = client.post(reverse("report_request"), {"kind": "nope"}, follow=True)
+    assert response.status_code == 200
+    client.force_login(municipal_user)  # municipalities do not get the annual report
+    assert client.post(reverse("report_request"), {"kind": "annual_xlsx", "year": "2025"}
+                       ).status_code == 404
+    assert reports.kind_of("annual_xlsx").allowed(municipal_user, None) is False
