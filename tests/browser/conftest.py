@@ -35,6 +35,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
                                   viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)  # a stuck step fails the test instead of hanging it
     page = context.new_page()
     yield page
     context.close()
