@@ -5,6 +5,10 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 
+# Colours also written as SVG attributes, so a PDF renderer without the style sheet draws the
+# same chart as the browser.
+FILLS = {"bar--actual": "#00418f", "bar--projected": "#7d9cc9"}
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -15,6 +19,10 @@ class Bar:
     width: float
     height: float
     css_class: str
+
+    @property
+    def fill(self) -> str:
+        return FILLS.get(self.css_class, "#00418f")
 
     @property
     def label_x(self) -> float:
