@@ -10,7 +10,13 @@ class CollaborationConfig(AppConfig):
         from portal import reference
         from portal.audit import track
 
-        from . import attention_items, policies, reports, sections  # noqa: F401  registers them
+        from . import (  # noqa: F401  registers them
+            attention_items,
+            dashboard,
+            policies,
+            reports,
+            sections,
+        )
         from .models import Axis, Category, Initiative, Method, PolicyField, Theme
         from .services.demo import create_demo_initiatives
         from .services.reference import load_framework

@@ -7,7 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Municipalities and users")
 
     def ready(self):
-        from . import attention_items, policies, report_kinds  # noqa: F401  registers them
+        from . import (  # noqa: F401  registers them
+            attention_items,
+            dashboard_measures,
+            policies,
+            report_kinds,
+        )
         from .audit import track
         from .models import (
             Attachment,

@@ -36,6 +36,7 @@ urlpatterns = [
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path("municipalities/<lg_code:lg_code>/", views.municipality_detail,
          name="municipality_detail"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", report_views.report_list, name="report_list"),
     path("reports/new/", report_views.report_request, name="report_request"),
     path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),

@@ -69,3 +69,25 @@ def municipality_detail(request, lg_code):
         "history": audit.history_for(request.user, municipality, limit=30),
         "sections": municipality_sections(request.user, municipality),
     })
+
+
+@access(LOGGED_IN)
+def dashboard(request):
+    from .dashboard import measures, panels
+
+    offered = measures()
+    chosen = request.GET.get("measure") or (offered[0].code if offered else "")
+    measure = next((m for m in offered if m.code == chosen), None)
+    status = 200
+    if measure is None:
+        measure, status = (offered[0] if offered else None), 400
+    municipalities = list(Municipality.objects.select_related("region"))
+    values = measure.values(request.user) if measure else {}
+    tile_map = scale_tile_map(municipalities, values, title=str(measure.label),
+                              unit=str(measure.unit)) if measure else None
+    return render(request, "portal/dashboard.html", {
+        "measures": offered, "measure": measure, "tile_map": tile_map,
+        "rows": [(m, values.get(m.lg_code)) for m in municipalities],
+        "panels": [(panel.template, panel.context(request.user)) for panel in panels()],
+        "invalid": status == 400,
+    }, status=status)

@@ -109,6 +109,7 @@ MATRIX = {
     "calendar_feed": ("get", lambda c: reverse("calendar_feed", args=[c["feed"].token]),
                       same(OK)),
     # Reports: a finished annual report asked for by prefecture staff.
+    "dashboard": ("get", lambda c: reverse("dashboard"), signed_in(OK)),
     "report_list": ("get", lambda c: reverse("report_list"), signed_in(OK)),
     "report_request": ("post", lambda c: reverse("report_request"), signed_in(REDIRECT)),
     "report_detail": ("get", lambda c: reverse("report_detail", args=[c["report"].pk]),

@@ -64,6 +64,10 @@ def test_a_liaison_room_searches_filters_opens_and_downloads(demo, visitor):
     page.goto(visitor.base_url + "/initiatives/new/")
     visitor.check("initiative-form")
 
+    page.goto(visitor.base_url + "/dashboard/?measure=initiatives")
+    expect(page.get_by_role("heading", name="市町村の連携のつながり")).to_be_visible()
+    visitor.check("dashboard")
+
 
 def test_the_spread_of_a_model_project_is_shown_on_the_map(demo, visitor):
     from collaboration.models import Initiative

@@ -1,0 +1,84 @@
+"""Dashboard parts from the initiatives: participation, the network, trends by year."""
+
+import math
+from collections import Counter
+from decimal import Decimal
+from itertools import combinations
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy
+
+from portal.charts import bar_chart
+from portal.dashboard import Measure, Panel, register_measure, register_panel
+from portal.models import Municipality
+from portal.tilemap import GAP, MARGIN, TILE
+
+from . import selectors
+from .models import Category, Initiative
+
+TREND_YEARS = 10
+NETWORK_EDGES = 40
+
+
+def participation(user) -> dict:
+    visible = selectors.visible_initiatives(user).order_by().values("pk")
+    rows = Initiative.municipalities.through.objects.filter(initiative__in=visible).values_list(
+        "municipality__lg_code").annotate(n=Count("initiative_id"))
+    return {code: Decimal(n) for code, n in rows}
+
+
+def network(user) -> dict:
+    """Pairs of municipalities that share initiatives, strongest first, placed on the tiles.
+    Prefecture-wide initiatives (everyone with everyone) are left out: they link nothing."""
+    visible = selectors.visible_initiatives(user).exclude(
+        scope=Initiative.Scope.PREFECTURE).order_by()
+    members = {}
+    for initiative_id, code in Initiative.municipalities.through.objects.filter(
+            initiative__in=visible.values("pk")).values_list(
+            "initiative_id", "municipality__lg_code"):
+        members.setdefault(initiative_id, []).append(code)
+    pairs = Counter()
+    for codes in members.values():
+        if len(codes) <= 12:
+            pairs.update(combinations(sorted(codes), 2))
+    places = {m.lg_code: m for m in Municipality.objects.all()}
+    step = TILE + GAP
+
+    def centre(code):
+        m = places[code]
+        return MARGIN + m.tile_col * step + TILE / 2, MARGIN + m.tile_row * step + TILE / 2
+
+    strongest = pairs.most_common(NETWORK_EDGES)
+    top = strongest[0][1] if strongest else 1
+    edges = [{"a": places[a], "b": places[b], "count": n,
+              "x1": centre(a)[0], "y1": centre(a)[1], "x2": centre(b)[0], "y2": centre(b)[1],
+              "width": round(1 + 5 * math.sqrt(n / top), 1)} for (a, b), n in strongest]
+    nodes = [{"m": m, "x": centre(m.lg_code)[0], "y": centre(m.lg_code)[1]}
+             for m in places.values()]
+    return {"edges": edges, "nodes": nodes, "width": 2 * MARGIN + 7 * step,
+            "height": 2 * MARGIN + 12 * step}
+
+
+def trends(user) -> dict:
+    visible = selectors.visible_initiatives(user).order_by().exclude(start_year=None)
+    rows = visible.values_list("start_year", "category").annotate(n=Count("id"))
+    last = max((year for year, _c, _n in rows), default=None)
+    if last is None:
+        return {"years": [], "rows": [], "chart": None}
+    years = list(range(last - TREND_YEARS + 1, last + 1))
+    counts = {(y, c): n for y, c, n in rows}
+    categories = list(Category.objects.all())
+    totals = [sum(counts.get((y, c.pk), 0) for c in categories) for y in years]
+    chart = bar_chart([(str(y), Decimal(t), "bar--actual") for y, t in zip(years, totals,
+                                                                          strict=True)],
+                      title=str(gettext_lazy("Initiatives started by fiscal year")), unit="件")
+    return {"years": years, "chart": chart,
+            "rows": [(c, [counts.get((y, c.pk), 0) for y in years]) for c in categories]}
+
+
+register_measure(Measure("initiatives", gettext_lazy("Initiatives taken part in"), "件",
+                         participation))
+register_panel(Panel("collaboration/_dashboard_network.html",
+                     lambda user: {"network": network(user)}))
+register_panel(Panel("collaboration/_dashboard_trends.html",
+                     lambda user: {"trends": trends(user)}))
