@@ -53,4 +53,6 @@ def spread_tile_map(initiative, municipalities, adopted: dict):
         return "tile--spread-adopted", _("spread (横展開)")
 
     return build_tile_map(municipalities, title=_("Where %(title)s has spread")
-                          % {"title": initiative.title}, classify=classify)
+                          % {"title": initiative.title}, classify=classify,
+                          legend_order=["tile--spread-origin", "tile--spread-adopted",
+                                        "tile--spread-none"])

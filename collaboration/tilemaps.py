@@ -15,8 +15,6 @@ def participation_tile_map(initiative, municipalities):
             return "tile--taking-part", _("taking part")
         return "tile--not-taking-part", _("not taking part")
 
-    tile_map = build_tile_map(municipalities, title=_("Municipalities taking part"),
-                              classify=classify)
-    order = ["tile--lead", "tile--taking-part", "tile--not-taking-part"]
-    tile_map.legend.sort(key=lambda entry: order.index(entry.css_class))
-    return tile_map
+    return build_tile_map(municipalities, title=_("Municipalities taking part"),
+                          classify=classify,
+                          legend_order=["tile--lead", "tile--taking-part", "tile--not-taking-part"])

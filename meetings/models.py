@@ -70,9 +70,6 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user.display_name} ({self.body})"
 
-    def is_current_on(self, day) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
-
 
 class Meeting(models.Model):
     class Status(models.TextChoices):

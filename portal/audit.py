@@ -212,10 +212,6 @@ def track(model, *, exclude: Iterable[str] = (), secret: Iterable[str] = (),
                                 dispatch_uid=f"{uid}-{field.name}", weak=False)
 
 
-def is_tracked(model) -> bool:
-    return model in _tracked
-
-
 @dataclass(frozen=True)
 class Change:
     label: str

@@ -58,8 +58,9 @@ Classifier = Callable[[Municipality], tuple[str, str]]
 
 
 def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
-                   classify: Classifier) -> TileMap:
-    """``classify`` returns (css class, legend label) for a municipality."""
+                   classify: Classifier, legend_order: list[str] | None = None) -> TileMap:
+    """``classify`` returns (css class, legend label) for a municipality. The legend follows
+    ``legend_order`` (css classes) when given, else the order classes first appear in."""
     tiles, legend = [], {}
     max_col = max_row = 0
     for municipality in municipalities:
@@ -78,10 +79,13 @@ def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
             description=_("%(name)s: %(label)s") % {"name": municipality.name, "label": label},
         ))
     step = TILE + GAP
+    entries = [LegendEntry(css, label, count) for css, (label, count) in legend.items()]
+    if legend_order is not None:
+        entries.sort(key=lambda entry: legend_order.index(entry.css_class))
     return TileMap(
         title=title,
         tiles=tiles,
-        legend=[LegendEntry(css, label, count) for css, (label, count) in legend.items()],
+        legend=entries,
         width=2 * MARGIN + (max_col + 1) * step - GAP,
         height=2 * MARGIN + (max_row + 1) * step - GAP,
     )
@@ -124,9 +128,9 @@ def scale_tile_map(municipalities: Iterable[Municipality], values: dict[str, Dec
 
     ordered = sorted(municipalities, key=lambda m: (
         values.get(m.lg_code) is None, values.get(m.lg_code, Decimal(0)), m.lg_code))
-    tile_map = build_tile_map(ordered, title=title, classify=classify)
-    tile_map.legend.sort(key=lambda entry: (entry.css_class == "tile--no-data", entry.css_class))
-    return tile_map
+    shades = [f"tile--scale-{shade}" for shade in range(1, SCALE_STEPS + 1)]
+    return build_tile_map(ordered, title=title, classify=classify,
+                          legend_order=[*shades, "tile--no-data"])
 
 
 def _format(value: Decimal, unit: str) -> str:

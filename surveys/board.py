@@ -49,9 +49,8 @@ def board_for(user, survey) -> dict:
     tile_map = build_tile_map(
         everyone, title=_("Answers to %(title)s") % {"title": survey.title},
         classify=lambda m: (f"tile--state-{states[m.pk]}", names[states[m.pk]])
-        if m.pk in states else ("tile--not-targeted", _("not asked")))
-    order = [f"tile--state-{key}" for key in names] + ["tile--not-targeted"]
-    tile_map.legend.sort(key=lambda entry: order.index(entry.css_class))
+        if m.pk in states else ("tile--not-targeted", _("not asked")),
+        legend_order=[f"tile--state-{key}" for key in names] + ["tile--not-targeted"])
     regions = {}
     for municipality, state, _response, _reminder in rows:
         counts = regions.setdefault(municipality.region, dict.fromkeys(names, 0))
