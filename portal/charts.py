@@ -58,6 +58,12 @@ class BarChart:
         return self.baseline + 18
 
 
+def _tick_label(value: Decimal) -> str:
+    # Half of a small whole maximum (3 → 1.5) keeps its decimal, so the axis does not lie.
+    decimals = 0 if value == value.to_integral_value() or value >= 100 else 1
+    return number_format(value, decimal_pos=decimals, force_grouping=True)
+
+
 def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
               width: int = 560, height: int = 220) -> BarChart:
     """``points`` are (label, value, css class); bars share one scale starting at zero."""
@@ -78,8 +84,7 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
             css_class=css_class,
         ))
     ticks = [
-        Tick(top + plot_height * (1 - share),
-             number_format(highest * Decimal(str(share)), decimal_pos=0, force_grouping=True))
+        Tick(top + plot_height * (1 - share), _tick_label(highest * Decimal(str(share))))
         for share in (1, 0.5, 0)
     ]
     return BarChart(title=title, bars=bars, ticks=ticks, width=width, height=height,
