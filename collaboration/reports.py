@@ -7,7 +7,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.charts import bar_chart
+from portal.chart_images import chart_images, place
+from portal.charts import BarChart, bar_chart
 from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Region, User
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
@@ -75,13 +76,29 @@ def annual_figures(user, year: int) -> dict:
     }
 
 
+def annual_charts(data) -> dict[str, BarChart]:
+    """The report's charts, drawn the same way in the PDF and, as pictures, in the xlsx."""
+    return {
+        "region_chart": bar_chart(
+            [(region.name, Decimal(count), "bar--actual") for region, count in data["regions"]],
+            title=_("Active initiatives by region"), unit="件"),
+        "trend_chart": bar_chart(
+            [(str(year), Decimal(total), "bar--actual")
+             for year, total in zip(data["years"], data["trend_totals"], strict=True)],
+            title=_("Initiatives started by fiscal year"), unit="件"),
+    }
+
+
 def _build_xlsx(report, progress) -> Built:
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
 
     user = User.objects.get(pk=report.requested_by_id)
     data = annual_figures(user, report.params["year"])
-    progress(50)
+    progress(40)
+    charts = annual_charts(data)
+    region_image, trend_image = chart_images([(charts["region_chart"], ""),
+                                              (charts["trend_chart"], "")])
+    progress(70)
     book = Workbook()
     summary = book.active
     summary.title = "概要"
@@ -97,18 +114,13 @@ def _build_xlsx(report, progress) -> Built:
     regions.append([_("Region"), _("Initiatives")])
     for region, count in data["regions"]:
         regions.append([region.name, count])
+    place(regions, region_image, "D2")
     trend = book.create_sheet("推移")
     trend.append([_("Category")] + [fiscal_year_label(y) for y in data["years"]])
     for category, counts in data["trend"]:
         trend.append([f"{category.label} {category.name}"] + counts)
-    chart = BarChart()
-    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-    chart.title = _("Initiatives started by fiscal year and category")
-    chart.add_data(Reference(trend, min_col=1, max_col=1 + len(data["years"]), min_row=2,
-                             max_row=1 + len(data["trend"])), from_rows=True,
-                   titles_from_data=True)
-    chart.set_categories(Reference(trend, min_col=2, max_col=1 + len(data["years"]), min_row=1))
-    trend.add_chart(chart, "A10")
+    trend.append([_("Total")] + data["trend_totals"])
+    place(trend, trend_image, f"A{len(data['trend']) + 4}")
     models = book.create_sheet("モデル事業")
     models.append([_("Model project"), _("Spread to")])
     for title, spread in data["models"]:
@@ -122,10 +134,7 @@ def _build_pdf(report, progress) -> Built:
     user = User.objects.get(pk=report.requested_by_id)
     data = annual_figures(user, report.params["year"])
     progress(50)
-    data["chart"] = bar_chart(
-        [(str(year), Decimal(total), "bar--actual")
-         for year, total in zip(data["years"], data["trend_totals"], strict=True)],
-        title=_("Initiatives started by fiscal year"), unit="件")
+    data.update(annual_charts(data))
     data["title"] = _title(report.params)
     content = render_pdf("reports/annual_report.html", data)
     return Built(content, f"annual-report-{report.params['year']}.pdf", PDF_TYPE)

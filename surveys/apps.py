@@ -10,7 +10,12 @@ class SurveysConfig(AppConfig):
         from portal import reference
         from portal.audit import track
 
-        from . import attention_items, policies, report_kinds  # noqa: F401  registers them
+        from . import (  # noqa: F401  registers them
+            attention_items,
+            policies,
+            report_kinds,
+            sections,
+        )
         from .demo import create_demo_survey
         from .models import Question, Section, Survey
 

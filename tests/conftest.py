@@ -89,3 +89,19 @@ def tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def report_files(settings, tmp_path, tasks_in_process):
+    """Report files in a temporary folder, built in process as soon as they are asked for."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path}}}
+
+
+@pytest.fixture
+def pdf_ok():
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        need_service(False, f"WeasyPrint cannot load Pango: {error}")

@@ -111,8 +111,8 @@ def test_municipality_page_shows_profile_statistics_and_demo_labels(
         client, other_municipal_user, django_assert_max_num_queries):
     create_demo_statistics()
     client.force_login(other_municipal_user)
-    # session, user, municipality, figures, initiatives and their count
-    with django_assert_max_num_queries(7):
+    # session, user, municipality, figures, initiatives and their count, answers, councils
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("municipality_detail", args=["062014"]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -120,6 +120,7 @@ def test_municipality_page_shows_profile_statistics_and_demo_labels(
     assert "デモ値" in page and 'class="badge badge--demo"' in page
     assert page.count('class="bar--actual"') == 6 and page.count('class="bar--projected"') == 5
     assert "令和7年 (2025)" in page
+    assert "調査への回答" not in page and "会議・ワーキングチーム" not in page  # none it may see
 
 
 def test_municipality_page_shows_imported_figures_without_demo_label(client, municipal_user):
