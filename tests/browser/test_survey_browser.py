@@ -1,10 +1,13 @@
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from portal.services.demo import DEMO_PASSWORD, create_demo_users
 from portal.services.reference import load_all_reference_data
+from tests.reports import BAR_COLOUR, colours, pictures
 from tests.surveys.conftest import make_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +22,8 @@ def log_in(visitor, username):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def test_a_municipality_answers_and_the_board_turns_green(transactional_db, visitor):
+def test_a_municipality_answers_and_the_board_turns_green(transactional_db, visitor,
+                                                         report_files):
     load_all_reference_data()
     create_demo_users()
     survey = make_survey()
@@ -53,6 +57,13 @@ def test_a_municipality_answers_and_the_board_turns_green(transactional_db, visi
     visitor.check("survey-status")
     page.goto(visitor.base_url + f"/surveys/{survey.pk}/results/")
     visitor.check("survey-results")
+    page.get_by_role("button", name="グラフ付きの集計表（Excel）を作成").click()
+    link = page.get_by_role("link", name=f"survey-{survey.pk}-results.xlsxをダウンロード")
+    expect(link).to_be_visible(timeout=15000)
+    with page.expect_download() as download_info:
+        link.click()
+    book = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    assert BAR_COLOUR in colours(pictures(book.worksheets[2])[0])  # 専門職員の状況
     page.goto(visitor.base_url + f"/surveys/{survey.pk}/")
     visitor.check("survey-detail")
 
