@@ -1,8 +1,9 @@
-"""/healthz: is the database reachable, and Redis when the portal is configured to use it."""
+"""/healthz: is the database reachable, and Redis when the portal is configured to use it.
+/robots.txt: the smallest page the server answers, which the benchmark uses as its floor."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from .permissions import PUBLIC, access
@@ -40,3 +41,9 @@ def healthz(request):
     status = 503 if down else 200
     return JsonResponse({"status": "down" if down else "ok", "down": down, **checks},
                         status=status)
+
+
+@access(PUBLIC)
+def robots_txt(request):
+    # A portal for staff on a closed network: nothing in it is for search engines.
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")

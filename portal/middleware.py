@@ -35,3 +35,26 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class QueryCountMiddleware:
+    """Adds X-Query-Count to each response; on only when PORTAL_COUNT_QUERIES is set, for the
+    benchmark to read how many SQL queries a page took on the production-shaped server."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counted(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
+        return response

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+if env_bool("PORTAL_COUNT_QUERIES", False):
+    MIDDLEWARE.insert(0, "portal.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

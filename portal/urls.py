@@ -45,6 +45,7 @@ urlpatterns = [
     path("reports/<int:pk>/retry/", report_views.report_retry, name="report_retry"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", health.robots_txt, name="robots_txt"),
     path("", include("collaboration.urls")),
     path("", include("surveys.urls")),
     path("", include("meetings.urls")),

@@ -52,3 +52,25 @@ def test_503_naming_the_database_when_it_is_unreachable(tmp_path):
     status, body = result.stdout.split(" ", 1)
     assert status == "503", result.stderr
     assert json.loads(body)["down"] == ["database"]
+
+
+def test_robots_are_kept_out_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == "User-agent: *\nDisallow: /\n"
+
+
+def test_the_query_count_header_is_there_only_when_asked_for(client, settings,
+                                                             municipal_user):
+    from django.test import Client
+    from django.urls import reverse
+
+    client.force_login(municipal_user)
+    url = reverse("municipality_detail", args=["062014"])
+    assert "X-Query-Count" not in client.get(url)
+    settings.MIDDLEWARE = ["portal.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    counting = Client()  # a client builds its middleware chain once
+    counting.force_login(municipal_user)
+    response = counting.get(url)
+    assert int(response["X-Query-Count"]) >= 3  # session, user, municipality at least
