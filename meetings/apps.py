@@ -16,5 +16,7 @@ class MeetingsConfig(AppConfig):
         for model in (Body, Membership, Meeting, AgendaItem, ActionItem):
             track(model, exclude={"uid", "sequence"})
         from .demo import create_demo_councils
+        from .synthetic import generate_for_scale
 
         reference.register_demo_loader(create_demo_councils)
+        reference.register_generator("meetings", generate_for_scale)

@@ -28,14 +28,15 @@ def demo_loaders() -> list[Callable[[], str]]:
     return list(_demo_loaders)
 
 
-_generators: list[tuple[str, Callable[..., str]]] = []
+_generators: list[tuple[int, str, Callable[..., str]]] = []
 
 
-def register_generator(name: str, generate: Callable[..., str]) -> None:
-    """``generate(scale=, seed=)`` adds synthetic rows in bulk and returns a summary."""
-    if all(existing != name for existing, _ in _generators):
-        _generators.append((name, generate))
+def register_generator(name: str, generate: Callable[..., str], *, order: int = 0) -> None:
+    """``generate(scale=, seed=)`` adds synthetic rows in bulk and returns a summary. Generators
+    run by ``order``, then as registered: a higher order runs after the rows it refers to."""
+    if all(existing != name for _, existing, _ in _generators):
+        _generators.append((order, name, generate))
 
 
 def generators() -> list[tuple[str, Callable[..., str]]]:
-    return list(_generators)
+    return [(name, generate) for _, name, generate in sorted(_generators, key=lambda g: g[0])]

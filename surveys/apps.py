@@ -18,7 +18,9 @@ class SurveysConfig(AppConfig):
         )
         from .demo import create_demo_survey
         from .models import Question, Section, Survey
+        from .synthetic import generate_for_scale
 
         for model in (Survey, Section, Question):
             track(model)
         reference.register_demo_loader(create_demo_survey)
+        reference.register_generator("surveys", generate_for_scale)
