@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-test setup-demo messages check-messages clean
+.PHONY: run test bench install install-test setup-demo messages check-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ run: setup-demo
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The portal as in production (gunicorn, DEBUG off) on PostgreSQL and Redis with a decade of
+# synthetic data; the first run builds the data set (a few minutes), later runs reuse it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/renkei_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench: install
+	DEBUG=0 DEMO_MODE=0 SECRET_KEY=benchmark-only-not-secret \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) LOG_LEVEL=WARNING \
+	$(MANAGE) benchmark $(BENCH_ARGS)
 
 # Regenerates the Japanese catalogue from the source; needs GNU gettext.
 messages: install

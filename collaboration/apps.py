@@ -7,7 +7,7 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Collaboration initiatives")
 
     def ready(self):
-        from portal import reference
+        from portal import caching, reference
         from portal.audit import track
 
         from . import (  # noqa: F401  registers them
@@ -24,6 +24,8 @@ class CollaborationConfig(AppConfig):
 
         for model in (Axis, Category, Method, PolicyField, Theme):
             track(model)
+        caching.bump_on_change("initiatives", Initiative, Axis, Category, Method, PolicyField,
+                               Theme)
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"})
         reference.register_loader(load_framework)
         reference.register_demo_loader(create_demo_initiatives)

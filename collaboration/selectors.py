@@ -11,6 +11,8 @@ from portal.permissions import VIEW, scope
 from .models import Category, Initiative, Method, PolicyField
 
 LIST_RELATED = ("category", "lead_organisation")
+# What pages about initiatives show: the initiatives, their framework and who takes part.
+TOPICS = ("initiatives", "reference")
 
 
 def visible_initiatives(user):

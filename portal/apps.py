@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Municipalities and users")
 
     def ready(self):
-        from portal import reference
+        from portal import caching, reference
 
         from . import (  # noqa: F401  registers them
             attention_items,
@@ -29,6 +29,8 @@ class PortalConfig(AppConfig):
 
         for model in (Region, SubArea, Municipality, Organisation):
             track(model)
+        caching.bump_on_change("reference", Region, SubArea, Municipality, Organisation)
+        caching.bump_on_change("statistics", StatisticValue)
         track(User, exclude={"last_login"}, secret={"password"})
         track(StatisticValue, exclude={"updated_at"}, owner=lambda value: value.municipality)
         track(Attachment, exclude={"sha256", "content_type", "object_id"},

@@ -1,7 +1,8 @@
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from . import attention, audit, selectors
+from . import attention, audit, caching, selectors
 from .charts import bar_chart
 from .forms import MapColourForm
 from .models import Indicator, Municipality
@@ -45,12 +46,7 @@ def municipality_list(request):
     }, status=400 if form.errors else 200)
 
 
-@access(LOGGED_IN)
-def municipality_detail(request, lg_code):
-    municipality = get_object_or_404(
-        request.user, VIEW, Municipality.objects.select_related("region", "subarea"),
-        lg_code=lg_code,
-    )
+def _statistics(request, municipality) -> str:
     values = selectors.statistics_of(municipality)
     population = [
         (str(v.year), v.value,
@@ -60,15 +56,32 @@ def municipality_detail(request, lg_code):
     ]
     chart = bar_chart(population, title=_("Population and projection of %(name)s")
                       % {"name": municipality.name}, unit=_("people")) if population else None
-    return render(request, "portal/municipality_detail.html", {
-        "municipality": municipality,
+    return render_to_string("portal/_municipality_statistics.html", {
         "figures": selectors.latest_figures(values),
         "has_demo_values": any(v.is_demo for v in values),
         "population_chart": chart,
         "population_rows": population,
+    }, request)
+
+
+@access(LOGGED_IN)
+def municipality_detail(request, lg_code):
+    municipality = get_object_or_404(
+        request.user, VIEW, Municipality.objects.select_related("region", "subarea"),
+        lg_code=lg_code,
+    )
+    return render(request, "portal/municipality_detail.html", {
+        "municipality": municipality,
+        "statistics": caching.fragment(
+            request, "municipality-statistics", ("statistics", "reference"),
+            (municipality.lg_code,), lambda: _statistics(request, municipality)),
         "history": audit.history_for(request.user, municipality, limit=30),
         "sections": municipality_sections(request.user, municipality),
     })
+
+
+# Everything the dashboard's measures and panels are drawn from.
+DASHBOARD_TOPICS = ("initiatives", "reference", "statistics", "surveys")
 
 
 @access(LOGGED_IN)
@@ -81,13 +94,20 @@ def dashboard(request):
     status = 200
     if measure is None:
         measure, status = (offered[0] if offered else None), 400
-    municipalities = list(Municipality.objects.select_related("region"))
-    values = measure.values(request.user) if measure else {}
-    tile_map = scale_tile_map(municipalities, values, title=str(measure.label),
-                              unit=str(measure.unit)) if measure else None
+
+    def pictures():
+        municipalities = list(Municipality.objects.select_related("region"))
+        values = measure.values(request.user) if measure else {}
+        tile_map = scale_tile_map(municipalities, values, title=str(measure.label),
+                                  unit=str(measure.unit)) if measure else None
+        return render_to_string("portal/_dashboard_pictures.html", {
+            "measure": measure, "tile_map": tile_map,
+            "rows": [(m, values.get(m.lg_code)) for m in municipalities],
+            "panels": [(panel.template, panel.context(request.user)) for panel in panels()],
+        }, request)
+
     return render(request, "portal/dashboard.html", {
-        "measures": offered, "measure": measure, "tile_map": tile_map,
-        "rows": [(m, values.get(m.lg_code)) for m in municipalities],
-        "panels": [(panel.template, panel.context(request.user)) for panel in panels()],
-        "invalid": status == 400,
+        "measures": offered, "measure": measure, "invalid": status == 400,
+        "pictures": caching.fragment(request, "dashboard", DASHBOARD_TOPICS,
+                                     (measure.code if measure else "",), pictures),
     }, status=status)

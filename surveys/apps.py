@@ -7,7 +7,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Needs surveys")
 
     def ready(self):
-        from portal import reference
+        from portal import caching, reference
         from portal.audit import track
 
         from . import (  # noqa: F401  registers them
@@ -17,10 +17,19 @@ class SurveysConfig(AppConfig):
             sections,
         )
         from .demo import create_demo_survey
-        from .models import Question, Section, Survey
+        from .models import (
+            Question,
+            ReminderDelivery,
+            Section,
+            Survey,
+            SurveyResponse,
+            ThemeSource,
+        )
         from .synthetic import generate_for_scale
 
         for model in (Survey, Section, Question):
             track(model)
+        caching.bump_on_change("surveys", Survey, Section, Question, SurveyResponse, ThemeSource,
+                               ReminderDelivery)
         reference.register_demo_loader(create_demo_survey)
         reference.register_generator("surveys", generate_for_scale)

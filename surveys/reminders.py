@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal import caching
 from portal.models import User
 
 from .models import ReminderDelivery, Survey, SurveyResponse
@@ -111,8 +112,10 @@ def send(delivery: ReminderDelivery) -> bool:
         message = EmailMultiAlternatives(subject, text, to=to or cc, cc=cc if to else [])
         message.attach_alternative(html, "text/html")
         message.send()
-    return bool(ReminderDelivery.objects.filter(pk=delivery.pk, sent_at=None)
+    sent = bool(ReminderDelivery.objects.filter(pk=delivery.pk, sent_at=None)
                 .update(sent_at=timezone.now()))
+    caching.bump("surveys")  # the status board shows the last reminder
+    return sent
 
 
 def open_surveys(now):

@@ -73,6 +73,15 @@ def users_by_role(prefecture_user, portal_admin, branch_user, other_branch_user,
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test's database is rolled back without announcing it; neither may its cached pages
+    # outlive it.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # A deliberately slow hash costs seconds per test that creates users; the algorithm is not
     # what these tests are about.

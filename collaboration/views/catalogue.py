@@ -1,7 +1,9 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from portal import caching
 from portal.permissions import LOGGED_IN, access
 
 from .. import exports, selectors
@@ -28,20 +30,29 @@ def initiative_list(request):
     if result is None:
         return render(request, "collaboration/initiative_list.html",
                       {**context, "invalid": True}, status=400)
-    per_page = (listing.cleaned_data.get("per_page") if request.GET else None) or PAGE_SIZES[0]
-    page = Paginator(selectors.with_list_details(result), per_page).get_page(
-        listing.cleaned_data.get("page") if request.GET else 1)
     active = {name: value for name, value in request.GET.items()
               if name in filterset.filters and value}
-    facets = [*selectors.facets(result, selectors.facet_choices(), active),
-              selectors.year_facet(result, active)]
+
+    def catalogue():
+        per_page = (listing.cleaned_data.get("per_page") if request.GET else None) \
+            or PAGE_SIZES[0]
+        page = Paginator(selectors.with_list_details(result), per_page).get_page(
+            listing.cleaned_data.get("page") if request.GET else 1)
+        facets = [*selectors.facets(result, selectors.facet_choices(), active),
+                  selectors.year_facet(result, active)]
+        return render_to_string("collaboration/_catalogue.html", {
+            **context,
+            "page": page,
+            "facets": [(facet, [(item, _link(request.GET, item.param,
+                                             None if item.selected else item.value))
+                                for item in facet.values]) for facet in facets],
+            "active": active,
+        }, request)
+
     return render(request, "collaboration/initiative_list.html", {
-        **context,
-        "page": page,
-        "facets": [(facet, [(item, _link(request.GET, item.param,
-                                         None if item.selected else item.value))
-                            for item in facet.values]) for facet in facets],
-        "active": active,
+        **context, "active": active,
+        "catalogue": caching.fragment(request, "catalogue", selectors.TOPICS,
+                                      (sorted(request.GET.lists()),), catalogue),
     })
 
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import audit
+from portal import audit, caching
 from portal.models import Attachment, Municipality
 from portal.permissions import (
     CHANGE,
@@ -27,20 +28,22 @@ from ..policies import can_publish
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
 from ..tilemaps import participation_tile_map
 
+DETAIL_RELATED = (
+    "methods", "policy_fields", "other_bodies", "themes",
+    Prefetch("municipalities", queryset=Municipality.objects.select_related("region")))
+
 
 def _initiative(user, pk, action=VIEW):
     queryset = Initiative.objects.select_related("category__axis", "lead_organisation",
-                                                 "spread_from").prefetch_related(
-        "methods", "policy_fields", "other_bodies", "themes",
-        Prefetch("municipalities", queryset=Municipality.objects.select_related("region")))
+                                                 "spread_from").prefetch_related(*DETAIL_RELATED)
     return get_object_or_404(user, action, queryset, pk=pk)
 
 
-@access(LOGGED_IN)
-def initiative_detail(request, pk):
-    initiative = _initiative(request.user, pk)
+def _particulars(request, initiative) -> str:
+    """The map, facts, description, lineage and related initiatives: the same for everyone
+    of the user's scope until the initiatives change."""
     visible = selectors.visible_initiatives(request.user)
-    editable = can(request.user, CHANGE, initiative)
+    prefetch_related_objects([initiative], *DETAIL_RELATED)
     method_ids = [m.pk for m in initiative.methods.all()]
     field_ids = [f.pk for f in initiative.policy_fields.all()]
     related = visible.filter(
@@ -48,16 +51,29 @@ def initiative_detail(request, pk):
         .values("initiative_id")).filter(
         pk__in=Initiative.policy_fields.through.objects.filter(policyfield__in=field_ids)
         .values("initiative_id")).exclude(pk=initiative.pk).select_related("category")[:5]
-    attachments = scope(request.user, VIEW, Attachment.objects.filter(
-        object_id=str(initiative.pk), content_type__model="initiative",
-        content_type__app_label="collaboration"))
-    return render(request, "collaboration/initiative_detail.html", {
+    return render_to_string("collaboration/_initiative_particulars.html", {
         "initiative": initiative,
         "tile_map": participation_tile_map(initiative, Municipality.objects.select_related(
             "region")),
         "ancestors": ancestors(initiative, visible),
         "spread_to": visible.filter(spread_from=initiative).select_related("category"),
         "related": related,
+    }, request)
+
+
+@access(LOGGED_IN)
+def initiative_detail(request, pk):
+    initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
+        "category__axis", "lead_organisation", "spread_from"), pk=pk)
+    editable = can(request.user, CHANGE, initiative)
+    attachments = scope(request.user, VIEW, Attachment.objects.filter(
+        object_id=str(initiative.pk), content_type__model="initiative",
+        content_type__app_label="collaboration"))
+    return render(request, "collaboration/initiative_detail.html", {
+        "initiative": initiative,
+        "particulars": caching.fragment(request, "initiative", selectors.TOPICS,
+                                        (initiative.pk,),
+                                        lambda: _particulars(request, initiative)),
         "attachments": attachments,
         "can_edit": editable,
         "can_publish": can_publish(request.user, initiative),

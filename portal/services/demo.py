@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from portal import caching
 from portal.models import Indicator, Municipality, Organisation, Region, StatisticValue, User
 
 DEMO_PASSWORD = "renkei-demo-2026"
@@ -124,4 +125,5 @@ def create_demo_statistics() -> int:
         if (municipality.pk, figure.indicator, figure.year) not in existing
     ]
     StatisticValue.objects.bulk_create(new, batch_size=1000)
+    caching.bump("statistics")  # bulk writes send no signals
     return len(new)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, caching
 from portal.lg_code import normalize_lg_code, validate_lg_code
 from portal.models import Indicator, Municipality, StatisticValue
 from portal.statistics import SPECS
@@ -316,6 +316,7 @@ def import_statistics(*, content: bytes, filename: str, is_demo: bool = False) -
         StatisticValue.objects.bulk_create(to_create, batch_size=1000)
         StatisticValue.objects.bulk_update(to_update, ["value", "source", "as_of", "is_demo",
                                                        "updated_at"], batch_size=1000)
+        caching.bump("statistics")  # bulk writes send no signals
         entries += [
             audit.entry_for(value, audit.Action.CREATE, note=note, owner=value.municipality,
                             changes={name: [None, shown] for name, shown in

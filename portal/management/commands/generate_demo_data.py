@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portal import caching
 from portal.reference import generators
 
 
@@ -21,3 +22,4 @@ class Command(BaseCommand):
             summary = generate(scale=scale, seed=seed)
             self.stdout.write(self.style.SUCCESS(
                 f"{name}: {summary} ({time.perf_counter() - started:.1f} s)"))
+        caching.bump(caching.EVERYTHING)  # bulk inserts send no signals

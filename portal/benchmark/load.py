@@ -1,0 +1,89 @@
+"""Concurrent clients over loopback: each request a fresh connection, as gunicorn's sync
+workers close them, timed from connect to the last byte."""
+
+import asyncio
+import itertools
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sample:
+    status: int
+    seconds: float
+    queries: int | None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    name: str
+    requests: int
+    seconds: float
+    errors: int
+    p50: float
+    p95: float
+    p99: float
+    queries_mean: float | None
+    queries_max: int | None
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+async def _get(host: str, port: int, path: str, cookie: str) -> Sample:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write((f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                  "Accept-Encoding: identity\r\nConnection: close\r\n\r\n").encode())
+    await writer.drain()
+    data = await reader.read()
+    seconds = time.perf_counter() - started
+    writer.close()
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    status = int(head[0].split()[1]) if head and head[0].startswith("HTTP/") else 0
+    queries = next((int(line.split(":", 1)[1]) for line in head[1:]
+                    if line.lower().startswith("x-query-count:")), None)
+    return Sample(status, seconds, queries)
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def _drive(host, port, paths, cookie, clients, duration, warmup) -> tuple[list, float]:
+    rotation = itertools.cycle(paths)
+    samples: list[Sample] = []
+    failures = 0
+    measuring_from = time.perf_counter() + warmup
+    stop_at = measuring_from + duration
+
+    async def client():
+        nonlocal failures
+        while (now := time.perf_counter()) < stop_at:
+            try:
+                sample = await _get(host, port, next(rotation), cookie)
+            except OSError:
+                sample = Sample(0, time.perf_counter() - now, None)
+            if now >= measuring_from:
+                samples.append(sample)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return samples, duration
+
+
+def measure_page(name: str, paths: list[str], *, host: str, port: int, cookie: str,
+                 clients: int, duration: float, warmup: float) -> PageResult:
+    samples, seconds = asyncio.run(_drive(host, port, paths, cookie, clients, duration,
+                                          warmup))
+    ordered = sorted(sample.seconds for sample in samples)
+    counts = [sample.queries for sample in samples if sample.queries is not None]
+    return PageResult(
+        name=name, requests=len(samples), seconds=seconds,
+        errors=sum(1 for sample in samples if sample.status != 200),
+        p50=_percentile(ordered, 0.50), p95=_percentile(ordered, 0.95),
+        p99=_percentile(ordered, 0.99),
+        queries_mean=sum(counts) / len(counts) if counts else None,
+        queries_max=max(counts) if counts else None)

@@ -1,0 +1,115 @@
+"""Measurements made in a process of their own, so peak memory is the work's and nothing else's.
+
+Each returns a dict printed as one JSON line by `manage.py benchmark_measure`."""
+
+import time
+
+from django.db.models import Count, Q
+
+from portal.japanese import fiscal_year
+from portal.models import Report, User
+
+BENCH_USER = "demo-pref"  # prefecture staff see everything: the widest scope
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def _timed(work) -> dict:
+    """Time and memory of ``work()``: the peak resident size is reset first (Linux), so the
+    growth is the work's own and not the start-up's."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    baseline = _status_kib("VmRSS")
+    started = time.perf_counter()
+    details = work()
+    peak = _status_kib("VmHWM")
+    return {"seconds": round(time.perf_counter() - started, 3),
+            "peak_mib": round(peak / 1024, 1), "growth_mib": round((peak - baseline) / 1024, 1),
+            **details}
+
+
+def _build(code: str, params: dict) -> dict:
+    from portal import reports
+
+    user = User.objects.get(username=BENCH_USER)
+    report = Report(kind=code, params=params, requested_by=user)
+    built = reports.kind_of(code).build(report, lambda _percent: None)
+    return {"bytes": len(built.content)}
+
+
+def annual_report(kind: str) -> dict:
+    from django.utils import timezone
+
+    year = fiscal_year(timezone.localdate())
+    return _timed(lambda: _build(f"annual_{kind}", {"year": year}))
+
+
+def largest_survey():
+    from surveys.models import Survey, SurveyResponse
+
+    handed_in = Q(responses__status__in=[SurveyResponse.Status.SUBMITTED,
+                                         SurveyResponse.Status.RETURNED])
+    return Survey.objects.annotate(answers=Count("responses", filter=handed_in)).order_by(
+        "-answers", "-pk").first()
+
+
+def survey_workbook(with_charts: bool) -> dict:
+    from surveys import exports, results
+    from surveys.services import questions_of
+
+    user = User.objects.get(username=BENCH_USER)
+    survey = largest_survey()
+
+    def work():
+        questions = list(questions_of(survey))
+        responses = results.submitted_responses(user, survey)
+        computed = results.results_for(user, survey)["results"]
+        content = exports.xlsx_bytes(survey, responses, questions, computed,
+                                     with_charts=with_charts)
+        return {"bytes": len(content), "answers": len(responses), "questions": len(questions)}
+
+    return _timed(work)
+
+
+def csv_export(rows: int) -> dict:
+    """The catalogue's CSV export as the view streams it, cut to ``rows`` initiatives."""
+    from collaboration import exports, selectors
+
+    user = User.objects.get(username=BENCH_USER)
+    queryset = selectors.with_list_details(selectors.visible_initiatives(user).order_by(
+        "-updated_at", "-id")).select_related("category")[:rows]
+
+    def work():
+        size = lines = 0
+        for chunk in exports.csv_response(queryset, "http://127.0.0.1").streaming_content:
+            size += len(chunk)
+            lines += 1
+        return {"rows": lines - 2, "bytes": size}  # less the BOM and the header
+
+    return _timed(work)
+
+
+def prepare_csv_rows(rows: int) -> dict:
+    """Tops the CSV database up to ``rows`` synthetic initiatives (kept between runs)."""
+    from collaboration.models import Initiative
+    from collaboration.services.synthetic import generate_initiatives
+
+    missing = rows - Initiative.objects.count()
+    if missing > 0:
+        generate_initiatives(missing, seed=7)
+    return {"initiatives": Initiative.objects.count()}
+
+
+def run(what: str, argument: str) -> dict:
+    if what == "annual":
+        return annual_report(argument)
+    if what == "survey":
+        return survey_workbook(argument == "charts")
+    if what == "csv":
+        return csv_export(int(argument))
+    if what == "prepare-csv":
+        return prepare_csv_rows(int(argument))
+    raise ValueError(f"unknown measurement {what!r}")

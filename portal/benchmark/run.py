@@ -1,0 +1,199 @@
+"""Prepares the decade data set, drives each page, runs the measurements, reports."""
+
+import datetime
+import json
+import os
+import random
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db.models import Count
+
+from . import load, measures, server
+
+TARGET_SHARE_OF_FLOOR = 0.30
+TARGET_P95_SECONDS = 0.150
+TARGET_ANNUAL_SECONDS = 10.0
+CSV_ROWS = (10_000, 50_000, 100_000)
+
+
+def database_url(name: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*arguments: str, database: str | None = None) -> str:
+    env = dict(os.environ)
+    if database:
+        env["DATABASE_URL"] = database
+    result = subprocess.run([sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR,
+                            env=env, check=True, capture_output=True, text=True)
+    return result.stdout
+
+
+def measure(what: str, argument: str, database: str | None = None) -> dict:
+    return json.loads(manage("benchmark_measure", what, argument,
+                             database=database).strip().splitlines()[-1])
+
+
+def prepare(scale: float, say) -> None:
+    from collaboration.models import Initiative
+    from portal.services.demo import create_demo_users
+
+    say("Preparing the decade data set (kept between runs) …")
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    create_demo_users()
+    if not Initiative.objects.filter(title__startswith="【合成】").exists():
+        say(manage("generate_demo_data", "--scale", str(scale)).strip())
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def session_cookie() -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.models import User
+
+    user = User.objects.get(username=measures.BENCH_USER)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def pages() -> list[tuple[str, list[str]]]:
+    from collaboration.models import Category, Initiative
+    from portal.models import Region, Report, User
+
+    published = list(Initiative.objects.filter(is_published=True).values_list("pk", flat=True))
+    sample = random.Random(1).sample(published, min(50, len(published)))
+    survey = measures.largest_survey()
+    category = Category.objects.annotate(n=Count("initiatives")).order_by("-n").first()
+    region = Region.objects.order_by("sort_order").first()
+    report = Report.objects.filter(requested_by__username=measures.BENCH_USER).first() \
+        or Report.objects.create(kind="annual_pdf", params={"year": 2026}, title="benchmark",
+                                 requested_by=User.objects.get(username=measures.BENCH_USER))
+    return [
+        ("floor (robots.txt)", ["/robots.txt"]),
+        ("signed-in floor", [f"/reports/{report.pk}/status.json"]),
+        ("catalogue", ["/initiatives/"]),
+        ("catalogue filtered", [f"/initiatives/?category={category.code}&region={region.code}"
+                                "&status=active"]),
+        ("catalogue search 水道", ["/initiatives/?q=%E6%B0%B4%E9%81%93"]),
+        ("initiative page", [f"/initiatives/{pk}/" for pk in sample]),
+        ("survey status board", [f"/surveys/{survey.pk}/status/"]),
+        ("survey results", [f"/surveys/{survey.pk}/results/"]),
+        ("municipality page", ["/municipalities/062014/"]),
+        ("dashboard", ["/dashboard/"]),
+    ]
+
+
+def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv: bool,
+              output: Path, say) -> bool:
+    prepare(scale, say)
+    cookie = session_cookie()
+    port = server.free_port()
+    results = []
+    with server.gunicorn(port):
+        for name, paths in pages():
+            say(f"  {name} …")
+            results.append(load.measure_page(name, paths, host="127.0.0.1", port=port,
+                                             cookie=cookie, clients=clients,
+                                             duration=duration, warmup=warmup))
+    say("Measuring reports and exports …")
+    jobs = {
+        "annual report (PDF)": ("annual", "pdf", None),
+        "annual report (xlsx)": ("annual", "xlsx", None),
+        "survey workbook with charts (xlsx)": ("survey", "charts", None),
+        "survey quick download (xlsx)": ("survey", "plain", None),
+    }
+    if csv:
+        csv_database = database_url(urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+                                    + "_csv")
+        ensure_database(csv_database)
+        manage("migrate", database=csv_database)
+        manage("load_reference_data", database=csv_database)
+        manage("shell", "-c", "from portal.services.demo import create_demo_users; "
+               "create_demo_users()", database=csv_database)
+        say("  CSV database: " + json.dumps(measure("prepare-csv", str(max(CSV_ROWS)),
+                                                     csv_database)))
+        for rows in CSV_ROWS:
+            jobs[f"CSV export, {rows:,} rows"] = ("csv", str(rows), csv_database)
+    measured = {}
+    for label, (what, argument, database) in jobs.items():
+        say(f"  {label} …")
+        measured[label] = measure(what, argument, database)
+    return report(results, measured, clients=clients, duration=duration, output=output,
+                  say=say)
+
+
+def report(results, measured, *, clients, duration, output: Path, say) -> bool:
+    floor = results[0]
+    lines = [f"Renkei Portal benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+             f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
+             f"PostgreSQL + Redis, {os.cpu_count()} CPUs", "",
+             f"{'page':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+             f"{'errors':>8}{'queries':>9}{'÷floor':>8}{'÷signed':>9}  verdict"]
+    passed = True
+    signed_in = results[1]
+    for result in results:
+        share = result.rps / floor.rps if floor.rps else 0
+        signed_share = result.rps / signed_in.rps if signed_in.rps else 0
+        # Every page is behind the login: its floor is the signed-in one (session and user).
+        ok = result.errors == 0 and (result in (floor, signed_in) or (
+            signed_share >= TARGET_SHARE_OF_FLOOR and result.p95 < TARGET_P95_SECONDS))
+        passed &= ok
+        queries = "—" if result.queries_max is None else f"{result.queries_max}"
+        lines.append(f"{result.name:<26}{result.rps:>8.1f}{result.p50 * 1000:>9.1f}"
+                     f"{result.p95 * 1000:>9.1f}{result.p99 * 1000:>9.1f}{result.errors:>8}"
+                     f"{queries:>9}{share:>8.0%}{signed_share:>9.0%}  {'ok' if ok else 'MISSED'}")
+    lines += ["", f"{'measurement':<38}{'seconds':>9}{'peak MiB':>10}{'growth MiB':>12}"
+              f"  detail"]
+    for label, values in measured.items():
+        ok = not label.startswith("annual") or values["seconds"] < TARGET_ANNUAL_SECONDS
+        passed &= ok
+        detail = {k: v for k, v in values.items()
+                  if k not in ("seconds", "peak_mib", "growth_mib")}
+        lines.append(f"{label:<38}{values['seconds']:>9.2f}{values['peak_mib']:>10.1f}"
+                     f"{values['growth_mib']:>12.1f}  {json.dumps(detail)}"
+                     f"{'' if ok else '  MISSED'}")
+    csv_growth = [values["growth_mib"] for label, values in measured.items()
+                  if label.startswith("CSV")]
+    if len(csv_growth) > 1:
+        # Flat: the largest export may not grow memory by more than 25% over the smallest.
+        flat = csv_growth[-1] <= csv_growth[0] * 1.25 + 5
+        passed &= flat
+        lines.append(f"CSV export memory flat as rows grow: {'ok' if flat else 'MISSED'}")
+    lines += ["", "All targets met." if passed else "Some targets were MISSED."]
+    text = "\n".join(lines)
+    say(text)
+    output.mkdir(parents=True, exist_ok=True)
+    stamp = f"{datetime.datetime.now():%Y%m%d-%H%M%S}"
+    (output / f"bench-{stamp}.txt").write_text(text + "\n", encoding="utf-8")
+    (output / f"bench-{stamp}.json").write_text(json.dumps({
+        "pages": [{**asdict(r), "rps": r.rps} for r in results], "measurements": measured,
+        "clients": clients, "duration": duration, "passed": passed,
+    }, ensure_ascii=False, indent=2), encoding="utf-8")
+    say(f"Written to {output}/bench-{stamp}.txt and .json")
+    return passed

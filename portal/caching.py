@@ -1,0 +1,110 @@
+"""Versioned caching of the expensive parts of pages.
+
+Each cached value is keyed by the versions of the topics it was computed from ("initiatives",
+"surveys" …); a write bumps its topic, so a page never shows data older than the last change,
+and a short timeout bounds anything a bulk write forgot to announce. A cache that is down only
+makes pages slower: every failure falls back to computing."""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+TIMEOUT = 300
+logger = logging.getLogger(__name__)
+
+
+def _topic_key(topic: str) -> str:
+    return f"topic:{topic}"
+
+
+EVERYTHING = "everything"  # bumped after bulk loads that announce nothing row by row
+
+
+def _versions(topics: Iterable[str]) -> str:
+    keys = [_topic_key(topic) for topic in (EVERYTHING, *topics)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # A clock value, not 1: a topic forgotten by the cache never reuses an old version.
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key)
+    return ".".join(str(found[key]) for key in keys)
+
+
+def _bump_now(topics: Iterable[str]) -> None:
+    for topic in topics:
+        key = _topic_key(topic)
+        try:
+            cache.incr(key)
+        except ValueError:  # not there yet: any new value will do
+            cache.add(key, time.time_ns(), timeout=None)
+        except Exception:
+            logger.warning("Could not bump the cache topic %s", topic, exc_info=True)
+
+
+def bump(*topics: str) -> None:
+    """Marks the topics changed, now and again when the transaction commits, so a page read
+    between the write and the commit is not kept."""
+    _bump_now(topics)
+    transaction.on_commit(lambda: _bump_now(topics))
+
+
+def scope_key(user) -> str:
+    """Users who see the same rows share cached pages: by role and organisation."""
+    if user.is_prefecture:
+        return "prefecture"
+    return f"{user.role}:{user.organisation_id}"
+
+
+def remember(name: str, topics: tuple[str, ...], parts: tuple, compute: Callable):
+    """``compute()``'s value for these parts and the topics' current versions."""
+    try:
+        digest = hashlib.sha256(repr((parts, _versions(topics))).encode()).hexdigest()[:32]
+        key = f"memo:{name}:{digest}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable; computing %s", name, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.warning("Could not cache %s", name, exc_info=True)
+    return value
+
+
+def fragment(request, name: str, topics: tuple[str, ...], parts: tuple,
+             render: Callable[[], str]) -> str:
+    """A rendered piece of page shared by users of the same scope and language. It must not
+    hold anything personal, such as a CSRF token."""
+    from django.utils.safestring import mark_safe
+
+    html = remember(name, topics, (scope_key(request.user), request.LANGUAGE_CODE, *parts),
+                    render)
+    return mark_safe(html)
+
+
+def bump_on_change(topic: str, *models) -> None:
+    """Bumps ``topic`` whenever a row of these models, or one of their many-to-many links,
+    is saved or deleted."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    def changed(sender, **kwargs):
+        bump(topic)
+
+    def links_changed(sender, action, **kwargs):
+        if action.startswith("post_"):
+            bump(topic)
+
+    for model in models:
+        uid = f"bump:{topic}:{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(links_changed, sender=field.remote_field.through, weak=False,
+                                dispatch_uid=f"{uid}:{field.name}")

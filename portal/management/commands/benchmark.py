@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.benchmark.run import benchmark, ensure_database
+
+
+class Command(BaseCommand):
+    help = ("Drives the portal under gunicorn with concurrent clients on a decade of synthetic "
+            "data (PostgreSQL and Redis), measures reports and exports, and writes the table "
+            "to bench-results/. Use `make bench`.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--clients", type=int, default=8)
+        parser.add_argument("--duration", type=float, default=10.0, help="seconds per page")
+        parser.add_argument("--warmup", type=float, default=2.0)
+        parser.add_argument("--no-csv", action="store_true",
+                            help="skip the 100,000-row CSV export (it needs its own database)")
+        parser.add_argument("--output", default=str(settings.BASE_DIR / "bench-results"))
+
+    def handle(self, *args, scale, clients, duration, warmup, no_csv, output, **options):
+        import os
+
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] != "django.db.backends.postgresql":
+            raise CommandError("The benchmark runs against PostgreSQL: set DATABASE_URL.")
+        if settings.DEBUG:
+            raise CommandError("The benchmark runs as in production: set DEBUG=0.")
+        ensure_database(os.environ["DATABASE_URL"])
+        passed = benchmark(scale=scale, clients=clients, duration=duration, warmup=warmup,
+                           csv=not no_csv, output=Path(output), say=self.stdout.write)
+        if not passed:
+            raise CommandError("Some targets were missed; see the table above.")

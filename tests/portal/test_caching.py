@@ -1,0 +1,79 @@
+"""Cached parts of pages follow every change, stay within their scope, and a cache that is
+down only makes pages slower."""
+
+import pytest
+from django.urls import reverse
+
+from portal import caching
+from tests.collaboration.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_value_is_kept_until_its_topic_changes():
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert caching.remember("t", ("initiatives",), ("a",), compute) == 1
+    assert caching.remember("t", ("initiatives",), ("a",), compute) == 1
+    assert caching.remember("t", ("initiatives",), ("b",), compute) == 2  # other parts
+    assert caching.remember("t", ("surveys",), ("a",), compute) == 3  # other topics
+    caching.bump("initiatives")
+    assert caching.remember("t", ("initiatives",), ("a",), compute) == 4
+
+
+def test_the_catalogue_shows_a_change_at_once(client, municipal_user):
+    client.force_login(municipal_user)
+    make_initiative("最初の取組み")
+    assert "最初の取組み" in client.get(reverse("initiative_list")).content.decode()
+    initiative = make_initiative("二番目の取組み")
+    assert "二番目の取組み" in client.get(reverse("initiative_list")).content.decode()
+    initiative.title = "改名した取組み"
+    initiative.save()
+    page = client.get(reverse("initiative_list")).content.decode()
+    assert "改名した取組み</a>" in page and "二番目の取組み</a>" not in page
+    detail = client.get(initiative.get_absolute_url()).content.decode()
+    initiative.municipalities.clear()  # a link change alone
+    assert client.get(initiative.get_absolute_url()).content.decode() != detail
+
+
+def test_what_one_scope_cached_is_not_shown_to_another(client, prefecture_user,
+                                                       other_municipal_user):
+    make_initiative("山形市の未公開の提案", published=False)
+    client.force_login(prefecture_user)
+    assert "山形市の未公開の提案" in client.get(reverse("initiative_list")).content.decode()
+    client.force_login(other_municipal_user)
+    assert "山形市の未公開の提案" not in client.get(reverse("initiative_list")).content.decode()
+
+
+def test_a_new_survey_answer_reaches_the_board_and_the_results(client, prefecture_user):
+    from tests.surveys.conftest import keys, make_survey
+    from tests.surveys.test_board_and_results import answer
+
+    survey = make_survey()
+    client.force_login(prefecture_user)
+    board = reverse("survey_status", args=[survey.pk])
+    results = reverse("survey_results", args=[survey.pk])
+    assert "35団体中 0団体 提出済み" in client.get(board).content.decode()
+    client.get(results)
+    fields, *_rest = keys(survey)
+    answer(survey, "062014", **{fields: ["水道"]})
+    assert "35団体中 1団体 提出済み" in client.get(board).content.decode()
+    assert "提出済みの回答 1件" in client.get(results).content.decode()
+
+
+def test_pages_work_while_the_cache_is_down(client, settings, prefecture_user):
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    make_initiative("キャッシュなしでも見える取組み")  # its change is not announced: no error
+    client.force_login(prefecture_user)
+    for name in ("initiative_list", "dashboard"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+    assert "キャッシュなしでも見える取組み" in client.get(
+        reverse("initiative_list")).content.decode()
