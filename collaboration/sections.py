@@ -1,9 +1,10 @@
 from portal.sections import Section, municipality_section
 
 from . import selectors
+from .selectors import TOPICS
 
 
-@municipality_section
+@municipality_section(topics=TOPICS)
 def initiatives_taking_part(user, municipality):
     initiatives = selectors.visible_initiatives(user).filter(
         municipalities=municipality).select_related("category").order_by("-updated_at")

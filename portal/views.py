@@ -7,7 +7,7 @@ from .charts import bar_chart
 from .forms import MapColourForm
 from .models import Indicator, Municipality
 from .permissions import LOGGED_IN, VIEW, access, get_object_or_404
-from .sections import municipality_sections
+from .sections import rendered_sections
 from .statistics import SPECS
 from .tilemap import region_tile_map, scale_tile_map
 
@@ -76,7 +76,7 @@ def municipality_detail(request, lg_code):
             request, "municipality-statistics", ("statistics", "reference"),
             (municipality.lg_code,), lambda: _statistics(request, municipality)),
         "history": audit.history_for(request.user, municipality, limit=30),
-        "sections": municipality_sections(request.user, municipality),
+        "sections": rendered_sections(request, municipality),
     })
 
 

@@ -1,0 +1,104 @@
+"""Every page the benchmark drives has a fixed query budget, on a small and on a large data
+set: a query per row (N+1) fails here before it slows the portal down.
+
+The cache is empty at the start of each test, so the budgets are those of a page built afresh."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.db.models import Count
+from django.urls import reverse
+
+from collaboration.models import Initiative
+from tests.collaboration.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class DataSet:
+    initiative: Initiative
+    survey_id: int
+
+
+def small_data_set() -> DataSet:
+    from tests.surveys.conftest import keys, make_survey
+    from tests.surveys.test_board_and_results import answer
+
+    model = make_initiative("モデル事業", codes=("062014", "063657"), is_model=True)
+    make_initiative("横展開先", codes=("062014",), spread_from=model)
+    survey = make_survey()
+    fields, *_rest = keys(survey)
+    answer(survey, "062014", **{fields: ["水道"]})
+    return DataSet(model, survey.pk)
+
+
+def large_data_set() -> DataSet:
+    """Hundreds of initiatives, a survey of 40 questions answered by 35 municipalities,
+    councils with meetings, statistics and a long audit trail."""
+    from collaboration.services.synthetic import generate_initiatives
+    from meetings.synthetic import generate_meetings
+    from portal.services.demo import create_demo_statistics
+    from portal.services.synthetic_audit import generate_audit
+    from surveys.synthetic import generate_surveys
+
+    generate_initiatives(300, seed=3)
+    generate_surveys(2, seed=3)
+    generate_meetings(20, seed=3)
+    create_demo_statistics()
+    generate_audit(20, months=12, seed=3)
+    model = Initiative.objects.filter(is_published=True).annotate(
+        participants=Count("municipalities")).order_by("-participants", "pk").first()
+    model.is_model = True
+    model.save()
+    for child in Initiative.objects.exclude(pk=model.pk).order_by("pk")[:12]:
+        child.spread_from = model
+        child.save()
+    from surveys.models import Survey
+
+    survey = Survey.objects.order_by("deadline").first()  # closed, with all 35 answers
+    assert survey.responses.count() == 35
+    assert Initiative.objects.count() >= 300
+    return DataSet(model, survey.pk)
+
+
+def without_tokens(response) -> str:
+    # Each response masks the CSRF token afresh; the rest of a cached page is the same.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+@pytest.fixture(params=["small", "large"])
+def data_set(request):
+    return small_data_set() if request.param == "small" else large_data_set()
+
+
+# page → (its address in the data set, most queries built afresh, most queries from the cache).
+# Session and user are two of them on every page.
+BUDGETS = {
+    "catalogue": (lambda d: reverse("initiative_list"), 19, 2),
+    "catalogue filtered": (lambda d: reverse("initiative_list")
+                           + "?category=I-2&region=murayama&status=active", 21, 4),
+    "catalogue search": (lambda d: reverse("initiative_list") + "?q=水道", 19, 2),
+    "initiative page": (lambda d: d.initiative.get_absolute_url(), 15, 7),
+    "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 7, 3),
+    "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 7, 3),
+    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 11, 6),
+    "dashboard": (lambda d: reverse("dashboard"), 9, 2),
+}
+
+
+@pytest.mark.parametrize("page", BUDGETS)
+def test_each_page_keeps_its_query_budget(client, prefecture_user, data_set, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url, budget, cached_budget = BUDGETS[page]
+    client.force_login(prefecture_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(data_set))
+    assert response.status_code == 200
+    assert len(queries) <= budget, [q["sql"][:120] for q in queries]
+    with CaptureQueriesContext(connection) as queries:
+        assert without_tokens(client.get(url(data_set))) == without_tokens(response)
+    assert len(queries) <= cached_budget, [q["sql"][:120] for q in queries]
