@@ -18,6 +18,7 @@ class PortalConfig(AppConfig):
         from .audit import track
         from .models import (
             Attachment,
+            AuditEntry,
             Municipality,
             Organisation,
             Region,
@@ -31,6 +32,7 @@ class PortalConfig(AppConfig):
             track(model)
         caching.bump_on_change("reference", Region, SubArea, Municipality, Organisation)
         caching.bump_on_change("statistics", StatisticValue)
+        caching.bump_on_change("audit", AuditEntry)
         track(User, exclude={"last_login"}, secret={"password"})
         track(StatisticValue, exclude={"updated_at"}, owner=lambda value: value.municipality)
         track(Attachment, exclude={"sha256", "content_type", "object_id"},

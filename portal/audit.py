@@ -133,7 +133,10 @@ def record(instance, action: str, *, changes: dict | None = None, note: str = ""
 
 
 def record_many(entries: Iterable[AuditEntry]) -> None:
+    from . import caching
+
     AuditEntry.objects.bulk_create(list(entries), batch_size=1000)
+    caching.bump("audit")  # bulk inserts send no signals
 
 
 def diff(before: dict, after: dict) -> dict[str, list]:

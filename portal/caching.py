@@ -78,14 +78,28 @@ def remember(name: str, topics: tuple[str, ...], parts: tuple, compute: Callable
     return value
 
 
+# Stands for the requester's CSRF token in a shared fragment until the fragment is served.
+CSRF_PLACEHOLDER = "csrf-token-of-the-requester"
+
+
+def render(template: str, context: dict, request) -> str:
+    """Renders a fragment to share: its forms carry the placeholder, not this user's token."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+
+
 def fragment(request, name: str, topics: tuple[str, ...], parts: tuple,
-             render: Callable[[], str]) -> str:
-    """A rendered piece of page shared by users of the same scope and language. It must not
-    hold anything personal, such as a CSRF token."""
+             build: Callable[[], str]) -> str:
+    """A piece of page rendered by ``build()`` (with ``render``) and shared by the users of
+    the same scope and language; the requester's own CSRF token is put in as it is served."""
+    from django.middleware.csrf import get_token
     from django.utils.safestring import mark_safe
 
     html = remember(name, topics, (scope_key(request.user), request.LANGUAGE_CODE, *parts),
-                    render)
+                    build)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)
 
 

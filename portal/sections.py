@@ -3,8 +3,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
-
 from . import caching
 
 
@@ -15,22 +13,23 @@ class Section:
 
 
 Provider = Callable[[object, object], Section | None]  # (user, municipality) → section
-_providers: list[tuple[Provider, tuple[str, ...]]] = []
+_providers: list[tuple[Provider, tuple[str, ...], bool]] = []
 
 
-def municipality_section(func: Provider | None = None, *, topics: tuple[str, ...] = ()):
-    """Registers a provider. With ``topics`` its section is the same for every user of a scope
-    until those topics change, and the page keeps it cached; without, it is built each time
-    (for a section that depends on the user personally)."""
+def municipality_section(func: Provider | None = None, *, topics: tuple[str, ...] = (),
+                         per_user: bool = False):
+    """Registers a provider. With ``topics`` the page keeps its section cached until those
+    topics change, shared by the users of a scope, or kept for each user with ``per_user``
+    (for a section that depends on who is looking); without, it is built each time."""
     def register(provider: Provider) -> Provider:
-        _providers.append((provider, tuple(topics)))
+        _providers.append((provider, tuple(topics), per_user))
         return provider
 
     return register(func) if func is not None else register
 
 
 def municipality_sections(user, municipality) -> list[Section]:
-    return [section for func, _topics in _providers if (section := func(user, municipality))]
+    return [section for func, *_how in _providers if (section := func(user, municipality))]
 
 
 def rendered_sections(request, municipality) -> list[str]:
@@ -39,9 +38,10 @@ def rendered_sections(request, municipality) -> list[str]:
         section = func(request.user, municipality)
         if section is None:
             return ""
-        return render_to_string(section.template, {
+        return caching.render(section.template, {
             "data": section.context, "municipality": municipality}, request)
 
     return [caching.fragment(request, f"section:{func.__module__}.{func.__qualname__}", topics,
-                             (municipality.lg_code,), lambda func=func: render(func))
-            if topics else render(func) for func, topics in _providers]
+                             (municipality.lg_code, request.user.pk if per_user else None),
+                             lambda func=func: render(func))
+            if topics else render(func) for func, topics, per_user in _providers]

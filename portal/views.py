@@ -1,5 +1,4 @@
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from . import attention, audit, caching, selectors
@@ -56,7 +55,7 @@ def _statistics(request, municipality) -> str:
     ]
     chart = bar_chart(population, title=_("Population and projection of %(name)s")
                       % {"name": municipality.name}, unit=_("people")) if population else None
-    return render_to_string("portal/_municipality_statistics.html", {
+    return caching.render("portal/_municipality_statistics.html", {
         "figures": selectors.latest_figures(values),
         "has_demo_values": any(v.is_demo for v in values),
         "population_chart": chart,
@@ -75,7 +74,11 @@ def municipality_detail(request, lg_code):
         "statistics": caching.fragment(
             request, "municipality-statistics", ("statistics", "reference"),
             (municipality.lg_code,), lambda: _statistics(request, municipality)),
-        "history": audit.history_for(request.user, municipality, limit=30),
+        "history": caching.fragment(
+            request, "municipality-history", ("audit", "reference"), (municipality.lg_code,),
+            lambda: caching.render("portal/_history.html", {
+                "history": audit.history_for(request.user, municipality, limit=30)}, request))
+        if request.user.is_prefecture else "",
         "sections": rendered_sections(request, municipality),
     })
 
@@ -100,7 +103,7 @@ def dashboard(request):
         values = measure.values(request.user) if measure else {}
         tile_map = scale_tile_map(municipalities, values, title=str(measure.label),
                                   unit=str(measure.unit)) if measure else None
-        return render_to_string("portal/_dashboard_pictures.html", {
+        return caching.render("portal/_dashboard_pictures.html", {
             "measure": measure, "tile_map": tile_map,
             "rows": [(m, values.get(m.lg_code)) for m in municipalities],
             "panels": [(panel.template, panel.context(request.user)) for panel in panels()],

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -146,7 +145,7 @@ def survey_status(request, pk):
         "survey": survey, "can_remind": request.user.is_prefecture,
         "board": caching.fragment(
             request, "survey-board", ("surveys", "reference"), (survey.pk,),
-            lambda: render_to_string("surveys/_board.html", {
+            lambda: caching.render("surveys/_board.html", {
                 "survey": survey, **board.board_for(request.user, survey)}, request)),
     })
 
@@ -191,25 +190,12 @@ def survey_response(request, pk, lg_code):
 @access(LOGGED_IN)
 def survey_results(request, pk):
     survey = _followed_survey(request, pk)
-    computed = {}
-
-    def compute() -> dict:  # at most once, and not at all when both parts are cached
-        if not computed:
-            computed.update(results.results_for(request.user, survey))
-        return computed
-
-    # The heading's figures and the shared needs (with their forms) apart from the questions,
-    # so a cached page does not load every question's counts to show them.
-    summary = caching.remember(
-        "survey-summary", RESULTS_TOPICS, (caching.scope_key(request.user), survey.pk),
-        lambda: {key: compute()[key]
-                 for key in ("respondents", "has_previous", "previous", "shared_needs")})
     return render(request, "surveys/results.html", {
-        "survey": survey, **summary,
-        "questions_html": caching.fragment(
+        "survey": survey,
+        "results_html": caching.fragment(
             request, "survey-results", RESULTS_TOPICS, (survey.pk,),
-            lambda: render_to_string("surveys/_results_questions.html",
-                                     {"survey": survey, **compute()}, request)),
+            lambda: caching.render("surveys/_results.html", {
+                "survey": survey, **results.results_for(request.user, survey)}, request)),
     })
 
 

@@ -80,10 +80,10 @@ BUDGETS = {
     "catalogue filtered": (lambda d: reverse("initiative_list")
                            + "?category=I-2&region=murayama&status=active", 21, 4),
     "catalogue search": (lambda d: reverse("initiative_list") + "?q=水道", 19, 2),
-    "initiative page": (lambda d: d.initiative.get_absolute_url(), 15, 7),
+    "initiative page": (lambda d: d.initiative.get_absolute_url(), 15, 3),
     "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 7, 3),
     "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 7, 3),
-    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 11, 6),
+    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 11, 3),
     "dashboard": (lambda d: reverse("dashboard"), 9, 2),
 }
 

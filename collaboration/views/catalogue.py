@@ -1,7 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
 from portal import caching
 from portal.permissions import LOGGED_IN, access
@@ -40,7 +39,7 @@ def initiative_list(request):
             listing.cleaned_data.get("page") if request.GET else 1)
         facets = [*selectors.facets(result, selectors.facet_choices(), active),
                   selectors.year_facet(result, active)]
-        return render_to_string("collaboration/_catalogue.html", {
+        return caching.render("collaboration/_catalogue.html", {
             **context,
             "page": page,
             "facets": [(facet, [(item, _link(request.GET, item.param,

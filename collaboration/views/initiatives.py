@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,10 +38,11 @@ def _initiative(user, pk, action=VIEW):
     return get_object_or_404(user, action, queryset, pk=pk)
 
 
-def _particulars(request, initiative) -> str:
-    """The map, facts, description, lineage and related initiatives: the same for everyone
-    of the user's scope until the initiatives change."""
-    visible = selectors.visible_initiatives(request.user)
+def _page(request, initiative) -> str:
+    """Everything on an initiative's page; the same for every user of a scope until the
+    initiatives or the audit trail (which records attachments too) change."""
+    user = request.user
+    visible = selectors.visible_initiatives(user)
     prefetch_related_objects([initiative], *DETAIL_RELATED)
     method_ids = [m.pk for m in initiative.methods.all()]
     field_ids = [f.pk for f in initiative.policy_fields.all()]
@@ -51,13 +51,21 @@ def _particulars(request, initiative) -> str:
         .values("initiative_id")).filter(
         pk__in=Initiative.policy_fields.through.objects.filter(policyfield__in=field_ids)
         .values("initiative_id")).exclude(pk=initiative.pk).select_related("category")[:5]
-    return render_to_string("collaboration/_initiative_particulars.html", {
+    editable = can(user, CHANGE, initiative)
+    return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
         "tile_map": participation_tile_map(initiative, Municipality.objects.select_related(
             "region")),
         "ancestors": ancestors(initiative, visible),
         "spread_to": visible.filter(spread_from=initiative).select_related("category"),
         "related": related,
+        "attachments": scope(user, VIEW, Attachment.objects.filter(
+            object_id=str(initiative.pk), content_type__model="initiative",
+            content_type__app_label="collaboration")),
+        "can_edit": editable,
+        "can_publish": can_publish(user, initiative),
+        "attachment_form": AttachmentForm() if editable else None,
+        "history": audit.history_for(user, initiative, limit=30) if editable else [],
     }, request)
 
 
@@ -65,20 +73,10 @@ def _particulars(request, initiative) -> str:
 def initiative_detail(request, pk):
     initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
         "category__axis", "lead_organisation", "spread_from"), pk=pk)
-    editable = can(request.user, CHANGE, initiative)
-    attachments = scope(request.user, VIEW, Attachment.objects.filter(
-        object_id=str(initiative.pk), content_type__model="initiative",
-        content_type__app_label="collaboration"))
     return render(request, "collaboration/initiative_detail.html", {
         "initiative": initiative,
-        "particulars": caching.fragment(request, "initiative", selectors.TOPICS,
-                                        (initiative.pk,),
-                                        lambda: _particulars(request, initiative)),
-        "attachments": attachments,
-        "can_edit": editable,
-        "can_publish": can_publish(request.user, initiative),
-        "attachment_form": AttachmentForm() if editable else None,
-        "history": audit.history_for(request.user, initiative, limit=30) if editable else [],
+        "content": caching.fragment(request, "initiative", (*selectors.TOPICS, "audit"),
+                                    (initiative.pk,), lambda: _page(request, initiative)),
     })
 
 

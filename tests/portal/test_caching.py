@@ -77,3 +77,43 @@ def test_pages_work_while_the_cache_is_down(client, settings, prefecture_user):
         assert response.status_code == 200, name
     assert "キャッシュなしでも見える取組み" in client.get(
         reverse("initiative_list")).content.decode()
+
+
+def test_a_form_in_a_shared_page_carries_each_users_own_token(prefecture_user):
+    """The results page is cached once for all prefecture staff; its report form must still
+    pass the CSRF check for whoever was served it."""
+    import re
+
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from tests.surveys.conftest import make_survey
+
+    survey = make_survey()
+    url = reverse("survey_results", args=[survey.pk])
+    colleague = UserFactory(role=prefecture_user.role, organisation=prefecture_user.organisation)
+    pages = {}
+    for user in (prefecture_user, colleague):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert caching.CSRF_PLACEHOLDER not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        response = client.post(reverse("report_request"), {
+            "kind": "survey_workbook", "survey_id": survey.pk, "csrfmiddlewaretoken": token})
+        assert response.status_code == 302, user
+        pages[user.pk] = page
+    assert len(pages) == 2
+
+
+def test_a_new_seat_shows_on_the_municipality_page(client, municipal_user):
+    from meetings.models import Body, Membership
+    from tests.meetings.conftest import APRIL_1
+
+    client.force_login(municipal_user)
+    url = reverse("municipality_detail", args=["062014"])
+    assert "置賜広域連携チーム" not in client.get(url).content.decode()
+    body = Body.objects.create(kind=Body.Kind.COUNCIL, name="置賜広域連携チーム")
+    Membership.objects.create(body=body, user=municipal_user, title="企画課長",
+                              starts_on=APRIL_1)
+    assert "置賜広域連携チーム" in client.get(url).content.decode()
