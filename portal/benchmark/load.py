@@ -25,6 +25,7 @@ class PageResult:
     p99: float
     queries_mean: float | None
     queries_max: int | None
+    cold: Sample | None = None  # the first request, built with nothing in the cache
 
     @property
     def rps(self) -> float:
@@ -75,7 +76,8 @@ async def _drive(host, port, paths, cookie, clients, duration, warmup) -> tuple[
 
 
 def measure_page(name: str, paths: list[str], *, host: str, port: int, cookie: str,
-                 clients: int, duration: float, warmup: float) -> PageResult:
+                 clients: int, duration: float, warmup: float, cold: Sample | None = None
+                 ) -> PageResult:
     samples, seconds = asyncio.run(_drive(host, port, paths, cookie, clients, duration,
                                           warmup))
     ordered = sorted(sample.seconds for sample in samples)
@@ -86,4 +88,8 @@ def measure_page(name: str, paths: list[str], *, host: str, port: int, cookie: s
         p50=_percentile(ordered, 0.50), p95=_percentile(ordered, 0.95),
         p99=_percentile(ordered, 0.99),
         queries_mean=sum(counts) / len(counts) if counts else None,
-        queries_max=max(counts) if counts else None)
+        queries_max=max(counts) if counts else None, cold=cold)
+
+
+def first_request(path: str, *, host: str, port: int, cookie: str) -> Sample:
+    return asyncio.run(_get(host, port, path, cookie))

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 
+from portal import caching
+
 from . import load, measures, server
 
 TARGET_SHARE_OF_FLOOR = 0.30
@@ -118,9 +120,11 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
     with server.gunicorn(port):
         for name, paths in pages():
             say(f"  {name} …")
+            caching.bump(caching.EVERYTHING)  # so the first request builds the page afresh
+            cold = load.first_request(paths[0], host="127.0.0.1", port=port, cookie=cookie)
             results.append(load.measure_page(name, paths, host="127.0.0.1", port=port,
                                              cookie=cookie, clients=clients,
-                                             duration=duration, warmup=warmup))
+                                             duration=duration, warmup=warmup, cold=cold))
     say("Measuring reports and exports …")
     jobs = {
         "annual report (PDF)": ("annual", "pdf", None),
@@ -154,7 +158,8 @@ def report(results, measured, *, clients, duration, output: Path, say) -> bool:
              f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
              f"PostgreSQL + Redis, {os.cpu_count()} CPUs", "",
              f"{'page':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-             f"{'errors':>8}{'queries':>9}{'÷floor':>8}{'÷signed':>9}  verdict"]
+             f"{'errors':>8}{'queries':>9}{'÷floor':>8}{'÷signed':>9}{'cold ms':>9}"
+             f"{'cold q':>8}  verdict"]
     passed = True
     signed_in = results[1]
     for result in results:
@@ -167,7 +172,9 @@ def report(results, measured, *, clients, duration, output: Path, say) -> bool:
         queries = "—" if result.queries_max is None else f"{result.queries_max}"
         lines.append(f"{result.name:<26}{result.rps:>8.1f}{result.p50 * 1000:>9.1f}"
                      f"{result.p95 * 1000:>9.1f}{result.p99 * 1000:>9.1f}{result.errors:>8}"
-                     f"{queries:>9}{share:>8.0%}{signed_share:>9.0%}  {'ok' if ok else 'MISSED'}")
+                     f"{queries:>9}{share:>8.0%}{signed_share:>9.0%}"
+                     f"{result.cold.seconds * 1000:>9.1f}{result.cold.queries or 0:>8}"
+                     f"  {'ok' if ok else 'MISSED'}")
     lines += ["", f"{'measurement':<38}{'seconds':>9}{'peak MiB':>10}{'growth MiB':>12}"
               f"  detail"]
     for label, values in measured.items():
