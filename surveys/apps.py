@@ -12,6 +12,7 @@ class SurveysConfig(AppConfig):
 
         from . import (  # noqa: F401  registers them
             attention_items,
+            dashboard,
             policies,
             report_kinds,
             sections,

@@ -114,6 +114,12 @@ def pages() -> list[tuple[str, list[str]]]:
 def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv: bool,
               output: Path, say) -> bool:
     prepare(scale, say)
+    from portal.models import User
+
+    from .plans import explain
+
+    say("Query plans of each page built afresh …")
+    plans = explain(pages(), User.objects.get(username=measures.BENCH_USER))
     cookie = session_cookie()
     port = server.free_port()
     results = []
@@ -148,11 +154,11 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
     for label, (what, argument, database) in jobs.items():
         say(f"  {label} …")
         measured[label] = measure(what, argument, database)
-    return report(results, measured, clients=clients, duration=duration, output=output,
+    return report(results, measured, plans, clients=clients, duration=duration, output=output,
                   say=say)
 
 
-def report(results, measured, *, clients, duration, output: Path, say) -> bool:
+def report(results, measured, plans: str, *, clients, duration, output: Path, say) -> bool:
     floor = results[0]
     lines = [f"Renkei Portal benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
              f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
@@ -198,9 +204,10 @@ def report(results, measured, *, clients, duration, output: Path, say) -> bool:
     output.mkdir(parents=True, exist_ok=True)
     stamp = f"{datetime.datetime.now():%Y%m%d-%H%M%S}"
     (output / f"bench-{stamp}.txt").write_text(text + "\n", encoding="utf-8")
+    (output / f"plans-{stamp}.txt").write_text(plans + "\n", encoding="utf-8")
     (output / f"bench-{stamp}.json").write_text(json.dumps({
         "pages": [{**asdict(r), "rps": r.rps} for r in results], "measurements": measured,
         "clients": clients, "duration": duration, "passed": passed,
     }, ensure_ascii=False, indent=2), encoding="utf-8")
-    say(f"Written to {output}/bench-{stamp}.txt and .json")
+    say(f"Written to {output}/bench-{stamp}.txt and .json, query plans to plans-{stamp}.txt")
     return passed

@@ -1,0 +1,35 @@
+"""The survey measure of the dashboard's map: how much of this fiscal year's surveys each
+municipality has submitted."""
+
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from portal.dashboard import Measure, register_measure
+from portal.japanese import fiscal_year
+from portal.permissions import VIEW, scope
+
+from .models import Survey, SurveyResponse
+
+
+def submitted_share(user) -> dict:
+    """Percent of this fiscal year's surveys sent to each municipality the user follows (or
+    is) that it has submitted; municipalities sent none have no value."""
+    surveys = scope(user, VIEW, Survey.objects.filter(
+        fiscal_year=fiscal_year(timezone.localdate()))).values("pk")
+    sent = Survey.municipalities.through.objects.filter(survey__in=surveys)
+    if user.scope_municipality is not None:
+        sent = sent.filter(municipality=user.scope_municipality)
+    elif not user.is_prefecture:
+        sent = sent.filter(municipality__region=user.scope_region)
+    asked = dict(sent.values_list("municipality__lg_code").annotate(n=Count("survey_id")))
+    done = dict(scope(user, VIEW, SurveyResponse.objects.filter(
+        survey__in=surveys, status=SurveyResponse.Status.SUBMITTED)).values_list(
+        "municipality__lg_code").annotate(n=Count("id")))
+    return {code: Decimal(round(100 * done.get(code, 0) / n)) for code, n in asked.items()}
+
+
+register_measure(Measure("survey_answers", gettext_lazy("This fiscal year's surveys submitted"),
+                         "%", submitted_share))
