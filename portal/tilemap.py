@@ -107,10 +107,13 @@ SCALE_STEPS = 5
 def scale_tile_map(municipalities: Iterable[Municipality], values: dict[str, Decimal], *,
                    title: str, unit: str) -> TileMap:
     """Tiles shaded darker for higher ``values`` (keyed by 団体コード), in up to five steps
-    holding about the same number of municipalities each."""
+    holding about the same number of municipalities each; with five values or fewer, one step
+    for each value (34 at 0% and one at 100% are two steps, not one)."""
     known = sorted(values.values())
-    edges = sorted({known[len(known) * step // SCALE_STEPS] for step in range(SCALE_STEPS)}
-                   ) if known else []
+    distinct = sorted(set(known))
+    exact = len(distinct) <= SCALE_STEPS
+    edges = distinct if exact else sorted(
+        {known[len(known) * step // SCALE_STEPS] for step in range(SCALE_STEPS)})
 
     def classify(municipality):
         value = values.get(municipality.lg_code)
@@ -119,7 +122,9 @@ def scale_tile_map(municipalities: Iterable[Municipality], values: dict[str, Dec
         step = max(index for index, edge in enumerate(edges) if value >= edge)
         shade = 1 + step * (SCALE_STEPS - 1) // max(len(edges) - 1, 1)
         low = _format(edges[step], unit)
-        if step + 1 < len(edges):
+        if exact:
+            label = low
+        elif step + 1 < len(edges):
             label = _("%(low)s to under %(high)s") % {"low": low,
                                                        "high": _format(edges[step + 1], unit)}
         else:

@@ -142,11 +142,12 @@ def _followed_survey(request, pk):
 def survey_status(request, pk):
     survey = _followed_survey(request, pk)
     return render(request, "surveys/status.html", {
-        "survey": survey, "can_remind": request.user.is_prefecture,
+        "survey": survey,
         "board": caching.fragment(
             request, "survey-board", ("surveys", "reference"), (survey.pk,),
             lambda: caching.render("surveys/_board.html", {
-                "survey": survey, **board.board_for(request.user, survey)}, request)),
+                "survey": survey, "can_remind": request.user.is_prefecture,
+                **board.board_for(request.user, survey)}, request)),
     })
 
 

@@ -64,3 +64,33 @@ def test_prefecture_staff_see_their_attention_items_and_switch_to_english(demo, 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
     visitor.check("home-prefecture-en")
+
+
+def test_prefecture_staff_see_a_municipalitys_answers_councils_and_survey_map(demo, visitor):
+    from meetings.models import Body, Membership
+    from portal.models import User
+    from tests.meetings.conftest import APRIL_1
+    from tests.surveys.conftest import keys, make_survey
+    from tests.surveys.test_board_and_results import answer
+
+    survey = make_survey()
+    fields, staff, number, _text = keys(survey)
+    answer(survey, "062014", **{fields: ["水道", "防災"], staff: "不足している", number: "4"})
+    council = Body.objects.create(kind=Body.Kind.COUNCIL, name="県・市町村連携推進会議")
+    Membership.objects.create(body=council, user=User.objects.get(username="demo-062014"),
+                              title="企画調整課長", starts_on=APRIL_1)
+    page = visitor.page
+    visitor.visit("/login/", "login")
+    page.get_by_label("ユーザー名").fill("demo-pref")
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    visitor.visit("/municipalities/062014/", "municipality-detail-prefecture")
+    expect(page.get_by_role("heading", name="調査への回答")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("専門職員の状況 不足している"))).to_be_visible()
+    expect(page.get_by_role("heading", name="会議・ワーキングチーム")).to_be_visible()
+    expect(page.get_by_text("企画調整課長")).to_be_visible()
+
+    visitor.visit("/dashboard/?measure=survey_answers", "dashboard-survey-answers")
+    expect(page.get_by_role("combobox", name="地図の色分け")).to_have_value("survey_answers")

@@ -15,7 +15,7 @@ def test_the_dashboard_maps_participation_links_and_trends(client, branch_user,
     client.force_login(branch_user)
     with django_assert_max_num_queries(25):
         page = client.get(reverse("dashboard"), {"measure": "initiatives"}).content.decode()
-    assert 'aria-label="山形市：3件以上"' in page  # the darkest shade: the most initiatives
+    assert 'class="tile tile--scale-5" aria-label="山形市：3件"' in page  # the most initiatives
     links = [line for line in page.splitlines() if "<td>山形市</td><td>大蔵村</td>" in line]
     assert links and '<td class="num">2</td>' in links[0]
     assert "<td>山形市</td><td>米沢市</td>" not in page  # prefecture-wide: no link

@@ -184,8 +184,9 @@ def test_the_darkest_tiles_hold_the_highest_values(client, branch_user):
                                       source="出典", as_of="2025-10-01")
     client.force_login(branch_user)
     page = client.get(reverse("municipality_list"), {"colour": "ageing_rate"}).content.decode()
-    assert 'class="tile tile--scale-5" aria-label="大蔵村：50%以上"' in page
-    assert 'class="tile tile--scale-1" aria-label="山形市：30%以上50%未満"' in page
+    # Two values, two steps, each named by its value.
+    assert 'class="tile tile--scale-5" aria-label="大蔵村：50%"' in page
+    assert 'class="tile tile--scale-1" aria-label="山形市：30%"' in page
     assert page.count("tile--no-data") == 33 + 1  # 33 tiles and the legend entry
 
 

@@ -41,3 +41,6 @@ def test_the_dashboard_colours_the_map_by_it(client, prefecture_user, answered):
     response = client.get(reverse("dashboard"), {"measure": "survey_answers"})
     page = response.content.decode()
     assert response.status_code == 200 and "今年度の調査の提出率" in page
+    # One municipality apart from 34 at 0%: its own, darkest step, not lumped in with them.
+    assert 'class="tile tile--scale-5" aria-label="山形市：50%"' in page
+    assert page.count('class="tile tile--scale-1"') == 34
