@@ -2,12 +2,16 @@
 
 import csv
 import tempfile
+from itertools import islice
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.japanese import fiscal_year_label
+from portal.models import Municipality
+
+from .models import Initiative, Method, PolicyField
 
 CHUNK = 1000
 
@@ -20,25 +24,67 @@ def columns() -> list[str]:
             _("Spread from (ID)"), _("Published"), _("Demo data"), _("Summary"), _("URL")]
 
 
+def _links(through, column: str, ids: list[int]) -> dict[int, list[int]]:
+    linked: dict[int, list[int]] = {}
+    for initiative_id, other_id in through.objects.filter(initiative_id__in=ids).values_list(
+            "initiative_id", column):
+        linked.setdefault(initiative_id, []).append(other_id)
+    return linked
+
+
+def _chunks(iterable, size: int):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def rows(queryset, base_url: str):
-    """One list of cells per initiative; the queryset is read in chunks, never all at once."""
-    for item in queryset.iterator(chunk_size=CHUNK):
-        municipalities = sorted(item.municipalities.all(), key=lambda m: m.lg_code)
-        yield [
-            item.pk, item.title, f"{item.category.label} {item.category.name}",
-            "、".join(m.name for m in item.methods.all()),
-            "、".join(f.name for f in item.policy_fields.all()),
-            str(item.lead_organisation or ""),
-            "、".join(m.name for m in municipalities),
-            " ".join(m.lg_code for m in municipalities),
-            item.get_scope_display(), item.outside_prefecture, item.get_status_display(),
-            fiscal_year_label(item.start_year) if item.start_year else "",
-            fiscal_year_label(item.end_year) if item.end_year else "",
-            item.get_funding_display() if item.funding else "",
-            _("yes") if item.is_model else "", item.spread_from_id or "",
-            _("yes") if item.is_published else _("no"), _("yes") if item.is_demo else "",
-            item.summary, base_url + item.get_absolute_url(),
-        ]
+    """One list of cells per initiative; the queryset is read in chunks, never all at once.
+    Links are read as ids per chunk and named from small tables read once, which keeps a
+    100,000-row export from building a model instance per link."""
+    municipalities = {m.pk: m for m in Municipality.objects.order_by("lg_code")}
+    methods = {m.pk: m for m in Method.objects.order_by("sort_order", "pk")}
+    fields = {f.pk: f for f in PolicyField.objects.order_by("sort_order", "pk")}
+    order = {**{("m", pk): n for n, pk in enumerate(methods)},
+             **{("f", pk): n for n, pk in enumerate(fields)}}
+    labels = {name: dict(Initiative._meta.get_field(name).flatchoices)
+              for name in ("scope", "status", "funding")}
+    yes, no = _("yes"), _("no")
+    years: dict[int, str] = {}
+
+    def year(value):
+        if not value:
+            return ""
+        if value not in years:
+            years[value] = fiscal_year_label(value)
+        return years[value]
+
+    items = queryset.prefetch_related(None).iterator(chunk_size=CHUNK)
+    for chunk in _chunks(items, CHUNK):
+        ids = [item.pk for item in chunk]
+        by_method = _links(Initiative.methods.through, "method_id", ids)
+        by_field = _links(Initiative.policy_fields.through, "policyfield_id", ids)
+        by_municipality = _links(Initiative.municipalities.through, "municipality_id", ids)
+        for item in chunk:
+            taking_part = sorted((municipalities[pk] for pk in by_municipality.get(item.pk, [])),
+                                 key=lambda m: m.lg_code)
+            yield [
+                item.pk, item.title, f"{item.category.label} {item.category.name}",
+                "、".join(methods[pk].name for pk in sorted(
+                    by_method.get(item.pk, []), key=lambda pk: order[("m", pk)])),
+                "、".join(fields[pk].name for pk in sorted(
+                    by_field.get(item.pk, []), key=lambda pk: order[("f", pk)])),
+                str(item.lead_organisation or ""),
+                "、".join(m.name for m in taking_part),
+                " ".join(m.lg_code for m in taking_part),
+                str(labels["scope"].get(item.scope, item.scope)), item.outside_prefecture,
+                str(labels["status"].get(item.status, item.status)),
+                year(item.start_year), year(item.end_year),
+                str(labels["funding"].get(item.funding, item.funding)) if item.funding else "",
+                yes if item.is_model else "", item.spread_from_id or "",
+                yes if item.is_published else no, yes if item.is_demo else "",
+                item.summary, base_url + item.get_absolute_url(),
+            ]
 
 
 def _filename(extension: str) -> str:
