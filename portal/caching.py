@@ -14,7 +14,22 @@ from django.core.cache import cache
 from django.db import transaction
 
 TIMEOUT = 300
+# Once the cache fails, this process leaves it alone for a while: a write must not wait for
+# a connection timeout per topic while Redis is down.
+RETRY_AFTER = 30.0
 logger = logging.getLogger(__name__)
+_down_until = 0.0
+
+
+def _usable() -> bool:
+    return time.monotonic() >= _down_until
+
+
+def _failed(what: str) -> None:
+    global _down_until
+    _down_until = time.monotonic() + RETRY_AFTER
+    logger.warning("Cache unavailable (%s); pages are built without it for %d s", what,
+                   RETRY_AFTER, exc_info=True)
 
 
 def _topic_key(topic: str) -> str:
@@ -36,14 +51,18 @@ def _versions(topics: Iterable[str]) -> str:
 
 
 def _bump_now(topics: Iterable[str]) -> None:
+    if not _usable():
+        return
     for topic in topics:
         key = _topic_key(topic)
         try:
-            cache.incr(key)
-        except ValueError:  # not there yet: any new value will do
-            cache.add(key, time.time_ns(), timeout=None)
+            try:
+                cache.incr(key)
+            except ValueError:  # not there yet: any new value will do
+                cache.add(key, time.time_ns(), timeout=None)
         except Exception:
-            logger.warning("Could not bump the cache topic %s", topic, exc_info=True)
+            _failed(f"bumping {topic}")
+            return
 
 
 def bump(*topics: str) -> None:
@@ -62,19 +81,21 @@ def scope_key(user) -> str:
 
 def remember(name: str, topics: tuple[str, ...], parts: tuple, compute: Callable):
     """``compute()``'s value for these parts and the topics' current versions."""
+    if not _usable():
+        return compute()
     try:
         digest = hashlib.sha256(repr((parts, _versions(topics))).encode()).hexdigest()[:32]
         key = f"memo:{name}:{digest}"
         value = cache.get(key)
     except Exception:
-        logger.warning("Cache unavailable; computing %s", name, exc_info=True)
+        _failed(f"reading {name}")
         return compute()
     if value is None:
         value = compute()
         try:
             cache.set(key, value, TIMEOUT)
         except Exception:
-            logger.warning("Could not cache %s", name, exc_info=True)
+            _failed(f"keeping {name}")
     return value
 
 

@@ -65,7 +65,8 @@ def test_a_new_survey_answer_reaches_the_board_and_the_results(client, prefectur
     assert "提出済みの回答 1件" in client.get(results).content.decode()
 
 
-def test_pages_work_while_the_cache_is_down(client, settings, prefecture_user):
+def test_pages_work_while_the_cache_is_down(client, settings, prefecture_user, monkeypatch):
+    monkeypatch.setattr(caching, "_down_until", 0.0)  # restored after the test
     settings.CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
@@ -77,6 +78,15 @@ def test_pages_work_while_the_cache_is_down(client, settings, prefecture_user):
         assert response.status_code == 200, name
     assert "キャッシュなしでも見える取組み" in client.get(
         reverse("initiative_list")).content.decode()
+    assert not caching._usable()  # after the first failure, no more waiting on it
+
+
+def test_the_cache_is_tried_again_after_a_while(monkeypatch):
+    import time
+
+    monkeypatch.setattr(caching, "_down_until", time.monotonic() - 1)
+    assert caching._usable()
+    assert caching.remember("t", ("initiatives",), ("again",), lambda: "built") == "built"
 
 
 def test_a_form_in_a_shared_page_carries_each_users_own_token(prefecture_user):
