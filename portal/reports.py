@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -130,4 +131,6 @@ def render_pdf(template: str, context: dict) -> bytes:
     with translation.override("ja"):
         html = render_to_string(template, {
             **context, "printed": wareki_date(timezone.localdate())})
-    return HTML(string=html).write_pdf()
+    # The portal's address makes the links in a PDF work outside the browser; nothing is
+    # fetched from it, as the templates hold their styles and pictures inline.
+    return HTML(string=html, base_url=settings.PORTAL_BASE_URL + "/").write_pdf()

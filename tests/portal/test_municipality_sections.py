@@ -66,15 +66,28 @@ def test_a_draft_stays_with_its_municipality(client, prefecture_user, municipal_
     assert "下書きの分野" in page_of(client, municipal_user)
 
 
+def links_of(pdf: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return [annotation.get_object()["/A"]["/URI"]
+            for page in PdfReader(io.BytesIO(pdf)).pages
+            for annotation in page.get("/Annots") or []
+            if "/URI" in annotation.get_object().get("/A", {})]
+
+
 def test_the_profile_pdf_carries_answers_and_councils(client, prefecture_user, pdf_ok,
-                                                      yamagata_answered_and_seated,
+                                                      settings, yamagata_answered_and_seated,
                                                       django_capture_on_commit_callbacks):
     from tests.meetings.test_packet import text_of
 
     client.force_login(prefecture_user)
     report = ask(client, "municipality_profile", django_capture_on_commit_callbacks,
                  lg_code="062014")
-    text = text_of(download(client, report))
+    pdf = download(client, report)
+    text = text_of(pdf)
+    assert f"{settings.PORTAL_BASE_URL}/surveys/" in " ".join(links_of(pdf))  # links work
     for words in ("調査への回答", "専門職員の状況", "不足している", "県・市町村連携推進会議",
                   "企画調整課長"):
         assert words in text, words
