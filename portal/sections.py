@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from . import caching
 
 
@@ -41,7 +43,9 @@ def rendered_sections(request, municipality) -> list[str]:
         return caching.render(section.template, {
             "data": section.context, "municipality": municipality}, request)
 
+    # The date is part of the key: a council seat ends with its term, without any write.
+    today = timezone.localdate()
     return [caching.fragment(request, f"section:{func.__module__}.{func.__qualname__}", topics,
-                             (municipality.lg_code, request.user.pk if per_user else None),
-                             lambda func=func: render(func))
+                             (municipality.lg_code, request.user.pk if per_user else None,
+                              today), lambda func=func: render(func))
             if topics else render(func) for func, topics, per_user in _providers]

@@ -127,3 +127,24 @@ def test_a_new_seat_shows_on_the_municipality_page(client, municipal_user):
     Membership.objects.create(body=body, user=municipal_user, title="企画課長",
                               starts_on=APRIL_1)
     assert "置賜広域連携チーム" in client.get(url).content.decode()
+
+
+def test_a_seat_whose_term_has_ended_leaves_the_page_the_next_day(client, municipal_user):
+    import datetime
+
+    import time_machine
+
+    from meetings.models import Body, Membership
+
+    body = Body.objects.create(kind=Body.Kind.COUNCIL, name="任期で終わる会議")
+    Membership.objects.create(body=body, user=municipal_user, title="企画課長",
+                              starts_on=datetime.date(2026, 4, 1),
+                              ends_on=datetime.date(2027, 3, 31))
+    url = reverse("municipality_detail", args=["062014"])
+    # Three minutes apart, within the cache's timeout, either side of midnight in Japan.
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 14, 58, tzinfo=datetime.UTC)):
+        client.force_login(municipal_user)
+        assert "任期で終わる会議" in client.get(url).content.decode()
+    with time_machine.travel(datetime.datetime(2027, 3, 31, 15, 1, tzinfo=datetime.UTC)):
+        client.force_login(municipal_user)
+        assert "任期で終わる会議" not in client.get(url).content.decode()
