@@ -77,8 +77,8 @@ def trends(user) -> dict:
 
 
 register_measure(Measure("initiatives", gettext_lazy("Initiatives taken part in"), "件",
-                         participation))
+                         participation, selectors.TOPICS))
 register_panel(Panel("collaboration/_dashboard_network.html",
-                     lambda user: {"network": network(user)}))
+                     lambda user: {"network": network(user)}, selectors.TOPICS))
 register_panel(Panel("collaboration/_dashboard_trends.html",
-                     lambda user: {"trends": trends(user)}))
+                     lambda user: {"trends": trends(user)}, selectors.TOPICS))

@@ -66,10 +66,11 @@ def _bump_now(topics: Iterable[str]) -> None:
 
 
 def bump(*topics: str) -> None:
-    """Marks the topics changed, now and again when the transaction commits, so a page read
-    between the write and the commit is not kept."""
+    """Marks the topics changed. Inside a transaction, again when it commits, so a page read
+    between the write and the commit is not kept; outside, once."""
     _bump_now(topics)
-    transaction.on_commit(lambda: _bump_now(topics))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump_now(topics))
 
 
 def scope_key(user) -> str:
@@ -124,13 +125,14 @@ def fragment(request, name: str, topics: tuple[str, ...], parts: tuple,
     return mark_safe(html)
 
 
-def bump_on_change(topic: str, *models) -> None:
+def bump_on_change(topic: str, *models, when: Callable[[object], bool] | None = None) -> None:
     """Bumps ``topic`` whenever a row of these models, or one of their many-to-many links,
-    is saved or deleted."""
+    is saved or deleted; with ``when``, only for the rows it accepts."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    def changed(sender, **kwargs):
-        bump(topic)
+    def changed(sender, instance, **kwargs):
+        if when is None or when(instance):
+            bump(topic)
 
     def links_changed(sender, action, **kwargs):
         if action.startswith("post_"):

@@ -10,12 +10,14 @@ class Measure:
     label: str
     unit: str
     values: Callable  # (user) → {団体コード: Decimal}
+    topics: tuple[str, ...]  # what the values are drawn from: the cached map follows them
 
 
 @dataclass(frozen=True)
 class Panel:
     template: str
     context: Callable  # (user) → dict
+    topics: tuple[str, ...]
 
 
 _measures: dict[str, Measure] = {}

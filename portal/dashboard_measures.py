@@ -10,4 +10,4 @@ from .statistics import SPECS
 for code in (Indicator.POPULATION, Indicator.AGEING_RATE, Indicator.GENERAL_ADMIN_STAFF):
     register_measure(Measure(
         code, gettext_lazy(Indicator(code).label), SPECS[code].unit,
-        lambda user, code=code: latest_values(code).values))
+        lambda user, code=code: latest_values(code).values, ("statistics",)))

@@ -83,10 +83,6 @@ def municipality_detail(request, lg_code):
     })
 
 
-# Everything the dashboard's measures and panels are drawn from.
-DASHBOARD_TOPICS = ("initiatives", "reference", "statistics", "surveys")
-
-
 @access(LOGGED_IN)
 def dashboard(request):
     from .dashboard import measures, panels
@@ -98,19 +94,24 @@ def dashboard(request):
     if measure is None:
         measure, status = (offered[0] if offered else None), 400
 
-    def pictures():
+    def coloured_map():
         municipalities = list(Municipality.objects.select_related("region"))
-        values = measure.values(request.user) if measure else {}
-        tile_map = scale_tile_map(municipalities, values, title=str(measure.label),
-                                  unit=str(measure.unit)) if measure else None
-        return caching.render("portal/_dashboard_pictures.html", {
-            "measure": measure, "tile_map": tile_map,
-            "rows": [(m, values.get(m.lg_code)) for m in municipalities],
-            "panels": [(panel.template, panel.context(request.user)) for panel in panels()],
+        values = measure.values(request.user)
+        return caching.render("portal/_dashboard_map.html", {
+            "measure": measure, "rows": [(m, values.get(m.lg_code)) for m in municipalities],
+            "tile_map": scale_tile_map(municipalities, values, title=str(measure.label),
+                                       unit=str(measure.unit)),
         }, request)
 
+    # Each picture is kept under the topics it is drawn from; the panels, the same whatever
+    # the measure, apart from the map.
     return render(request, "portal/dashboard.html", {
         "measures": offered, "measure": measure, "invalid": status == 400,
-        "pictures": caching.fragment(request, "dashboard", DASHBOARD_TOPICS,
-                                     (measure.code if measure else "",), pictures),
+        "map": caching.fragment(request, f"dashboard-map:{measure.code}",
+                                (*measure.topics, "reference"), (), coloured_map)
+        if measure else "",
+        "panels": [caching.fragment(
+            request, f"dashboard-panel:{panel.template}", (*panel.topics, "reference"), (),
+            lambda panel=panel: caching.render(panel.template, {
+                "data": panel.context(request.user)}, request)) for panel in panels()],
     }, status=status)

@@ -30,7 +30,12 @@ class SurveysConfig(AppConfig):
 
         for model in (Survey, Section, Question):
             track(model)
-        caching.bump_on_change("surveys", Survey, Section, Question, SurveyResponse, ThemeSource,
+        caching.bump_on_change("surveys", Survey, Section, Question, ThemeSource,
                                ReminderDelivery)
+        # Every keystroke's autosave changes a draft: only the board and the municipality's
+        # own answers show drafts; what counts handed-in answers changes with the status.
+        caching.bump_on_change("survey-answers", SurveyResponse)
+        caching.bump_on_change("surveys", SurveyResponse,
+                               when=lambda response: response.status != response.Status.DRAFT)
         reference.register_demo_loader(create_demo_survey)
         reference.register_generator("surveys", generate_for_scale)

@@ -32,4 +32,4 @@ def submitted_share(user) -> dict:
 
 
 register_measure(Measure("survey_answers", gettext_lazy("This fiscal year's surveys submitted"),
-                         "%", submitted_share))
+                         "%", submitted_share, ("surveys",)))

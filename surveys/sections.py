@@ -12,7 +12,7 @@ SHOWN_SURVEYS = 5
 FIXED_COLUMNS = 5  # 団体コード, name, status, submitted, late: the rest are the questions
 
 
-@municipality_section(topics=("surveys", "reference"))
+@municipality_section(topics=("surveys", "survey-answers", "reference"))
 def survey_answers(user, municipality):
     responses = list(scope(user, VIEW, SurveyResponse.objects.filter(
         municipality=municipality)).select_related("survey", "municipality").order_by(

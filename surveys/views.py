@@ -144,7 +144,7 @@ def survey_status(request, pk):
     return render(request, "surveys/status.html", {
         "survey": survey,
         "board": caching.fragment(
-            request, "survey-board", ("surveys", "reference"), (survey.pk,),
+            request, "survey-board", ("surveys", "survey-answers", "reference"), (survey.pk,),
             lambda: caching.render("surveys/_board.html", {
                 "survey": survey, "can_remind": request.user.is_prefecture,
                 **board.board_for(request.user, survey)}, request)),

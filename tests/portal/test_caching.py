@@ -148,3 +148,24 @@ def test_a_seat_whose_term_has_ended_leaves_the_page_the_next_day(client, munici
     with time_machine.travel(datetime.datetime(2027, 3, 31, 15, 1, tzinfo=datetime.UTC)):
         client.force_login(municipal_user)
         assert "任期で終わる会議" not in client.get(url).content.decode()
+
+
+def test_a_draft_save_keeps_the_results_but_not_the_board(municipal_user):
+    from django.core.cache import cache
+
+    from surveys.services import draft_save
+    from tests.surveys.conftest import keys, make_survey
+
+    survey = make_survey()
+    fields, *_rest = keys(survey)
+
+    def versions():
+        return {topic: cache.get(f"topic:{topic}") for topic in ("surveys", "survey-answers")}
+
+    caching.remember("probe", ("surveys", "survey-answers"), (), lambda: 0)  # sets versions
+    before = versions()
+    draft_save(actor=municipal_user, survey=survey, municipality=municipal_user.scope_municipality,
+               answers={fields: ["水道"]}, base_version=0)
+    after = versions()
+    assert after["surveys"] == before["surveys"]  # results and dashboard keep their pages
+    assert after["survey-answers"] != before["survey-answers"]  # the board shows the draft
