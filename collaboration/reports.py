@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from portal.chart_images import chart_images, place
 from portal.charts import BarChart, bar_chart
 from portal.japanese import fiscal_year, fiscal_year_label
-from portal.models import Region, User
+from portal.models import Region
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
 
 from . import selectors
@@ -92,12 +92,11 @@ def annual_charts(data) -> dict[str, BarChart]:
 def _build_xlsx(report, progress) -> Built:
     from openpyxl import Workbook
 
-    user = User.objects.get(pk=report.requested_by_id)
+    user = report.requested_by
     data = annual_figures(user, report.params["year"])
     progress(40)
     charts = annual_charts(data)
-    region_image, trend_image = chart_images([(charts["region_chart"], ""),
-                                              (charts["trend_chart"], "")])
+    region_image, trend_image = chart_images([charts["region_chart"], charts["trend_chart"]])
     progress(70)
     book = Workbook()
     summary = book.active
@@ -131,7 +130,7 @@ def _build_xlsx(report, progress) -> Built:
 
 
 def _build_pdf(report, progress) -> Built:
-    user = User.objects.get(pk=report.requested_by_id)
+    user = report.requested_by
     data = annual_figures(user, report.params["year"])
     progress(50)
     data.update(annual_charts(data))

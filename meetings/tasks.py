@@ -44,7 +44,7 @@ def send_meeting_notice(meeting_id: int, sequence: int) -> bool:
     return True
 
 
-@shared_task(soft_time_limit=240, time_limit=300)
+@shared_task
 def build_meeting_packet(job_id: int) -> bool:
     """Builds a requested packet once: the job is claimed by moving it from queued to running;
     a failure is recorded with its reason rather than left running."""

@@ -21,15 +21,15 @@ class ChartImage:
     height: int
 
 
-def chart_images(charts: list[tuple[BarChart, str]]) -> list[ChartImage]:
-    """(chart, legend) pairs → pictures, in order; one PDF for all of them keeps it quick."""
+def chart_images(charts: list[BarChart]) -> list[ChartImage]:
+    """The charts as pictures, in order; one PDF for all of them keeps it quick."""
     if not charts:
         return []
     import pypdfium2
     from weasyprint import HTML
 
-    pages = [{"chart": chart, "legend": legend, "id": f"chart-{number}"}
-             for number, (chart, legend) in enumerate(charts, start=1)]
+    pages = [{"chart": chart, "id": f"chart-{number}"}
+             for number, chart in enumerate(charts, start=1)]
     with translation.override("ja"):
         html = render_to_string("reports/chart_pages.html", {"pages": pages})
     document = pypdfium2.PdfDocument(HTML(string=html).write_pdf())

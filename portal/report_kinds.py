@@ -1,14 +1,12 @@
 """The portal's own report: a municipality's profile as an A4 PDF."""
 
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import selectors
-from .charts import bar_chart
 from .lg_code import normalize_lg_code
-from .models import Indicator, Municipality, User
+from .models import Municipality
 from .reports import PDF_TYPE, Built, ReportError, ReportKind, register, render_pdf
 from .sections import municipality_sections
 
@@ -32,20 +30,12 @@ def _title(params) -> str:
 def _build(report, progress) -> Built:
     municipality = Municipality.objects.select_related("region", "subarea").get(
         lg_code=report.params["lg_code"])
-    user = User.objects.get(pk=report.requested_by_id)
-    values = selectors.statistics_of(municipality)
-    progress(30)
-    population = [(str(v.year), Decimal(v.value), "bar--projected"
-                   if v.indicator == Indicator.PROJECTED_POPULATION else "bar--actual")
-                  for v in sorted(values, key=lambda v: v.year)
-                  if v.indicator in (Indicator.POPULATION, Indicator.PROJECTED_POPULATION)]
-    chart = bar_chart(population, title=_("Population and projection of %(name)s")
-                      % {"name": municipality.name}, unit=_("people")) if population else None
+    user = report.requested_by
     context = {
-        "municipality": municipality, "figures": selectors.latest_figures(values),
-        "has_demo_values": any(v.is_demo for v in values), "population_chart": chart,
+        "municipality": municipality, **selectors.statistics_summary(municipality),
         "sections": municipality_sections(user, municipality), "user": user,
     }
+    progress(30)
     progress(60)
     content = render_pdf("reports/municipality_profile.html", context)
     return Built(content, f"profile-{municipality.lg_code}.pdf", PDF_TYPE)

@@ -18,7 +18,7 @@ from .queue import enqueue_on_commit
 
 KEEP_FOR = datetime.timedelta(days=7)
 # A report "running" longer than the task's hard time limit plus a margin lost its worker.
-STALE_AFTER = datetime.timedelta(minutes=6)
+STALE_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 class ReportError(Exception):

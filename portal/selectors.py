@@ -67,3 +67,23 @@ def latest_values(indicator: str) -> IndicatorSnapshot:
         "municipality__lg_code", "value", "is_demo")
     return IndicatorSnapshot(year, {code: value for code, value, _demo in rows},
                              any(demo for _code, _value, demo in rows))
+
+
+def statistics_summary(municipality: Municipality) -> dict:
+    """What a municipality's page and its profile show of its statistics: the latest figure
+    of each indicator and the population chart, actual then projected."""
+    from django.utils.translation import gettext as _
+
+    from .charts import bar_chart
+
+    values = statistics_of(municipality)
+    population = [
+        (str(v.year), v.value,
+         "bar--projected" if v.indicator == Indicator.PROJECTED_POPULATION else "bar--actual")
+        for v in sorted(values, key=lambda v: v.year)
+        if v.indicator in (Indicator.POPULATION, Indicator.PROJECTED_POPULATION)
+    ]
+    chart = bar_chart(population, title=_("Population and projection of %(name)s")
+                      % {"name": municipality.name}, unit=_("people")) if population else None
+    return {"figures": latest_figures(values), "has_demo_values": any(v.is_demo for v in values),
+            "population_chart": chart, "population_rows": population}

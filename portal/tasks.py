@@ -14,7 +14,7 @@ from .models import Report
 logger = logging.getLogger(__name__)
 
 
-@shared_task(soft_time_limit=240, time_limit=300)
+@shared_task
 def build_report(report_id: int) -> bool:
     claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
         status=Report.Status.RUNNING, started_at=timezone.now(), progress=0)
@@ -51,7 +51,7 @@ def _fail(report_id: int, reason: str) -> None:
                                                finished_at=timezone.now())
 
 
-@shared_task(soft_time_limit=240, time_limit=300)
+@shared_task
 def clean_up_reports() -> int:
     """Run by beat: expired files go, and reports whose worker died become retryable."""
     return reports.clean_expired() + reports.mark_stale()

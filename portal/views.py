@@ -2,7 +2,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import attention, audit, caching, selectors
-from .charts import bar_chart
 from .forms import MapColourForm
 from .models import Indicator, Municipality
 from .permissions import LOGGED_IN, VIEW, access, get_object_or_404
@@ -46,21 +45,8 @@ def municipality_list(request):
 
 
 def _statistics(request, municipality) -> str:
-    values = selectors.statistics_of(municipality)
-    population = [
-        (str(v.year), v.value,
-         "bar--projected" if v.indicator == Indicator.PROJECTED_POPULATION else "bar--actual")
-        for v in sorted(values, key=lambda v: v.year)
-        if v.indicator in (Indicator.POPULATION, Indicator.PROJECTED_POPULATION)
-    ]
-    chart = bar_chart(population, title=_("Population and projection of %(name)s")
-                      % {"name": municipality.name}, unit=_("people")) if population else None
-    return caching.render("portal/_municipality_statistics.html", {
-        "figures": selectors.latest_figures(values),
-        "has_demo_values": any(v.is_demo for v in values),
-        "population_chart": chart,
-        "population_rows": population,
-    }, request)
+    return caching.render("portal/_municipality_statistics.html",
+                          selectors.statistics_summary(municipality), request)
 
 
 @access(LOGGED_IN)

@@ -84,7 +84,7 @@ def xlsx_bytes(survey, responses, questions, results, *, with_charts: bool = Tru
         cell.font = Font(bold=True)
     charted = [result for result in results if with_charts and result.counts]
     images = dict(zip((result.question.pk for result in charted),
-                      chart_images([(result.chart, "") for result in charted]), strict=True))
+                      chart_images([result.chart for result in charted]), strict=True))
     for number, result in enumerate(results, start=1):
         sheet = workbook.create_sheet(SHEET_NAME.sub("", f"Q{number} {result.question.text}")[:31])
         sheet.append([result.question.text])

@@ -3,7 +3,6 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import User
 from portal.permissions import VIEW, scope
 from portal.reports import XLSX_TYPE, Built, ReportError, ReportKind, register
 
@@ -36,7 +35,7 @@ def _title(params) -> str:
 
 
 def _build(report, progress) -> Built:
-    user = User.objects.get(pk=report.requested_by_id)
+    user = report.requested_by
     survey = Survey.objects.get(pk=report.params["survey_id"])
     responses = results.submitted_responses(user, survey)
     progress(40)

@@ -14,7 +14,7 @@ from .models import ReminderDelivery, Survey
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
-@shared_task(soft_time_limit=240, time_limit=300)
+@shared_task
 def sweep_reminders():
     """Run by beat: claims the reminders that are due and queues one e-mail each."""
     now = timezone.now()
@@ -34,7 +34,7 @@ def send_reminder(delivery_id: int):
     return reminders.send(delivery)
 
 
-@shared_task(soft_time_limit=240, time_limit=300)
+@shared_task
 def remind_now(survey_id: int):
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None:

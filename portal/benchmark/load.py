@@ -54,7 +54,7 @@ def _percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def _drive(host, port, paths, cookie, clients, duration, warmup) -> tuple[list, float]:
+async def _drive(host, port, paths, cookie, clients, duration, warmup) -> list[Sample]:
     rotation = itertools.cycle(paths)
     samples: list[Sample] = []
     failures = 0
@@ -72,18 +72,17 @@ async def _drive(host, port, paths, cookie, clients, duration, warmup) -> tuple[
                 samples.append(sample)
 
     await asyncio.gather(*(client() for _ in range(clients)))
-    return samples, duration
+    return samples
 
 
 def measure_page(name: str, paths: list[str], *, host: str, port: int, cookie: str,
                  clients: int, duration: float, warmup: float, cold: Sample | None = None
                  ) -> PageResult:
-    samples, seconds = asyncio.run(_drive(host, port, paths, cookie, clients, duration,
-                                          warmup))
+    samples = asyncio.run(_drive(host, port, paths, cookie, clients, duration, warmup))
     ordered = sorted(sample.seconds for sample in samples)
     counts = [sample.queries for sample in samples if sample.queries is not None]
     return PageResult(
-        name=name, requests=len(samples), seconds=seconds,
+        name=name, requests=len(samples), seconds=duration,
         errors=sum(1 for sample in samples if sample.status != 200),
         p50=_percentile(ordered, 0.50), p95=_percentile(ordered, 0.95),
         p99=_percentile(ordered, 0.99),

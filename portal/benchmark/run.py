@@ -69,19 +69,12 @@ def prepare(scale: float, say) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def session_cookie() -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+def session_cookie(user) -> str:
+    from django.test import Client
 
-    from portal.models import User
-
-    user = User.objects.get(username=measures.BENCH_USER)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def pages() -> list[tuple[str, list[str]]]:
@@ -119,12 +112,14 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
     from .plans import explain
 
     say("Query plans of each page built afresh …")
-    plans = explain(pages(), User.objects.get(username=measures.BENCH_USER))
-    cookie = session_cookie()
+    user = User.objects.get(username=measures.BENCH_USER)
+    driven = pages()
+    plans = explain(driven, user)
+    cookie = session_cookie(user)
     port = server.free_port()
     results = []
     with server.gunicorn(port):
-        for name, paths in pages():
+        for name, paths in driven:
             say(f"  {name} …")
             caching.bump(caching.EVERYTHING)  # so the first request builds the page afresh
             cold = load.first_request(paths[0], host="127.0.0.1", port=port, cookie=cookie)
