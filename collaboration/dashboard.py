@@ -14,9 +14,8 @@ from portal.models import Municipality
 from portal.tilemap import GAP, MARGIN, TILE
 
 from . import selectors
-from .models import Category, Initiative
+from .models import Initiative
 
-TREND_YEARS = 10
 NETWORK_EDGES = 40
 
 
@@ -59,21 +58,19 @@ def network(user) -> dict:
             "height": 2 * MARGIN + 12 * step}
 
 
+def trend_chart(years: list[int], totals: list[int]):
+    """Initiatives started per fiscal year: the same chart on the dashboard and in the
+    annual report."""
+    if not years:
+        return None
+    return bar_chart([(str(year), Decimal(total), "bar--actual")
+                      for year, total in zip(years, totals, strict=True)],
+                     title=str(gettext_lazy("Initiatives started by fiscal year")), unit="件")
+
+
 def trends(user) -> dict:
-    visible = selectors.visible_initiatives(user).order_by().exclude(start_year=None)
-    rows = visible.values_list("start_year", "category").annotate(n=Count("id"))
-    last = max((year for year, _c, _n in rows), default=None)
-    if last is None:
-        return {"years": [], "rows": [], "chart": None}
-    years = list(range(last - TREND_YEARS + 1, last + 1))
-    counts = {(y, c): n for y, c, n in rows}
-    categories = list(Category.objects.all())
-    totals = [sum(counts.get((y, c.pk), 0) for c in categories) for y in years]
-    chart = bar_chart([(str(y), Decimal(t), "bar--actual") for y, t in zip(years, totals,
-                                                                          strict=True)],
-                      title=str(gettext_lazy("Initiatives started by fiscal year")), unit="件")
-    return {"years": years, "chart": chart,
-            "rows": [(c, [counts.get((y, c.pk), 0) for y in years]) for c in categories]}
+    trend = selectors.start_year_trend(selectors.visible_initiatives(user))
+    return {**trend, "chart": trend_chart(trend["years"], trend["totals"])}
 
 
 register_measure(Measure("initiatives", gettext_lazy("Initiatives taken part in"), "件",

@@ -39,7 +39,8 @@ def _chunks(iterable, size: int):
 
 
 def rows(queryset, base_url: str):
-    """One list of cells per initiative; the queryset is read in chunks, never all at once.
+    """One list of cells per initiative (``queryset`` from ``selectors.with_row_fields``); it is
+    read in chunks, never all at once.
     Links are read as ids per chunk and named from small tables read once, which keeps a
     100,000-row export from building a model instance per link."""
     municipalities = {m.pk: m for m in Municipality.objects.order_by("lg_code")}
@@ -59,8 +60,7 @@ def rows(queryset, base_url: str):
             years[value] = fiscal_year_label(value)
         return years[value]
 
-    items = queryset.prefetch_related(None).iterator(chunk_size=CHUNK)
-    for chunk in _chunks(items, CHUNK):
+    for chunk in _chunks(queryset.iterator(chunk_size=CHUNK), CHUNK):
         ids = [item.pk for item in chunk]
         by_method = _links(Initiative.methods.through, "method_id", ids)
         by_field = _links(Initiative.policy_fields.through, "policyfield_id", ids)

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from portal.permissions import VIEW, Policy, register
+from portal.permissions import CHANGE, VIEW, Policy, can, register
 
 from .models import Axis, Category, Initiative, Method, PolicyField, Theme
 
@@ -40,14 +40,16 @@ class InitiativePolicy(Policy):
             or user.scope_municipality is not None
 
 
-def can_publish(user, initiative: Initiative) -> bool:
-    """Publishing is for prefecture staff and the liaison room of a region taking part."""
+def can_publish(user, initiative: Initiative, *, editable: bool | None = None) -> bool:
+    """Publishing is for prefecture staff and the liaison room of a region taking part, i.e.
+    a liaison room that may edit it (``editable``, when the caller already knows)."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_prefecture:
         return True
-    return user.scope_region is not None and Initiative.objects.filter(
-        _editable(user), pk=initiative.pk).exists()
+    if user.scope_region is None:
+        return False
+    return can(user, CHANGE, initiative) if editable is None else editable
 
 
 @register(Axis, Category, Method, PolicyField, Theme)

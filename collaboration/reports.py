@@ -14,9 +14,8 @@ from portal.models import Region
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
 
 from . import selectors
+from .dashboard import trend_chart
 from .models import Category, Initiative, Method
-
-TREND_YEARS = 10
 
 
 def _parse(data) -> dict:
@@ -59,20 +58,14 @@ def annual_figures(user, year: int) -> dict:
         started=Count("id", filter=Q(start_year=year)),
         completed=Count("id", filter=Q(status=Initiative.Status.DONE, end_year=year)),
         ongoing=Count("id", filter=Q(status=Initiative.Status.ACTIVE)))
-    first = year - TREND_YEARS + 1
-    trend_rows = visible.filter(start_year__gte=first, start_year__lte=year).values_list(
-        "start_year", "category").annotate(n=Count("id"))
-    trend = {(y, c): n for y, c, n in trend_rows}
-    years = list(range(first, year + 1))
+    trend = selectors.start_year_trend(visible, year)
     models = list(visible.filter(is_model=True).annotate(spread=Count("spread_to")).values_list(
         "title", "spread").order_by("-spread", "title")[:30])
     return {
         "year": year, "year_label": fiscal_year_label(year), "methods": methods,
-        "matrix": matrix, "totals": totals, "models": models, "years": years,
+        "matrix": matrix, "totals": totals, "models": models, "years": trend["years"],
         "regions": [(region, by_region.get(region.pk, 0)) for region in Region.objects.all()],
-        "trend": [(category, [trend.get((y, category.pk), 0) for y in years])
-                  for category in categories],
-        "trend_totals": [sum(trend.get((y, c.pk), 0) for c in categories) for y in years],
+        "trend": trend["rows"], "trend_totals": trend["totals"],
     }
 
 
@@ -82,10 +75,7 @@ def annual_charts(data) -> dict[str, BarChart]:
         "region_chart": bar_chart(
             [(region.name, Decimal(count), "bar--actual") for region, count in data["regions"]],
             title=_("Active initiatives by region"), unit="件"),
-        "trend_chart": bar_chart(
-            [(str(year), Decimal(total), "bar--actual")
-             for year, total in zip(data["years"], data["trend_totals"], strict=True)],
-            title=_("Initiatives started by fiscal year"), unit="件"),
+        "trend_chart": trend_chart(data["years"], data["trend_totals"]),
     }
 
 

@@ -19,10 +19,15 @@ def visible_initiatives(user):
     return scope(user, VIEW, Initiative.objects.all())
 
 
+def with_row_fields(queryset):
+    """An initiative's own columns and those of its category and lead, without long texts."""
+    return queryset.select_related(*LIST_RELATED).defer(
+        "body", "outcomes", "indicators", "search_text", "search_grams")
+
+
 def with_list_details(queryset):
     """What a row of the catalogue shows, loaded in a fixed number of queries."""
-    return queryset.select_related(*LIST_RELATED).defer(
-        "body", "outcomes", "indicators", "search_text", "search_grams").prefetch_related(
+    return with_row_fields(queryset).prefetch_related(
         Prefetch("methods", queryset=Method.objects.order_by("sort_order")),
         Prefetch("policy_fields", queryset=PolicyField.objects.order_by("sort_order")),
         Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),
@@ -131,3 +136,28 @@ def year_facet(result, active: dict) -> Facet:
     return Facet("year", _("First fiscal year"),
                  [FacetValue("year", str(year), fiscal_year_label(year), n,
                              active.get("year") == str(year)) for year, n in rows])
+
+
+TREND_YEARS = 10
+
+
+def start_year_trend(visible, last_year: int | None = None) -> dict:
+    """Initiatives started in each of the ten fiscal years up to ``last_year`` (by default the
+    latest year any started in), by category: the years, (category, counts) rows and totals."""
+    started = visible.order_by().exclude(start_year=None)
+    if last_year is not None:
+        started = started.filter(start_year__gt=last_year - TREND_YEARS,
+                                 start_year__lte=last_year)
+    counts = {(year, category): n for year, category, n in started.values_list(
+        "start_year", "category").annotate(n=Count("id"))}
+    if last_year is None:
+        last_year = max((year for year, _category in counts), default=None)
+        if last_year is None:
+            return {"years": [], "rows": [], "totals": []}
+    years = list(range(last_year - TREND_YEARS + 1, last_year + 1))
+    categories = list(Category.objects.all())
+    return {
+        "years": years,
+        "rows": [(c, [counts.get((y, c.pk), 0) for y in years]) for c in categories],
+        "totals": [sum(counts.get((y, c.pk), 0) for c in categories) for y in years],
+    }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 
 from collaboration.models import Category, Initiative, Method, PolicyField, Theme
-from collaboration.services.initiatives import refresh_search
+from collaboration.services.initiatives import save_with_relations
 from collaboration.services.reference import policy_examples
 from portal.models import Municipality, Organisation, Region, User
 
@@ -210,18 +210,15 @@ def _create(lookups: _Lookups, *, title: str, category: str, methods, extra: Ext
         category=lookups.categories[category], scope=extra.scope, status=extra.status,
         start_year=extra.start_year, end_year=extra.end_year, funding=funding,
         lead_organisation=lookups.lead(extra.lead), is_demo=True, **values)
-    initiative.full_clean(exclude=["search_text", "search_grams"])
-    initiative.save()
-    initiative.methods.set([lookups.methods[name] for name in methods])
-    initiative.policy_fields.set([lookups.fields[name] for name in extra.fields
-                                  if name in lookups.fields])
-    initiative.municipalities.set(lookups.members(extra.members))
-    if extra.other_bodies:
-        initiative.other_bodies.set([
+    return save_with_relations(initiative, {
+        "methods": [lookups.methods[name] for name in methods],
+        "policy_fields": [lookups.fields[name] for name in extra.fields
+                          if name in lookups.fields],
+        "municipalities": lookups.members(extra.members),
+        "other_bodies": [
             Organisation.objects.get_or_create(kind=Organisation.Kind.EXTERNAL, name=name)[0]
-            for name in extra.other_bodies])
-    refresh_search(initiative)
-    return initiative
+            for name in extra.other_bodies],
+    })
 
 
 def _example_funding(example: dict) -> str:

@@ -31,7 +31,7 @@ def refresh_search(initiative: Initiative) -> None:
     initiative.search_text, initiative.search_grams = text, grams
 
 
-def _save(initiative: Initiative, relations: dict) -> Initiative:
+def save_with_relations(initiative: Initiative, relations: dict) -> Initiative:
     initiative.full_clean(exclude=["search_text", "search_grams"])
     initiative.save()
     for name in M2M_FIELDS:
@@ -51,7 +51,7 @@ def initiative_create(*, actor, values: dict, relations: dict) -> Initiative:
     if actor.scope_municipality is not None:
         relations = {**relations, "municipalities": {*relations.get("municipalities", ()),
                                                      actor.scope_municipality}}
-    return _save(initiative, relations)
+    return save_with_relations(initiative, relations)
 
 
 @transaction.atomic
@@ -63,7 +63,7 @@ def initiative_update(*, actor, initiative: Initiative, values: dict,
     for name, value in values.items():
         if name != "is_published":
             setattr(initiative, name, value)
-    return _save(initiative, relations)
+    return save_with_relations(initiative, relations)
 
 
 @transaction.atomic

@@ -70,8 +70,7 @@ def _export(request, respond):
     _filterset, _listing, result = _filtered(request)
     if result is None:
         return initiative_list(request)
-    queryset = selectors.with_list_details(result).select_related("category")
-    return respond(queryset, request.build_absolute_uri("/").rstrip("/"))
+    return respond(selectors.with_row_fields(result), request.build_absolute_uri("/").rstrip("/"))
 
 
 @access(LOGGED_IN)

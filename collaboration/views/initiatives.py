@@ -63,7 +63,7 @@ def _page(request, initiative) -> str:
             object_id=str(initiative.pk), content_type__model="initiative",
             content_type__app_label="collaboration")),
         "can_edit": editable,
-        "can_publish": can_publish(user, initiative),
+        "can_publish": can_publish(user, initiative, editable=editable),
         "attachment_form": AttachmentForm() if editable else None,
         "history": audit.history_for(user, initiative, limit=30) if editable else [],
     }, request)

@@ -79,8 +79,8 @@ def csv_export(rows: int) -> dict:
     from collaboration import exports, selectors
 
     user = User.objects.get(username=BENCH_USER)
-    queryset = selectors.with_list_details(selectors.visible_initiatives(user).order_by(
-        "-updated_at", "-id")).select_related("category")[:rows]
+    queryset = selectors.with_row_fields(selectors.visible_initiatives(user).order_by(
+        "-updated_at", "-id"))[:rows]
 
     def work():
         size = lines = 0
