@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from portal.charts import bar_chart
 from portal.dashboard import Measure, Panel, register_measure, register_panel
 from portal.models import Municipality
-from portal.tilemap import GAP, MARGIN, TILE
+from portal.tilemap import TILE, grid_size, tile_origin
 
 from . import selectors
 from .models import Initiative
@@ -41,11 +41,10 @@ def network(user) -> dict:
         if len(codes) <= 12:
             pairs.update(combinations(sorted(codes), 2))
     places = {m.lg_code: m for m in Municipality.objects.all()}
-    step = TILE + GAP
 
     def centre(code):
-        m = places[code]
-        return MARGIN + m.tile_col * step + TILE / 2, MARGIN + m.tile_row * step + TILE / 2
+        x, y = tile_origin(places[code])
+        return x + TILE / 2, y + TILE / 2
 
     strongest = pairs.most_common(NETWORK_EDGES)
     top = strongest[0][1] if strongest else 1
@@ -54,8 +53,8 @@ def network(user) -> dict:
               "width": round(1 + 5 * math.sqrt(n / top), 1)} for (a, b), n in strongest]
     nodes = [{"m": m, "x": centre(m.lg_code)[0], "y": centre(m.lg_code)[1]}
              for m in places.values()]
-    return {"edges": edges, "nodes": nodes, "width": 2 * MARGIN + 7 * step,
-            "height": 2 * MARGIN + 12 * step}
+    width, height = grid_size(places.values())
+    return {"edges": edges, "nodes": nodes, "width": width, "height": height}
 
 
 def trend_chart(years: list[int], totals: list[int]):

@@ -57,38 +57,45 @@ class TileMap:
 Classifier = Callable[[Municipality], tuple[str, str]]
 
 
+def tile_origin(municipality: Municipality) -> tuple[int, int]:
+    """The top-left corner of a municipality's tile, on every picture drawn on the tiles."""
+    return (MARGIN + municipality.tile_col * (TILE + GAP),
+            MARGIN + municipality.tile_row * (TILE + GAP))
+
+
+def grid_size(municipalities: Iterable[Municipality]) -> tuple[int, int]:
+    """Width and height of the picture holding these tiles."""
+    places = list(municipalities)
+    step = TILE + GAP
+    columns = max((m.tile_col for m in places), default=0) + 1
+    rows = max((m.tile_row for m in places), default=0) + 1
+    return 2 * MARGIN + columns * step - GAP, 2 * MARGIN + rows * step - GAP
+
+
 def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
                    classify: Classifier, legend_order: list[str] | None = None) -> TileMap:
     """``classify`` returns (css class, legend label) for a municipality. The legend follows
     ``legend_order`` (css classes) when given, else the order classes first appear in."""
+    municipalities = list(municipalities)
     tiles, legend = [], {}
-    max_col = max_row = 0
     for municipality in municipalities:
         css_class, label = classify(municipality)
         count = legend.get(css_class, (label, 0))[1]
         legend[css_class] = (label, count + 1)
-        max_col = max(max_col, municipality.tile_col)
-        max_row = max(max_row, municipality.tile_row)
+        x, y = tile_origin(municipality)
         tiles.append(Tile(
             lg_code=municipality.lg_code,
             name=municipality.name,
             url=municipality.get_absolute_url(),
-            x=MARGIN + municipality.tile_col * (TILE + GAP),
-            y=MARGIN + municipality.tile_row * (TILE + GAP),
+            x=x, y=y,
             css_class=css_class,
             description=_("%(name)s: %(label)s") % {"name": municipality.name, "label": label},
         ))
-    step = TILE + GAP
     entries = [LegendEntry(css, label, count) for css, (label, count) in legend.items()]
     if legend_order is not None:
         entries.sort(key=lambda entry: legend_order.index(entry.css_class))
-    return TileMap(
-        title=title,
-        tiles=tiles,
-        legend=entries,
-        width=2 * MARGIN + (max_col + 1) * step - GAP,
-        height=2 * MARGIN + (max_row + 1) * step - GAP,
-    )
+    width, height = grid_size(municipalities)
+    return TileMap(title=title, tiles=tiles, legend=entries, width=width, height=height)
 
 
 def region_tile_map(municipalities: Iterable[Municipality]) -> TileMap:
