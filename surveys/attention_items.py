@@ -1,5 +1,6 @@
 """Home-page items: surveys waiting for a municipality's answer, and answers to follow up."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ def surveys_to_answer(user) -> list[AttentionItem]:
         detail = _("Deadline %(date)s %(time)s") % {"date": wareki_date(deadline),
                                                     "time": deadline.strftime("%H:%M")}
         late = survey.is_past_deadline(now) or status == SurveyResponse.Status.RETURNED
-        items.append(AttentionItem(title, detail, survey.get_absolute_url() + "answer/",
+        items.append(AttentionItem(title, detail, reverse("survey_answer", args=[survey.pk]),
                                    "warning" if late else "info"))
     return items
 
@@ -53,5 +54,5 @@ def surveys_to_follow(user) -> list[AttentionItem]:
             _("Survey in progress: %(title)s") % {"title": survey.title},
             _("%(submitted)s of %(total)s municipalities have submitted.")
             % {"submitted": submitted, "total": total},
-            survey.get_absolute_url() + "status/"))
+            reverse("survey_status", args=[survey.pk])))
     return items

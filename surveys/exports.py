@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.chart_images import chart_images, place
 from portal.japanese import wareki_date
+from portal.reports import XLSX_TYPE
 
 from .answer_form import OTHER, RANKS
 from .models import Question
@@ -65,8 +66,7 @@ def xlsx_response(survey, responses, questions, results) -> HttpResponse:
     """The quick download: the same sheets without the chart pictures, which the results
     workbook report draws in the background."""
     content = xlsx_bytes(survey, responses, questions, results, with_charts=False)
-    response = HttpResponse(content, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
     return response
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal import caching
@@ -102,7 +103,7 @@ def send(delivery: ReminderDelivery) -> bool:
     context = {
         "survey": survey, "municipality": delivery.municipality, "delivery": delivery,
         "after_deadline": survey.is_past_deadline(),
-        "url": settings.PORTAL_BASE_URL.rstrip("/") + survey.get_absolute_url() + "answer/",
+        "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("survey_answer", args=[survey.pk]),
     }
     if to or cc:
         with translation.override(settings.LANGUAGE_CODE):

@@ -127,5 +127,7 @@ def results_for(user, survey) -> dict:
                          for item in items
                          if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
                                                    Question.Kind.MULTIPLE)
-                         for label, count, *_rest in item.counts if count >= SHARED_NEED],
+                         for label, count, *_rest in item.counts
+                         # "Other" is many different needs in their own words, not one shared.
+                         if count >= SHARED_NEED and label != _("Other (その他)")],
     }

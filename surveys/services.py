@@ -48,6 +48,16 @@ def may_answer(user, survey: Survey, municipality) -> bool:
             and survey.municipalities.filter(pk=municipality.pk).exists())
 
 
+def _response_to_edit(actor, survey: Survey, municipality) -> SurveyResponse:
+    """The municipality's answer, locked for this transaction, once ``actor`` may answer the
+    open survey; created empty on the first save."""
+    if not may_answer(actor, survey, municipality):
+        raise PermissionDenied
+    if not survey.is_open():
+        raise NotAnswerable
+    return _locked_response(survey, municipality)
+
+
 def _locked_response(survey, municipality) -> SurveyResponse:
     try:
         with transaction.atomic():
@@ -63,11 +73,7 @@ def draft_save(*, actor, survey: Survey, municipality, answers: dict,
                base_version: int) -> SurveyResponse:
     """Stores the answers as typed. A save based on an older version than the stored one is
     refused with StaleDraft, so two editors never silently overwrite each other."""
-    if not may_answer(actor, survey, municipality):
-        raise PermissionDenied
-    if not survey.is_open():
-        raise NotAnswerable
-    response = _locked_response(survey, municipality)
+    response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
         raise AlreadySubmitted(response)
     if response.version != base_version:
@@ -93,11 +99,7 @@ def submit(*, actor, survey: Survey, municipality, answers: dict,
 
 @transaction.atomic
 def _submit(*, actor, survey, municipality, answers, base_version):
-    if not may_answer(actor, survey, municipality):
-        raise PermissionDenied
-    if not survey.is_open():
-        raise NotAnswerable
-    response = _locked_response(survey, municipality)
+    response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
         return response, None
     if response.version != base_version:

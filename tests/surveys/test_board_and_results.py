@@ -191,3 +191,19 @@ def test_the_broker_being_down_does_not_stop_a_reminder_click(client, survey, pr
         forget_connections()
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [["chief@example.jp"]]
+
+
+def test_other_in_their_own_words_is_not_offered_as_a_shared_need(survey, prefecture_user):
+    from surveys.answer_form import OTHER
+    from surveys.models import Section
+    from surveys.results import results_for
+
+    question = Question.objects.create(
+        section=Section.objects.get(survey=survey), order=5, kind=Question.Kind.MULTIPLE,
+        text="困っていること", choices=["除雪", "交通"], allow_other=True)
+    for code in ("062014", "063657", "064611"):
+        answer(survey, code, **{f"q{question.pk}": ["除雪", OTHER],
+                                f"q{question.pk}_other": f"{code}の事情"})
+    needs = [label for item, label, *_rest in results_for(prefecture_user, survey)["shared_needs"]
+             if item.question == question]
+    assert needs == ["除雪"]
