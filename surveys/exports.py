@@ -62,23 +62,26 @@ def csv_response(survey, responses, questions) -> HttpResponse:
     return response
 
 
-def xlsx_response(survey, responses, questions, results) -> HttpResponse:
+def xlsx_response(survey, computed: dict) -> HttpResponse:
     """The quick download: the same sheets without the chart pictures, which the results
     workbook report draws in the background."""
-    content = xlsx_bytes(survey, responses, questions, results, with_charts=False)
+    content = xlsx_bytes(survey, computed, with_charts=False)
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
     return response
 
 
-def xlsx_bytes(survey, responses, questions, results, *, with_charts: bool = True) -> bytes:
+def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
+    """``computed`` is ``results.results_for``'s: the answers, and each question's result."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    results = computed["results"]
+    questions = [result.question for result in results]
     workbook = Workbook()
     raw = workbook.active
     raw.title = _("Answers")
-    for row in raw_table(survey, responses, questions):
+    for row in raw_table(survey, computed["responses"], questions):
         raw.append(row)
     for cell in raw[1]:
         cell.font = Font(bold=True)

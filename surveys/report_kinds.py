@@ -8,7 +8,6 @@ from portal.reports import XLSX_TYPE, Built, ReportError, ReportKind, register
 
 from . import exports, results
 from .models import Survey
-from .services import questions_of
 
 
 def _followed(user):
@@ -37,11 +36,9 @@ def _title(params) -> str:
 def _build(report, progress) -> Built:
     user = report.requested_by
     survey = Survey.objects.get(pk=report.params["survey_id"])
-    responses = results.submitted_responses(user, survey)
-    progress(40)
-    computed = results.results_for(user, survey)["results"]
-    progress(70)
-    content = exports.xlsx_bytes(survey, responses, list(questions_of(survey)), computed)
+    computed = results.results_for(user, survey)
+    progress(60)
+    content = exports.xlsx_bytes(survey, computed)
     return Built(content, f"survey-{survey.pk}-results.xlsx", XLSX_TYPE)
 
 

@@ -120,7 +120,8 @@ def results_for(user, survey) -> dict:
     themed = {(source.question_id, source.choice): source.theme for source in
               ThemeSource.objects.filter(survey=survey).select_related("theme")}
     return {
-        "results": items, "respondents": len(responses), "regions": regions,
+        "results": items, "responses": responses, "respondents": len(responses),
+        "regions": regions,
         "has_previous": bool(previous), "previous": survey.copied_from,
         "kinds": [label for _kind, label in kinds],
         "shared_needs": [(item, label, count, themed.get((item.question.pk, label)))

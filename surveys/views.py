@@ -212,9 +212,8 @@ def survey_export_csv(request, pk):
 
 @access(LOGGED_IN)
 def survey_export_xlsx(request, pk):
-    survey, responses, questions = _export_inputs(request, pk)
-    computed = results.results_for(request.user, survey)["results"]
-    return exports.xlsx_response(survey, responses, questions, computed)
+    survey = _followed_survey(request, pk)
+    return exports.xlsx_response(survey, results.results_for(request.user, survey))
 
 
 @require_POST
