@@ -123,15 +123,19 @@ def attendance_record(*, actor, meeting: Meeting, entries: dict) -> None:
     """``entries``: membership id → (status, proxy name), for members on the roster that day."""
     _require(actor, permissions.CHANGE, meeting)
     allowed = {m.pk for m in roster(meeting.body, timezone.localtime(meeting.starts_at).date())}
+    rows = []
     for membership_id, (status, proxy) in entries.items():
         if membership_id not in allowed or status not in Attendance.Status.values:
             raise ValidationError(_("Attendance can only be taken for members on the roster."))
         if status == Attendance.Status.PROXY and not proxy.strip():
             raise ValidationError(_("Name the proxy."))
-        Attendance.objects.update_or_create(
-            meeting=meeting, membership_id=membership_id,
-            defaults={"status": status,
-                      "proxy_name": proxy.strip()[:100] if status == "proxy" else ""})
+        rows.append(Attendance(meeting=meeting, membership_id=membership_id, status=status,
+                               proxy_name=proxy.strip()[:100] if status == "proxy" else ""))
+    # One statement for the whole roster, whether members are recorded for the first time or
+    # again.
+    Attendance.objects.bulk_create(rows, update_conflicts=True,
+                                   unique_fields=["meeting", "membership"],
+                                   update_fields=["status", "proxy_name"])
 
 
 # The minutes move forward one step at a time: draft → circulated → approved → published.

@@ -118,6 +118,22 @@ def test_attendance_needs_a_proxy_name_and_a_member_of_that_day(council, prefect
     assert Attendance.objects.get().proxy_name == "山形 次郎"
 
 
+def test_attendance_for_the_whole_roster_takes_the_same_queries_for_any_size(
+        council, prefecture_user, django_assert_max_num_queries):
+    meeting = make_meeting(prefecture_user, council)
+    for number in range(20):
+        Membership.objects.create(body=council, user=UserFactory(), title=f"委員{number}",
+                                  starts_on=APRIL_1)
+    entries = {m.pk: ("present", "") for m in council.memberships.all()}
+    for _time in ("first", "again"):
+        # the permission check, the roster, one statement for every member
+        with django_assert_max_num_queries(6):
+            services.attendance_record(actor=prefecture_user, meeting=meeting, entries=entries)
+    entries = {pk: ("absent", "") for pk in entries}
+    services.attendance_record(actor=prefecture_user, meeting=meeting, entries=entries)
+    assert Attendance.objects.filter(meeting=meeting, status="absent").count() == len(entries)
+
+
 def test_the_calendar_feed_is_valid_private_and_can_be_reset(client, council, prefecture_user,
                                                             municipal_user):
     make_meeting(prefecture_user, council)
