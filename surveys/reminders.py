@@ -66,11 +66,17 @@ def claim_due(survey: Survey, now) -> list[ReminderDelivery]:
     step = due_step(survey, now)
     if step is None:
         return _reclaim_stale(survey, now)
+    # Read once which steps are claimed already, so a sweep every quarter of an hour does not
+    # try (and fail) to insert them again; _claim still settles a race between two sweeps.
+    done = set(ReminderDelivery.objects.filter(survey=survey).values_list(
+        "municipality_id", "step"))
     claimed = []
     for municipality in pending_municipalities(survey):
         for earlier in survey.reminder_plan:
-            if earlier < step:
+            if earlier < step and (municipality.pk, step_key(earlier)) not in done:
                 _claim(survey, municipality, step_key(earlier), superseded=True)
+        if (municipality.pk, step_key(step)) in done:
+            continue
         delivery = _claim(survey, municipality, step_key(step))
         if delivery is not None:
             claimed.append(delivery)
@@ -121,7 +127,7 @@ def send(delivery: ReminderDelivery) -> bool:
 
 def open_surveys(now):
     """Surveys whose reminder window is open: from opening until a few days past the deadline."""
-    last_step = max((max(s.reminder_plan, default=0) for s in Survey.objects.only(
-        "reminder_plan")), default=0)
+    last_step = max((max(s.reminder_plan, default=0) for s in Survey.objects.filter(
+        opens_at__lte=now).only("reminder_plan")), default=0)
     return Survey.objects.filter(opens_at__lte=now,
                                  deadline__gte=now - datetime.timedelta(days=last_step + 2))

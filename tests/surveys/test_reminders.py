@@ -151,3 +151,14 @@ def test_two_sweeps_at_once_send_one_email_per_step(planned):
     assert sum(results) == 3  # every reminder claimed by exactly one of the two sweeps
     assert len(mail.outbox) == 3
     assert ReminderDelivery.objects.filter(step="-7").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_sweep_with_nothing_new_inserts_nothing(planned):
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(at(-3), tick=False):  # after the deadline: every step is due
+        sweep_reminders()
+        with CaptureQueriesContext(connection) as queries:
+            assert sweep_reminders() == 0
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
