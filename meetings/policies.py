@@ -24,16 +24,20 @@ def _visible_bodies(user) -> Q | None:
     return managed | Q(memberships__user=user)
 
 
+def _bodies(user, action):
+    """The ids of the bodies ``user`` may see (VIEW) or run (any other action); None: all."""
+    condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
+    return None if condition is None else Body.objects.filter(condition).values("pk")
+
+
 @register(Body)
 class BodyPolicy(Policy):
     """Members see their bodies (a working team's papers stay within the team); prefecture
     staff run the council and everything, a liaison room its regional body."""
 
     def scope(self, user, action, queryset):
-        condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
-        if condition is None:
-            return queryset
-        return queryset.filter(pk__in=Body.objects.filter(condition).values("pk"))
+        bodies = _bodies(user, action)
+        return queryset if bodies is None else queryset.filter(pk__in=bodies)
 
     def can_create(self, user):
         return user.is_prefecture
@@ -42,10 +46,8 @@ class BodyPolicy(Policy):
 @register(Meeting)
 class MeetingPolicy(Policy):
     def scope(self, user, action, queryset):
-        condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
-        if condition is None:
-            return queryset
-        return queryset.filter(body__in=Body.objects.filter(condition).values("pk"))
+        bodies = _bodies(user, action)
+        return queryset if bodies is None else queryset.filter(body__in=bodies)
 
     def can_create(self, user):
         return user.is_prefecture or user.scope_region is not None
@@ -54,9 +56,8 @@ class MeetingPolicy(Policy):
 @register(ActionItem)
 class ActionItemPolicy(Policy):
     def scope(self, user, action, queryset):
-        condition = _visible_bodies(user) if action == VIEW else managed_bodies(user)
-        if condition is None:
+        bodies = _bodies(user, action)
+        if bodies is None:
             return queryset
         # Owners may see and close their own items, whoever runs the body.
-        bodies = Body.objects.filter(condition).values("pk")
         return queryset.filter(Q(meeting__body__in=bodies) | Q(owner=user))

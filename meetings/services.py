@@ -200,9 +200,7 @@ def action_item_add(*, actor, meeting: Meeting, title: str, owner=None, due_on=N
 
 @transaction.atomic
 def action_item_done(*, actor, item: ActionItem) -> ActionItem:
-    if not (item.owner_id == actor.pk or permissions.can(actor, permissions.CHANGE,
-                                                         item.meeting)):
-        raise PermissionDenied
+    _require(actor, permissions.CHANGE, item)  # its owner, or whoever runs the meeting
     item.status = ActionItem.Status.DONE
     item.save(update_fields=["status"])
     return item
