@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from .models import (
     Attendance,
     Body,
     Meeting,
-    MeetingNotice,
     Membership,
     Minutes,
     MinutesComment,
@@ -108,14 +107,6 @@ def _notify(meeting: Meeting) -> None:
     from .tasks import send_meeting_notice
 
     enqueue_on_commit(send_meeting_notice, meeting.pk, meeting.sequence)
-
-
-def claim_notice(meeting: Meeting, sequence: int) -> MeetingNotice | None:
-    try:
-        with transaction.atomic():
-            return MeetingNotice.objects.create(meeting=meeting, sequence=sequence)
-    except IntegrityError:
-        return None
 
 
 @transaction.atomic

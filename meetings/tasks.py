@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from .calendar import calendar
 from .models import Meeting, MeetingNotice
-from .services import claim_notice, members_to_notify
+from .services import members_to_notify
 
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 logger = logging.getLogger(__name__)
@@ -22,10 +22,9 @@ def send_meeting_notice(meeting_id: int, sequence: int) -> bool:
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None or meeting.sequence != sequence:
         return False  # gone, or a newer version's notice supersedes this one
-    notice = claim_notice(meeting, sequence) or MeetingNotice.objects.filter(
-        meeting=meeting, sequence=sequence, sent_at=None).first()
-    if notice is None or notice.sent_at is not None:
-        return False
+    notice, _created = MeetingNotice.objects.get_or_create(meeting=meeting, sequence=sequence)
+    if notice.sent_at is not None:
+        return False  # a retry after the notice went out
     cancelled = meeting.status == Meeting.Status.CANCELLED
     context = {"meeting": meeting, "cancelled": cancelled, "update": sequence > 0}
     with translation.override("ja"):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -190,7 +191,7 @@ def calendar_settings(request):
         messages.success(request, _("Your calendar address has been changed; the old one no "
                                     "longer works."))
         return redirect("calendar_settings")
-    url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
     return render(request, "meetings/calendar.html", {"url": url})
 
 
