@@ -10,5 +10,4 @@ def initiatives_taking_part(user, municipality):
         municipalities=municipality).select_related("category").order_by("-updated_at")
     return Section("collaboration/_municipality_initiatives.html", {
         "initiatives": initiatives[:20], "total": initiatives.count(),
-        "municipality": municipality,
     })

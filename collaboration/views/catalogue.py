@@ -25,7 +25,7 @@ def _filtered(request):
 @access(LOGGED_IN)
 def initiative_list(request):
     filterset, listing, result = _filtered(request)
-    context = {"filter": filterset, "listing": listing, "page_sizes": PAGE_SIZES}
+    context = {"filter": filterset, "listing": listing}
     if result is None:
         return render(request, "collaboration/initiative_list.html",
                       {**context, "invalid": True}, status=400)
