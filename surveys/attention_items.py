@@ -1,5 +1,6 @@
 """Home-page items: surveys waiting for a municipality's answer, and answers to follow up."""
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,15 +42,16 @@ def surveys_to_follow(user) -> list[AttentionItem]:
     if not (user.is_prefecture or user.scope_region is not None):
         return []
     now = timezone.now()
+    # Counted in the one query, over the municipalities the user follows.
+    followed = Q() if user.is_prefecture else Q(municipalities__region=user.scope_region)
+    handed_in = Q(responses__status=SurveyResponse.Status.SUBMITTED) if user.is_prefecture else \
+        Q(responses__status=SurveyResponse.Status.SUBMITTED,
+          responses__municipality__region=user.scope_region)
     items = []
-    for survey in Survey.objects.filter(opens_at__lte=now, deadline__gte=now):
-        targets = survey.municipalities.all()
-        if not user.is_prefecture:
-            targets = targets.filter(region=user.scope_region)
-        total = targets.count()
-        submitted = SurveyResponse.objects.filter(
-            survey=survey, municipality__in=targets,
-            status=SurveyResponse.Status.SUBMITTED).count()
+    for survey in Survey.objects.filter(opens_at__lte=now, deadline__gte=now).annotate(
+            total=Count("municipalities", filter=followed, distinct=True),
+            submitted=Count("responses", filter=handed_in, distinct=True)):
+        total, submitted = survey.total, survey.submitted
         items.append(AttentionItem(
             _("Survey in progress: %(title)s") % {"title": survey.title},
             _("%(submitted)s of %(total)s municipalities have submitted.")

@@ -207,3 +207,17 @@ def test_other_in_their_own_words_is_not_offered_as_a_shared_need(survey, prefec
     needs = [label for item, label, *_rest in results_for(prefecture_user, survey)["shared_needs"]
              if item.question == question]
     assert needs == ["除雪"]
+
+
+def test_home_counts_the_submitted_answers_of_the_municipalities_followed(
+        client, survey, prefecture_user, branch_user):
+    from portal.models import Municipality
+
+    answer(survey, "062014")  # 村山
+    answer(survey, "063657")  # 最上
+    answer(survey, "062022", status="draft")  # 村山, not handed in
+    client.force_login(prefecture_user)
+    assert "35団体中2団体が提出済みです。" in client.get(reverse("home")).content.decode()
+    murayama = Municipality.objects.filter(region=branch_user.scope_region).count()
+    client.force_login(branch_user)
+    assert f"{murayama}団体中1団体が提出済みです。" in client.get(reverse("home")).content.decode()
