@@ -11,22 +11,28 @@ from portal import audit, permissions
 M2M_FIELDS = ("methods", "policy_fields", "municipalities", "other_bodies")
 
 
-def search_parts(initiative: Initiative) -> list[str]:
-    """Everything a person may type to find the initiative."""
+def search_parts(initiative: Initiative, relations: dict | None = None) -> list[str]:
+    """Everything a person may type to find the initiative. Links given in ``relations``
+    (field name → objects) are taken from there, the others read from the database."""
+    def linked(name):
+        if relations is not None and name in relations:
+            return relations[name]
+        return getattr(initiative, name).all() if initiative.pk else []
+
     parts = [initiative.title, initiative.summary, initiative.body, initiative.outcomes,
              initiative.indicators, initiative.contact, initiative.outside_prefecture,
              str(initiative.category.label), initiative.category.name]
     if initiative.lead_organisation_id:
         parts.append(initiative.lead_organisation.name)
-    parts += [method.name for method in initiative.methods.all()]
-    parts += [field.name for field in initiative.policy_fields.all()]
-    parts += [f"{m.name} {m.kana}" for m in initiative.municipalities.all()]
-    parts += [body.name for body in initiative.other_bodies.all()]
+    parts += [method.name for method in linked("methods")]
+    parts += [field.name for field in linked("policy_fields")]
+    parts += [f"{m.name} {m.kana}" for m in linked("municipalities")]
+    parts += [body.name for body in linked("other_bodies")]
     return parts
 
 
-def refresh_search(initiative: Initiative) -> None:
-    text, grams = search_fields(*search_parts(initiative))
+def refresh_search(initiative: Initiative, relations: dict | None = None) -> None:
+    text, grams = search_fields(*search_parts(initiative, relations))
     Initiative.objects.filter(pk=initiative.pk).update(search_text=text, search_grams=grams)
     initiative.search_text, initiative.search_grams = text, grams
 
@@ -37,7 +43,7 @@ def save_with_relations(initiative: Initiative, relations: dict) -> Initiative:
     for name in M2M_FIELDS:
         if name in relations:
             getattr(initiative, name).set(relations[name])
-    refresh_search(initiative)
+    refresh_search(initiative, relations)
     return initiative
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.search import search_fields
+from collaboration.services.initiatives import search_parts
 from portal.models import Municipality, Organisation
 
 TOPICS = ["広域連携", "共同発注", "人材育成", "情報共有", "共同研修", "相互応援", "共同運行",
@@ -40,10 +41,9 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
         end_year=start + rng.randint(0, 4) if rng.random() < 0.4 else None,
         funding=rng.choice(Initiative.Funding.values), is_published=rng.random() < 0.95,
         is_model=rng.random() < 0.03, is_demo=True, lead_organisation=rng.choice(organisations))
-    initiative.search_text, initiative.search_grams = search_fields(
-        title, summary, category.label, category.name,
-        *(m.name for m in chosen_methods), *(f.name for f in chosen_fields),
-        *(f"{m.name} {m.kana}" for m in participants))
+    initiative.search_text, initiative.search_grams = search_fields(*search_parts(
+        initiative, {"methods": chosen_methods, "policy_fields": chosen_fields,
+                     "municipalities": participants, "other_bodies": []}))
     return initiative, chosen_methods, chosen_fields, participants
 
 

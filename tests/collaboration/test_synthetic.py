@@ -26,6 +26,16 @@ def test_synthetic_initiatives_are_marked_searchable_and_repeatable(django_asser
     assert [row[1:] for row in snapshot()] == [row[1:] for row in first]
 
 
+def test_synthetic_initiatives_are_found_by_what_real_ones_are():
+    from collaboration.search import matching
+
+    generate_initiatives(80, seed=3)
+    outside = Initiative.objects.filter(scope=Initiative.Scope.OUTSIDE).first()
+    led = Initiative.objects.exclude(lead_organisation=None).first()
+    assert Initiative.objects.filter(matching("宮城県"), pk=outside.pk).exists()
+    assert Initiative.objects.filter(matching(led.lead_organisation.name), pk=led.pk).exists()
+
+
 def test_the_command_refuses_an_absurd_scale():
     with pytest.raises(CommandError):
         call_command("generate_demo_data", "--scale", "1000")
