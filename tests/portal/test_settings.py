@@ -89,6 +89,20 @@ def test_production_starts_with_secret_key_and_hosts(tmp_path):
     assert config["debug"] is False
 
 
+@pytest.mark.parametrize("value", ["ture", "flase", "enabled"])
+def test_a_boolean_that_is_not_a_boolean_is_refused(tmp_path, value):
+    result = run_settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="a.example",
+                          SECURE_COOKIES=value)
+    assert result.returncode != 0
+    assert "SECURE_COOKIES must be one of" in result.stderr and repr(value) in result.stderr
+
+
+@pytest.mark.parametrize("value, expected", [("0", False), ("off", False), ("TRUE", True)])
+def test_boolean_words_are_read_either_way(tmp_path, value, expected):
+    config = load(tmp_path, DEBUG=value, SECRET_KEY="x" * 50, ALLOWED_HOSTS="a.example")
+    assert config["debug"] is expected
+
+
 def test_migrations_are_up_to_date(tmp_path):
     result = run_settings(tmp_path, code=(
         "import django, sys; django.setup()\n"
