@@ -38,8 +38,9 @@ def create_demo_survey() -> str:
         title=title, fiscal_year=year,
         description="デモ用の調査です。設問・回答はデモのために作成したもので、実際の調査ではありません。",
         opens_at=now - datetime.timedelta(days=7),
-        deadline=(now + datetime.timedelta(days=14)).replace(hour=17, minute=0, second=0,
-                                                               microsecond=0))
+        # 17:00 on the office's clock, not in UTC (which would be 02:00 the next morning in JST).
+        deadline=timezone.localtime(now + datetime.timedelta(days=14)).replace(
+            hour=17, minute=0, second=0, microsecond=0))
     survey.municipalities.set(Municipality.objects.all())
     for order, (section_title, questions) in enumerate(QUESTIONS, start=1):
         section = Section.objects.create(survey=survey, title=section_title, order=order)
