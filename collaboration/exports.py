@@ -1,6 +1,5 @@
 """The catalogue's current result as CSV (UTF-8 with BOM, for Excel) and xlsx."""
 
-import csv
 import tempfile
 from itertools import islice
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal.japanese import fiscal_year_label
 from portal.models import Municipality
+from portal.spreadsheets import CsvWriter, append
 
 from .models import Initiative, Method, PolicyField
 
@@ -97,7 +97,7 @@ class _Echo:
 
 
 def csv_response(queryset, base_url: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
 
     def stream():
         yield "\ufeff"  # the byte order mark tells Excel the file is UTF-8
@@ -112,19 +112,13 @@ def csv_response(queryset, base_url: str) -> StreamingHttpResponse:
 
 def xlsx_response(queryset, base_url: str) -> FileResponse:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Initiatives"))
-    header = []
-    for title in columns():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    append(sheet, columns(), font=Font(bold=True))
     for row in rows(queryset, base_url):
-        sheet.append(row)
+        append(sheet, row)
     # Spooled: small exports stay in memory, large ones go to a temporary file.
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(handle)

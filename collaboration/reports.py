@@ -12,6 +12,7 @@ from portal.charts import BarChart, bar_chart
 from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Region
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
+from portal.spreadsheets import append
 
 from . import selectors
 from .dashboard import trend_chart
@@ -91,29 +92,29 @@ def _build_xlsx(report, progress) -> Built:
     book = Workbook()
     summary = book.active
     summary.title = "概要"
-    summary.append([_title(report.params)])
+    append(summary, [_title(report.params)])
     for label, key in ((_("Active initiatives"), "active"), (_("Started this year"), "started"),
                        (_("Completed this year"), "completed"), (_("In progress"), "ongoing")):
-        summary.append([label, data["totals"][key]])
+        append(summary, [label, data["totals"][key]])
     matrix = book.create_sheet("区分×連携手法")
-    matrix.append([_("Category")] + [m.name for m in data["methods"]])
+    append(matrix, [_("Category")] + [m.name for m in data["methods"]])
     for category, counts in data["matrix"]:
-        matrix.append([f"{category.label} {category.name}"] + counts)
+        append(matrix, [f"{category.label} {category.name}"] + counts)
     regions = book.create_sheet("地域別")
-    regions.append([_("Region"), _("Initiatives")])
+    append(regions, [_("Region"), _("Initiatives")])
     for region, count in data["regions"]:
-        regions.append([region.name, count])
+        append(regions, [region.name, count])
     place(regions, region_image, "D2")
     trend = book.create_sheet("推移")
-    trend.append([_("Category")] + [fiscal_year_label(y) for y in data["years"]])
+    append(trend, [_("Category")] + [fiscal_year_label(y) for y in data["years"]])
     for category, counts in data["trend"]:
-        trend.append([f"{category.label} {category.name}"] + counts)
-    trend.append([_("Total")] + data["trend_totals"])
+        append(trend, [f"{category.label} {category.name}"] + counts)
+    append(trend, [_("Total")] + data["trend_totals"])
     place(trend, trend_image, f"A{len(data['trend']) + 4}")
     models = book.create_sheet("モデル事業")
-    models.append([_("Model project"), _("Spread to")])
+    append(models, [_("Model project"), _("Spread to")])
     for title, spread in data["models"]:
-        models.append([title, spread])
+        append(models, [title, spread])
     buffer = io.BytesIO()
     book.save(buffer)
     return Built(buffer.getvalue(), f"annual-report-{report.params['year']}.xlsx", XLSX_TYPE)

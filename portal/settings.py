@@ -265,6 +265,11 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Statistics files larger than this are refused before they are parsed.
 STATISTICS_UPLOAD_MAX_BYTES = env_int("STATISTICS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# Office files (xlsx, docx, pptx) are zip packages: one that would inflate past this, holds
+# more parts than this, or has a large part compressed more than this many times is refused.
+OFFICE_MAX_UNCOMPRESSED_BYTES = env_int("OFFICE_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+OFFICE_MAX_MEMBERS = env_int("OFFICE_MAX_MEMBERS", 10_000)
+OFFICE_MAX_COMPRESSION_RATIO = env_int("OFFICE_MAX_COMPRESSION_RATIO", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -34,6 +34,7 @@ DOCUMENTS = (PDF, XLSX, DOCX, PPTX, PNG, JPEG, CSV)
 OOXML_MAIN_PART = {XLSX: "xl/workbook.xml", DOCX: "word/document.xml",
                    PPTX: "ppt/presentation.xml"}
 EXTENSIONS = {"jpeg": "jpg"}
+RATIO_CHECKED_FROM = 1024 * 1024  # bytes inflated
 
 
 def _ooxml_kind(content: bytes) -> FileKind | None:
@@ -45,6 +46,34 @@ def _ooxml_kind(content: bytes) -> FileKind | None:
     if "[Content_Types].xml" not in names:
         return None
     return next((kind for kind, part in OOXML_MAIN_PART.items() if part in names), None)
+
+
+def check_office_package(content: bytes) -> None:
+    """Refuses an Office file (a zip package) that would inflate to an unreasonable size or
+    holds an unreasonable number of parts, judged from its directory without extracting.
+    Python's zipfile never inflates a part past its declared size (it fails the CRC check
+    instead), so the declared sizes are the most openpyxl could ever unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return  # not a package at all: whoever reads it reports it as damaged
+    if len(members) > settings.OFFICE_MAX_MEMBERS:
+        raise ValidationError(_("The Office file holds more than %(max)s parts; it cannot be "
+                                "accepted.") % {"max": settings.OFFICE_MAX_MEMBERS},
+                              code="package")
+    limit = settings.OFFICE_MAX_UNCOMPRESSED_BYTES
+    if sum(member.file_size for member in members) > limit:
+        raise ValidationError(_("The Office file would expand to more than %(max)s MB when "
+                                "opened; it cannot be accepted.")
+                              % {"max": limit // (1024 * 1024)}, code="package")
+    ratio = settings.OFFICE_MAX_COMPRESSION_RATIO
+    # Small parts compress very well legitimately; only large ones are judged by the ratio.
+    if any(member.file_size > RATIO_CHECKED_FROM
+           and member.file_size > ratio * max(member.compress_size, 1) for member in members):
+        raise ValidationError(_("The Office file holds a part compressed more than %(ratio)s "
+                                "times, which no ordinary document does; it cannot be "
+                                "accepted.") % {"ratio": ratio}, code="package")
 
 
 def _is_text(content: bytes) -> bool:
@@ -104,4 +133,6 @@ def check_upload(upload, *, allowed=DOCUMENTS, max_bytes: int | None = None) -> 
         raise ValidationError(_("The file's name ends in “.%(extension)s” but it is a %(kind)s "
                                 "file.") % {"extension": extension[:10], "kind": kind.label},
                               code="extension")
+    if kind in OOXML_MAIN_PART:
+        check_office_package(content)
     return CheckedUpload(kind, content, name, hashlib.sha256(content).hexdigest())

@@ -1,8 +1,8 @@
 """A survey's answers as xlsx (raw answers plus a sheet per question) and CSV (UTF-8 + BOM)."""
 
-import csv
 import io
 import re
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -11,11 +11,26 @@ from django.utils.translation import gettext as _
 from portal.chart_images import chart_images, place
 from portal.japanese import wareki_date
 from portal.reports import XLSX_TYPE
+from portal.spreadsheets import CsvWriter, append
 
 from .answer_form import OTHER, RANKS
 from .models import Question
 
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+NUMBER = re.compile(r"-?\d{1,14}(\.\d{1,2})?")
+
+
+def _number(value):
+    """A number answer as a number, so -5 stays a figure; a draft's stray text stays text."""
+    if isinstance(value, int | float | Decimal):
+        return value
+    text = str(value).strip()
+    if not NUMBER.fullmatch(text):
+        return value
+    number = Decimal(text)
+    return int(number) if number == number.to_integral_value() else number
 
 
 def raw_table(survey, responses, questions) -> list[list]:
@@ -45,6 +60,10 @@ def raw_table(survey, responses, questions) -> list[list]:
                 row += [answers.get(f"{name}_r{rank}", "") for rank in range(1, RANKS + 1)]
                 continue
             value = answers.get(name, "")
+            if question.kind == Question.Kind.NUMBER and isinstance(value, str | int | float) \
+                    and value != "":
+                row.append(_number(value))
+                continue
             values = value if isinstance(value, list) else [value] if value else []
             row.append("、".join(_("Other") if v == OTHER else str(v) for v in values))
             if question.allow_other:
@@ -56,7 +75,7 @@ def raw_table(survey, responses, questions) -> list[list]:
 def csv_response(survey, responses, questions) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
-    csv.writer(buffer).writerows(raw_table(survey, responses, questions))
+    CsvWriter(buffer).writerows(raw_table(survey, responses, questions))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
     return response
@@ -81,31 +100,30 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
     workbook = Workbook()
     raw = workbook.active
     raw.title = _("Answers")
-    for row in raw_table(survey, computed["responses"], questions):
-        raw.append(row)
-    for cell in raw[1]:
-        cell.font = Font(bold=True)
+    table = raw_table(survey, computed["responses"], questions)
+    append(raw, table[0], font=Font(bold=True))
+    for row in table[1:]:
+        append(raw, row)
     charted = [result for result in results if with_charts and result.counts]
     images = dict(zip((result.question.pk for result in charted),
                       chart_images([result.chart for result in charted]), strict=True))
     for number, result in enumerate(results, start=1):
         sheet = workbook.create_sheet(SHEET_NAME.sub("", f"Q{number} {result.question.text}")[:31])
-        sheet.append([result.question.text])
-        sheet["A1"].font = Font(bold=True)
+        append(sheet, [result.question.text], font=Font(bold=True))
         if result.counts:
-            sheet.append([_("Answer"), _("Municipalities"), "%"])
+            append(sheet, [_("Answer"), _("Municipalities"), "%"])
             for label, count, percent, *_rest in result.counts:
-                sheet.append([label, count, percent])
+                append(sheet, [label, count, percent])
             if result.question.pk in images:
                 place(sheet, images[result.question.pk], "E2")
         elif result.numbers:
-            sheet.append([_("Municipality"), _("Value")])
+            append(sheet, [_("Municipality"), _("Value")])
             for municipality, value in result.numbers["rows"]:
-                sheet.append([municipality.name, float(value)])
+                append(sheet, [municipality.name, float(value)])
         else:
-            sheet.append([_("Municipality"), _("Answer")])
+            append(sheet, [_("Municipality"), _("Answer")])
             for municipality, text in result.texts:
-                sheet.append([municipality.name, text])
+                append(sheet, [municipality.name, text])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

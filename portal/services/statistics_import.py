@@ -16,6 +16,7 @@ from portal import audit, caching
 from portal.lg_code import normalize_lg_code, validate_lg_code
 from portal.models import Indicator, Municipality, StatisticValue
 from portal.statistics import SPECS
+from portal.uploads import check_office_package
 
 MAX_ROWS = 50_000
 
@@ -116,6 +117,11 @@ def _read_csv(content: bytes) -> list[list[str]]:
 def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    try:
+        check_office_package(content)  # before openpyxl inflates anything
+    except ValidationError as error:
+        raise StatisticsImportError([Problem(0, "", message) for message in error.messages]
+                                    ) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for a damaged workbook

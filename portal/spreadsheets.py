@@ -1,0 +1,66 @@
+"""Cells for every CSV and xlsx the portal hands out.
+
+What one municipality types ends up in the prefecture's spreadsheets, so no text may become a
+formula there. CSV follows OWASP's rule: text starting with = + - @, a tab or a carriage
+return gets a leading apostrophe. In xlsx text is always a string cell, and such text is also
+marked "quote prefix" (Excel's own apostrophe) so editing the cell keeps it text.
+Numbers, dates and empty cells are written as they are: -5 is a number, not a formula."""
+
+import csv
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """A CSV cell: text a spreadsheet would read as a formula is prefixed with ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    return [safe_text(value) for value in values]
+
+
+class CsvWriter:
+    """``csv.writer`` whose every row goes through ``safe_text``."""
+
+    def __init__(self, handle):
+        self._writer = csv.writer(handle)
+
+    def writerow(self, values):
+        return self._writer.writerow(safe_row(values))
+
+    def writerows(self, rows):
+        for values in rows:
+            self._writer.writerow(safe_row(values))
+
+
+def cell(sheet, value, *, font=None):
+    """An xlsx cell for ``sheet`` (ordinary or write-only); text is a string, never a formula."""
+    from openpyxl.cell import Cell
+
+    new = Cell(sheet, row=1, column=1, value=value)  # append moves it to its place
+    if isinstance(value, str):
+        # openpyxl reads "=…" as a formula and "#N/A" as an error; user text is neither.
+        new.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            new.quotePrefix = True
+    if font is not None:
+        new.font = font
+    return new
+
+
+def _typed_wrongly(value) -> bool:
+    """Text openpyxl would not store as a plain string on its own."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value in ERROR_CODES)
+
+
+def append(sheet, values, *, font=None) -> None:
+    """Adds a row to ``sheet`` the way ``sheet.append`` does, every value through ``cell``.
+    Values openpyxl already types right are passed as they are, which keeps a 100,000-row
+    write-only export from building a cell object per value."""
+    sheet.append([cell(sheet, value, font=font) if font is not None or _typed_wrongly(value)
+                  else value for value in values])
