@@ -36,10 +36,21 @@ class CsvWriter:
             self._writer.writerow(safe_row(values))
 
 
+def _without_control_characters(value: str) -> str:
+    """xlsx cannot hold most control characters (openpyxl refuses the whole file); a line
+    break pasted from Word (vertical tab, form feed) stays a line break, the rest goes."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(
+        lambda match: "\n" if match.group() in "\x0b\x0c" else "", value)
+
+
 def cell(sheet, value, *, font=None):
     """An xlsx cell for ``sheet`` (ordinary or write-only); text is a string, never a formula."""
     from openpyxl.cell import Cell
 
+    if isinstance(value, str):
+        value = _without_control_characters(value)
     new = Cell(sheet, row=1, column=1, value=value)  # append moves it to its place
     if isinstance(value, str):
         # openpyxl reads "=…" as a formula and "#N/A" as an error; user text is neither.
@@ -53,9 +64,10 @@ def cell(sheet, value, *, font=None):
 
 def _typed_wrongly(value) -> bool:
     """Text openpyxl would not store as a plain string on its own."""
-    from openpyxl.cell.cell import ERROR_CODES
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value in ERROR_CODES)
+    return isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value in ERROR_CODES
+                                       or ILLEGAL_CHARACTERS_RE.search(value) is not None)
 
 
 def append(sheet, values, *, font=None) -> None:

@@ -181,3 +181,24 @@ def test_xlsx_text_is_a_string_cell_whatever_it_looks_like(write_only):
             for cell in row] == [*PAYLOADS, "#N/A", -5, "山形市"]
     assert [cell.data_type for cell in row] == ["s"] * 8 + ["n", "s"]
     assert [bool(cell.quotePrefix) for cell in row] == [True] * 7 + [False] * 3
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_control_characters_pasted_into_text_do_not_break_the_workbook(write_only):
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("s") if write_only else book.active
+    append(sheet, ["一行目\x0b二行目", "改\x0cページ", "鐘\x07", "=1\x01+1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (row,) = load_workbook(buffer).worksheets[0].iter_rows()
+    assert [cell.value for cell in row] == ["一行目\n二行目", "改\nページ", "鐘", "=1+1"]
+    assert row[3].data_type == "s" and row[3].quotePrefix
+
+
+def test_an_initiative_with_a_pasted_control_character_still_exports(client, prefecture_user):
+    make_initiative("共同化\x0bの検討", codes=("062014",))
+    client.force_login(prefecture_user)
+    response = client.get(reverse("initiative_export_xlsx"))
+    assert response.status_code == 200
+    # xlsx_texts reads line breaks as carriage returns.
+    assert "共同化\rの検討" in xlsx_texts(body(response))
