@@ -1,0 +1,24 @@
+"""The portal's URLs plus pages that fail on purpose, for the error-page tests."""
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.urls import path
+
+from portal.errors import TooManyRequests
+from portal.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from portal.urls import urlpatterns as portal_urlpatterns
+
+
+def failing(exception):
+    def view(request):
+        raise exception
+
+    return view
+
+
+urlpatterns = [
+    path("test-errors/bad-request/", failing(SuspiciousOperation("a forged header"))),
+    path("test-errors/forbidden/", failing(PermissionDenied())),
+    path("test-errors/throttled/", failing(TooManyRequests(retry_after=90))),
+    path("test-errors/broken/", failing(RuntimeError("a bug"))),
+    *portal_urlpatterns,
+]
