@@ -177,9 +177,9 @@ class Visitor:
         errors = self.html_checker.errors(self.page.content())
         assert not errors, vnu_report(f"{self.page.url} (after scripts)", errors)
 
-    def visit(self, path: str, name: str) -> None:
+    def visit(self, path: str, name: str, status: int = 200) -> None:
         response = self.page.goto(self.base_url + path)
-        assert response.status == 200, f"{path}: {response.status}"
+        assert response.status == status, f"{path}: {response.status}"
         self.check(name)
 
 

@@ -1,6 +1,7 @@
 """The portal's URLs plus pages that fail on purpose, for the error-page tests."""
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError
 from django.urls import path
 
 from portal.errors import TooManyRequests
@@ -20,5 +21,7 @@ urlpatterns = [
     path("test-errors/forbidden/", failing(PermissionDenied())),
     path("test-errors/throttled/", failing(TooManyRequests(retry_after=90))),
     path("test-errors/broken/", failing(RuntimeError("a bug"))),
+    # Only for drawing the 503 page; tests/portal/test_database_outage.py loses a real one.
+    path("test-errors/database/", failing(OperationalError("the server is restarting"))),
     *portal_urlpatterns,
 ]
