@@ -30,7 +30,8 @@ def test_each_error_page_reads_well(transactional_db, visitor, settings):
     visitor.visit("/test-errors/broken/", "error-500", status=500)
     expect(page.get_by_role("heading", level=1)).to_have_text("システムエラーが発生しました")
     visitor.visit("/test-errors/database/", "error-503", status=503)
-    expect(page.get_by_role("heading", level=1)).to_have_text("ただいま一時的にご利用いただけません")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "ただいま一時的にご利用いただけません")
     page.get_by_role("link", name="ポータルのホームへ").click()
     expect(page.get_by_role("navigation", name="メインメニュー")).to_be_visible()
 

@@ -5,6 +5,8 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import need_service
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.error_urls")]
 
 
@@ -117,8 +119,9 @@ def test_a_database_error_outside_a_view_is_the_503_page(rf):
 
     from portal.errors import server_error
 
-    # A second connection to a port nothing listens on: refused, as while PostgreSQL restarts.
     default = connections["default"]
+    need_service(default.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
+    # A second connection to a port nothing listens on: refused, as while PostgreSQL restarts.
     refused = type(default)({**default.settings_dict, "PORT": "1"}, "default")
     with pytest.raises(OperationalError):
         try:
