@@ -18,9 +18,18 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
+# The Nu Html Checker for the browser tests: npm's vnu-jar ships the jar (run with Java).
+# Its install script, which only looks for a Java to download, is skipped.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): Makefile
+	npm install --prefix $(VENV)/vnu --ignore-scripts --no-save --no-audit --no-fund \
+		--loglevel=error vnu-jar@$(VNU_VERSION)
+	touch $@
+
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(VNU_JAR)
 
 setup-demo: install
 	$(MANAGE) migrate --noinput

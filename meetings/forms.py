@@ -46,6 +46,11 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment on the minutes"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the minutes form beside it has a text field too.
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("Decision or action"), max_length=300)
@@ -55,6 +60,8 @@ class ActionItemForm(forms.Form):
                              widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, members, **kwargs):
+        # Its own ids: the meeting page also shows the attachment form, which has a title too.
+        kwargs.setdefault("auto_id", "action_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
 

@@ -1,10 +1,14 @@
 """/healthz: is the database reachable, and Redis when the portal is configured to use it.
-/robots.txt: the smallest page the server answers, which the benchmark uses as its floor."""
+/robots.txt: the smallest page the server answers, which the benchmark uses as its floor.
+/favicon.ico: the icon browsers ask for at the root whatever the page links to."""
+
+from functools import cache
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from .permissions import PUBLIC, access
 
@@ -47,3 +51,15 @@ def healthz(request):
 def robots_txt(request):
     # A portal for staff on a closed network: nothing in it is for search engines.
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+@cache
+def _favicon() -> bytes:
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        return icon.read()
+
+
+@cache_control(public=True, max_age=60 * 60 * 24)
+@access(PUBLIC)
+def favicon(request):
+    return HttpResponse(_favicon(), content_type="image/x-icon")

@@ -1,6 +1,12 @@
+import logging
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from . import errors
+
+logger = logging.getLogger(__name__)
 
 
 class JapaneseFirstLocaleMiddleware:
@@ -58,3 +64,21 @@ class QueryCountMiddleware:
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
         return response
+
+
+class ErrorPagesMiddleware:
+    """A lost database connection becomes the 503 page, a throttled request the 429 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, errors.DATABASE_UNAVAILABLE):
+            logger.warning("Database unavailable for %s: %s", request.path, exception)
+            return errors.service_unavailable(request)
+        if isinstance(exception, errors.TooManyRequests):
+            return errors.too_many_requests(request, exception.retry_after)
+        return None

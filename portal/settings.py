@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "portal.audit.AuditContextMiddleware",
+    "portal.middleware.ErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,6 +186,8 @@ AXES_VERBOSE = False
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# An expired form gets the portal's page instead of Django's English one.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 # Sessions live in the database so a Redis outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

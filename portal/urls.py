@@ -46,8 +46,14 @@ urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", health.robots_txt, name="robots_txt"),
+    path("favicon.ico", health.favicon, name="favicon"),
     path("", include("collaboration.urls")),
     path("", include("surveys.urls")),
     path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

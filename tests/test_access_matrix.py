@@ -132,6 +132,7 @@ MATRIX = {
                         signed_in(404, prefecture=OK, admin=OK, branch=OK)),
     "healthz": ("get", lambda c: reverse("healthz"), same(OK)),
     "robots_txt": ("get", lambda c: reverse("robots_txt"), same(OK)),
+    "favicon": ("get", lambda c: reverse("favicon"), same(OK)),
 }
 ADMIN_MATRIX = {
     "admin:index": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, prefecture=OK, admin=OK),

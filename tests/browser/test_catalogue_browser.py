@@ -59,6 +59,9 @@ def test_a_liaison_room_searches_filters_opens_and_downloads(demo, visitor):
 
     page.goto(visitor.base_url + "/initiatives/matrix/")
     expect(page.get_by_role("table", name="区分・連携手法別の取組み数")).to_be_visible()
+    # An empty cell shows a dot but is read as 0.
+    empty = page.locator("td.num").filter(has_not=page.get_by_role("link")).first
+    assert empty.aria_snapshot().startswith('- cell "0'), empty.aria_snapshot()
     visitor.check("matrix")
 
     page.goto(visitor.base_url + "/initiatives/new/")

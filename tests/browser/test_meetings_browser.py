@@ -41,6 +41,12 @@ def test_staff_create_a_meeting_take_attendance_and_publish_minutes(transactiona
     expect(page.get_by_text("出欠を記録しました")).to_be_visible()
     visitor.check("meeting")
 
+    # The action item's own label leads to its own field, not the attachment's title.
+    actions = page.get_by_role("region", name="決定事項・対応事項")
+    actions.get_by_role("textbox", name="決定事項・対応事項").fill("移住施策の共同発信")
+    actions.get_by_role("button", name="追加", exact=True).click()
+    expect(actions.get_by_role("cell", name="移住施策の共同発信")).to_be_visible()
+
     page.get_by_label("会議録", exact=True).fill("調査結果を報告し、連携テーマを決定した。")
     page.get_by_role("button", name="出席者に確認を依頼する").click()
     page.get_by_role("button", name="承認する").click()
