@@ -50,7 +50,8 @@ class AuditedQuerySet(models.QuerySet):
         from . import audit
 
         before = audit.stored(self.model, [obj.pk for obj in objs])
-        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        with recorded_separately():  # Django's bulk_update runs update(), recorded here
+            rows = super().bulk_update(objs, fields, batch_size=batch_size)
         audit.record_updated(self.model, before, objs)
         return rows
 
