@@ -207,7 +207,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # retries; the work waits in the outbox (portal/outbox.py) until the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 1, "socket_timeout": 5,
+    "socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0,
     # A message taken by a worker that was killed returns to the queue after this long.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
 }
