@@ -132,10 +132,6 @@ def request_report(*, user, code: str, params: dict) -> Report:
     return report
 
 
-def may_retry(report: Report, now=None) -> bool:
-    return report.status == Report.Status.FAILED or is_stale(report, now)
-
-
 @transaction.atomic
 def retry_report(*, user, report: Report) -> Report:
     """Queues a failed report again, or one that has shown no sign of life for its stale time
