@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audited import AuditedManager
 from portal.models import Municipality, Organisation
 
 from .search import GramsField
@@ -12,6 +13,7 @@ from .search import GramsField
 class Axis(models.Model):
     """I: 市町村の自立的な行政運営の確保 / II: 「地域創生」、「やまがた創生」の実現."""
 
+    objects = AuditedManager()
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=100)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -28,6 +30,7 @@ class Axis(models.Model):
 class Method(models.Model):
     """A collaboration method (連携手法), e.g. 協議会 or 事務や施設等の共同化."""
 
+    objects = AuditedManager()
     name = models.CharField(_("name"), max_length=60, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -43,6 +46,7 @@ class Method(models.Model):
 class Category(models.Model):
     """One of the policy's five categories (I-① … II-③) with its main methods."""
 
+    objects = AuditedManager()
     code = models.CharField(_("code"), max_length=8, unique=True)  # I-1, II-3
     label = models.CharField(_("label"), max_length=8)  # I-①
     axis = models.ForeignKey(Axis, models.PROTECT, related_name="categories",
@@ -64,6 +68,7 @@ class Category(models.Model):
 class PolicyField(models.Model):
     """A policy field (分野): 防災, 水道, 観光 …"""
 
+    objects = AuditedManager()
     name = models.CharField(_("name"), max_length=40, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -78,6 +83,8 @@ class PolicyField(models.Model):
 
 class Initiative(models.Model):
     """A collaboration initiative or case study (連携の取組み・先進事例)."""
+
+    objects = AuditedManager()
 
     class Scope(models.TextChoices):
         GROUP = "group", _("group of municipalities")
@@ -176,6 +183,7 @@ class Initiative(models.Model):
 class Theme(models.Model):
     """A collaboration theme (連携テーマ) the council takes up, and the initiatives it led to."""
 
+    objects = AuditedManager()
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="themes",

@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audited import AuditedManager
 from portal.models import Region
 
 
 class Body(models.Model):
     """The promotion council, a regional body, or a working team under one of them."""
+
+    objects = AuditedManager()
 
     class Kind(models.TextChoices):
         COUNCIL = "council", _("promotion council")
@@ -49,6 +52,7 @@ class Body(models.Model):
 class Membership(models.Model):
     """Someone's seat on a body for a term; the April rotation ends one and starts another."""
 
+    objects = AuditedManager()
     body = models.ForeignKey(Body, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="memberships",
                              verbose_name=_("member"))
@@ -72,6 +76,8 @@ class Membership(models.Model):
 
 
 class Meeting(models.Model):
+    objects = AuditedManager()
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         CANCELLED = "cancelled", _("cancelled")
@@ -108,6 +114,7 @@ class Meeting(models.Model):
 
 
 class AgendaItem(models.Model):
+    objects = AuditedManager()
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="agenda")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("item"), max_length=300)
@@ -174,6 +181,8 @@ class MinutesComment(models.Model):
 
 
 class ActionItem(models.Model):
+    objects = AuditedManager()
+
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         DONE = "done", _("done")

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from collaboration.models import Initiative
+from portal import audit
 from portal.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import Organisation, Region, User
 from surveys.models import Survey
@@ -141,6 +142,8 @@ def _minutes(rng, meeting: Meeting, agenda: list[AgendaItem], now) -> Minutes:
     return Minutes(meeting=meeting, status=status, text=text)
 
 
+# Synthetic measuring data has a synthetic audit trail of its own (portal.services.synthetic_audit).
+@audit.recorded_separately()
 @transaction.atomic
 def generate_meetings(count: int, *, seed: int = 1, batch_size: int = 2000) -> dict[str, int]:
     """Adds ``count`` synthetic meetings over the last ten fiscal years (a few ahead) with

@@ -2,9 +2,10 @@
 
 ``track(Model)`` records creations, changes (with before/after values) and deletions through
 model signals, so edits made in the admin are recorded like edits made in the portal's pages.
-``record(...)`` records a domain event (submitted, returned, …) or a bulk change that bypasses
-signals. The actor is the logged-in user of the current request, or the one given to
-``acting_as`` in tasks and commands.
+Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update``) send no signals; the
+tracked models' manager (``portal.audited``) records them. ``record(...)`` records a domain
+event (submitted, returned, …). The actor is the logged-in user of the current request, or
+the one given to ``acting_as`` in tasks and commands.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,9 +14,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from .audited import AuditedQuerySet, recorded_separately  # noqa: F401  used as audit.…
 from .models import AuditEntry
 from .security import client_ip
 
@@ -139,6 +142,68 @@ def record_many(entries: Iterable[AuditEntry]) -> None:
     caching.bump("audit")  # bulk inserts send no signals
 
 
+def _relations(model, tracking: Tracking) -> list[str]:
+    return [field.name for field in _fields(model, tracking)
+            if field.many_to_one or field.one_to_one]
+
+
+def stored(model, pks) -> dict:
+    """The rows of ``pks`` as stored: pk → (instance, stored values, values as shown)."""
+    tracking = _tracked.get(model)
+    if tracking is None or not pks:
+        return {}
+    rows = model._base_manager.filter(pk__in=list(pks)).select_related(
+        *_relations(model, tracking))
+    return {row.pk: (row, _raw(row, tracking), _snapshot(row, tracking)) for row in rows}
+
+
+def touches_tracked_fields(model, values: dict) -> bool:
+    tracking = _tracked.get(model)
+    if tracking is None:
+        return False
+    names = {name for field in _fields(model, tracking) for name in (field.name, field.attname)}
+    return bool(names & set(values))
+
+
+def record_created(model, instances) -> None:
+    """Creations made in bulk, recorded as ``save()`` records one."""
+    tracking = _tracked.get(model)
+    if tracking is None:
+        return
+    entries = []
+    for instance in instances:
+        changes = {name: [None, value] for name, value in _snapshot(instance, tracking).items()
+                   if value not in (None, "")}
+        entries.append(entry_for(instance, Action.CREATE, changes=changes,
+                                 owner=_owner(instance, tracking)))
+    if entries:
+        record_many(entries)
+
+
+def record_updated(model, before: dict, instances) -> None:
+    """Changes made in bulk: ``before`` from ``stored`` (read before the write)."""
+    tracking = _tracked.get(model)
+    if tracking is None:
+        return
+    names = {field.attname: field.name for field in _fields(model, tracking)}
+    entries = []
+    for instance in instances:
+        if instance.pk not in before:
+            continue
+        _, before_raw, before_shown = before[instance.pk]
+        changed = [attname for attname, value in _raw(instance, tracking).items()
+                   if before_raw.get(attname) != value]
+        if not changed:
+            continue
+        after_shown = _snapshot(instance, tracking)
+        changes = {names[a]: [before_shown.get(names[a]), after_shown[names[a]]]
+                   for a in changed}
+        entries.append(entry_for(instance, Action.UPDATE, changes=changes,
+                                 owner=_owner(instance, tracking)))
+    if entries:
+        record_many(entries)
+
+
 def diff(before: dict, after: dict) -> dict[str, list]:
     return {name: [before.get(name), value] for name, value in after.items()
             if before.get(name) != value}
@@ -203,7 +268,13 @@ def _m2m_handler(field_name: str):
 
 def track(model, *, exclude: Iterable[str] = (), secret: Iterable[str] = (),
           owner: Callable | None = None) -> None:
-    """Records every change to ``model``; ``owner`` names the object whose page shows it."""
+    """Records every change to ``model``; ``owner`` names the object whose page shows it.
+    The model's managers must be ``portal.audited``'s, which record bulk writes too."""
+    for manager in model._meta.managers:
+        if not issubclass(manager._queryset_class, AuditedQuerySet):
+            raise ImproperlyConfigured(
+                f"{model._meta.label} is tracked, so its manager {manager.name!r} must be "
+                "portal.audited.AuditedManager: bulk writes would go unrecorded")
     _tracked[model] = Tracking(frozenset(exclude), frozenset(secret), owner)
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)

@@ -1,18 +1,20 @@
 import uuid
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audited import AuditedManager, AuditedUserManager
 from .lg_code import validate_lg_code
 
 
 class Region(models.Model):
     """One of the four regions, each served by a 総合支庁 and its 連携支援室."""
 
+    objects = AuditedManager()
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=20)
     office_name = models.CharField(_("branch office"), max_length=40)
@@ -31,6 +33,7 @@ class Region(models.Model):
 class SubArea(models.Model):
     """A sub-area of a region (村山 has 東南村山・西村山・北村山)."""
 
+    objects = AuditedManager()
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=20)
     region = models.ForeignKey(Region, models.PROTECT, related_name="subareas",
@@ -47,6 +50,8 @@ class SubArea(models.Model):
 
 
 class Municipality(models.Model):
+    objects = AuditedManager()
+
     class Kind(models.TextChoices):
         CITY = "city", _("city")
         TOWN = "town", _("town")
@@ -88,6 +93,8 @@ class Municipality(models.Model):
 
 
 class Organisation(models.Model):
+    objects = AuditedManager()
+
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("prefecture department")
         BRANCH_OFFICE = "branch_office", _("branch office")
@@ -122,7 +129,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class PortalUserManager(UserManager):
+class PortalUserManager(AuditedUserManager):
     def get_queryset(self):
         # Every request reads the user's scope; load it with the user in one query.
         return super().get_queryset().select_related(
@@ -197,6 +204,7 @@ class Indicator(models.TextChoices):
 class StatisticValue(models.Model):
     """One figure for one municipality and year, with where it came from."""
 
+    objects = AuditedManager()
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="statistics",
                                      verbose_name=_("municipality"))
     indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
@@ -280,6 +288,7 @@ def _attachment_path(instance, filename):
 class Attachment(models.Model):
     """A file attached to any object; who may see it is who may see that object."""
 
+    objects = AuditedManager()
     content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     owner = GenericForeignKey("content_type", "object_id")
@@ -334,6 +343,10 @@ class Report(models.Model):
     error = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: queued again, started, or a worker's heartbeat while building.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker started building it since it was last asked for.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
 
@@ -350,3 +363,21 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("report_detail", args=[self.pk])
+
+
+class OutboxTask(models.Model):
+    """Background work written in the same transaction as the change that asked for it, so
+    that a broker that is down or restarted empty loses nothing: a relay hands it to Celery."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], condition=models.Q(dispatched_at=None),
+                                name="outbox_pending")]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

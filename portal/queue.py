@@ -1,29 +1,35 @@
-"""Queueing background work so that nothing a user does waits on, or fails with, the broker."""
-
-import logging
+"""Queueing background work so that nothing a user does waits on, fails with, or is lost with
+the broker: with a broker the work goes through the outbox (portal/outbox.py); without one
+(the embedded demo) Celery runs it in-process."""
 
 from django.db import transaction
-from kombu.exceptions import OperationalError
 
-logger = logging.getLogger(__name__)
+from . import outbox
+
+
+def _in_process() -> bool:
+    from .celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def dispatch_all(task, argument_lists) -> None:
-    """Queues one run of ``task`` per argument list; if the broker is unreachable, runs the
-    rest here and now instead of losing them."""
-    pending = list(argument_lists)
-    while pending:
-        args = pending[0]
-        try:
+    """Queues one run of ``task`` per argument list, sent once the current transaction (if
+    any) has committed."""
+    argument_lists = [list(args) for args in argument_lists]
+    if not argument_lists:
+        return
+    if _in_process():
+        for args in argument_lists:
             task.delay(*args)
-        except OperationalError:
-            logger.warning("Broker unreachable; running %d %s here", len(pending), task.name)
-            for args in pending:
-                task.apply(args=args)
-            return
-        pending.pop(0)
+        return
+    pks = outbox.add(task.name, argument_lists)
+    transaction.on_commit(lambda: outbox.send(pks))
 
 
 def enqueue_on_commit(task, *args) -> None:
     """Queues ``task`` once the current transaction has committed."""
-    transaction.on_commit(lambda: dispatch_all(task, [args]))
+    if _in_process():
+        transaction.on_commit(lambda: task.delay(*args))
+        return
+    dispatch_all(task, [args])

@@ -43,9 +43,10 @@ def report_request(request):
 @access(LOGGED_IN)
 def report_detail(request, pk):
     report = _report(request, pk)
+    stale = reports.is_stale(report)
     return render(request, "reports/report_detail.html", {
-        "report": report, "refresh": report.status in (Report.Status.QUEUED,
-                                                       Report.Status.RUNNING)})
+        "report": report, "stale": stale,
+        "refresh": report.status in (Report.Status.QUEUED, Report.Status.RUNNING) and not stale})
 
 
 @never_cache

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -17,8 +18,47 @@ from .models import Report
 from .queue import enqueue_on_commit
 
 KEEP_FOR = datetime.timedelta(days=7)
-# A report "running" longer than the task's hard time limit plus a margin lost its worker.
-STALE_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# A worker building a report may stop for good (killed, out of memory, the machine gone) and a
+# queued report's message may be lost (the broker restarted empty). A report that shows no sign
+# of life for a stated time is therefore "stale": the clean-up fails it, the requester may retry
+# it, and asking again makes a new one.
+MAX_ATTEMPTS = 3  # a report whose worker dies every time is failed, not started a fourth time
+
+
+def running_stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+
+
+def queued_stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_QUEUED_STALE_SECONDS)
+
+
+def heartbeat_every() -> float:
+    """How often a worker building a report says it is alive: several times per stale time."""
+    return max(0.5, settings.REPORT_STALE_SECONDS / 6)
+
+
+def _quiet_since(cut) -> Q:
+    return (Q(heartbeat_at__lt=cut) | Q(heartbeat_at=None, started_at__lt=cut)
+            | Q(heartbeat_at=None, started_at=None, created_at__lt=cut))
+
+
+def stale(now=None) -> Q:
+    """Queued or running reports without a sign of life for their stale time."""
+    now = now or timezone.now()
+    return (Q(status=Report.Status.RUNNING) & _quiet_since(now - running_stale_after())
+            | Q(status=Report.Status.QUEUED) & _quiet_since(now - queued_stale_after()))
+
+
+def last_seen(report: Report):
+    return report.heartbeat_at or report.started_at or report.created_at
+
+
+def is_stale(report: Report, now=None) -> bool:
+    now = now or timezone.now()
+    limit = {Report.Status.RUNNING: running_stale_after(),
+             Report.Status.QUEUED: queued_stale_after()}.get(report.status)
+    return limit is not None and last_seen(report) < now - limit
 
 
 class ReportError(Exception):
@@ -80,9 +120,10 @@ def request_report(*, user, code: str, params: dict) -> Report:
     kind = kind_of(code)
     if not kind.allowed(user, params):
         raise PermissionDenied
-    pending = Report.objects.select_for_update().filter(
-        requested_by=user, kind=code, params=params,
-        status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).first()
+    same = Report.objects.select_for_update().filter(requested_by=user, kind=code,
+                                                     params=params)
+    mark_stale(reports=same)  # a stuck one is not handed back: it is failed, and a new one made
+    pending = same.filter(status__in=[Report.Status.QUEUED, Report.Status.RUNNING]).first()
     if pending is not None:
         return pending
     report = Report.objects.create(kind=code, params=params, title=kind.title(params)[:200],
@@ -93,25 +134,36 @@ def request_report(*, user, code: str, params: dict) -> Report:
 
 @transaction.atomic
 def retry_report(*, user, report: Report) -> Report:
+    """Queues a failed report again, or one that has shown no sign of life for its stale time
+    (the clean-up may not have run yet)."""
     from .tasks import build_report
 
     if report.requested_by_id != user.pk:
         raise PermissionDenied
-    updated = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-        status=Report.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None)
+    now = timezone.now()
+    updated = Report.objects.filter(Q(status=Report.Status.FAILED) | stale(now),
+                                    pk=report.pk).update(
+        status=Report.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None,
+        heartbeat_at=now, attempts=0)
     if updated:
         enqueue_on_commit(build_report, report.pk)
     report.refresh_from_db()
     return report
 
 
-def mark_stale(now=None) -> int:
-    """Reports whose worker died are failed, so they can be retried, not stuck running."""
+def mark_stale(now=None, reports=None) -> int:
+    """Reports whose worker died, or whose message the broker lost, are failed with the reason,
+    so they can be retried instead of staying 「作成中」 or 「待機中」 for ever."""
     now = now or timezone.now()
-    return Report.objects.filter(status=Report.Status.RUNNING,
-                                 started_at__lt=now - STALE_AFTER).update(
-        status=Report.Status.FAILED, finished_at=now,
-        error=gettext("The worker building it stopped; ask for it again."))
+    reports = Report.objects.all() if reports is None else reports
+    reasons = {
+        Report.Status.RUNNING: gettext("The worker building it stopped; ask for it again."),
+        Report.Status.QUEUED: gettext("No worker started it; the queue may have lost it. "
+                                      "Ask for it again."),
+    }
+    return sum(reports.filter(stale(now), status=status).update(
+        status=Report.Status.FAILED, finished_at=now, error=reason[:300])
+        for status, reason in reasons.items())
 
 
 def clean_expired(now=None) -> int:

@@ -216,14 +216,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Give up publishing quickly: callers then run the work in-process (portal/queue.py).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
-                                    "interval_step": 0.2, "interval_max": 0.5}
+# A broker that is down costs a request milliseconds: one connection attempt, bounded, no
+# retries; the work waits in the outbox (portal/outbox.py) until the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0,
+    # A message taken by a worker that was killed returns to the queue after this long.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Planned survey reminders: each sweep claims what is due, so running it often is harmless.
     "survey-reminders": {"task": "surveys.tasks.sweep_reminders", "schedule": 15 * 60},
-    "report-clean-up": {"task": "portal.tasks.clean_up_reports", "schedule": 60 * 60},
+    "report-clean-up": {"task": "portal.tasks.clean_up_reports", "schedule": 60},
+    "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": 60},
 }
+# A report being built whose worker has not been heard from for this long has lost its
+# worker; one queued this long was lost by the broker. Either is failed and may be retried.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120)
+REPORT_QUEUED_STALE_SECONDS = env_int("REPORT_QUEUED_STALE_SECONDS", 600)
 # The address the portal is reached at, for links in e-mails sent by workers.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 

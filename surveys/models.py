@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audited import AuditedManager
 from portal.models import Municipality
 
 
@@ -17,6 +18,7 @@ def default_reminder_plan():
 class Survey(models.Model):
     """A 連携課題・ニーズ調査 sent to the municipalities for one fiscal year."""
 
+    objects = AuditedManager()
     title = models.CharField(_("title"), max_length=200)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     description = models.TextField(_("description"), blank=True)
@@ -69,6 +71,7 @@ class Survey(models.Model):
 
 
 class Section(models.Model):
+    objects = AuditedManager()
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="sections")
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -83,6 +86,8 @@ class Section(models.Model):
 
 
 class Question(models.Model):
+    objects = AuditedManager()
+
     class Kind(models.TextChoices):
         SINGLE = "single", _("single choice")
         MULTIPLE = "multiple", _("multiple choice")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from collaboration.models import Method, PolicyField
+from portal import audit
 from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Municipality
 
@@ -204,6 +205,8 @@ def _responses(rng, survey, questions, municipalities, picks, *, is_open: bool, 
     return rows
 
 
+# Synthetic measuring data has a synthetic audit trail of its own (portal.services.synthetic_audit).
+@audit.recorded_separately()
 @transaction.atomic
 def generate_surveys(count: int, *, seed: int = 1, batch_size: int = 1000) -> tuple[int, int]:
     """Adds ``count`` synthetic surveys with 40 questions each, sent to every municipality, with

@@ -114,3 +114,11 @@ def pdf_ok():
         import weasyprint  # noqa: F401
     except OSError as error:
         need_service(False, f"WeasyPrint cannot load Pango: {error}")
+
+
+@pytest.fixture(autouse=True)
+def outbox_not_paused():
+    # A test that found the broker down must not make the next one wait for the relay.
+    from portal import outbox
+
+    outbox._paused_until = 0.0

@@ -8,6 +8,7 @@ from django.db import transaction
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.search import search_fields
 from collaboration.services.initiatives import search_parts
+from portal import audit
 from portal.models import Municipality, Organisation
 
 TOPICS = ["広域連携", "共同発注", "人材育成", "情報共有", "共同研修", "相互応援", "共同運行",
@@ -47,6 +48,8 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
     return initiative, chosen_methods, chosen_fields, participants
 
 
+# Synthetic measuring data has a synthetic audit trail of its own (portal.services.synthetic_audit).
+@audit.recorded_separately()
 def generate_initiatives(count: int, *, seed: int = 1, batch_size: int = 1000) -> int:
     """Adds ``count`` synthetic initiatives with their methods, fields and participants, in
     bulk; the same seed gives the same rows."""

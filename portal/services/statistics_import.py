@@ -319,9 +319,11 @@ def import_statistics(*, content: bytes, filename: str, is_demo: bool = False) -
                 to_update.append(current)
                 entries.append(audit.entry_for(current, audit.Action.UPDATE, changes=changes,
                                                note=note, owner=current.municipality))
-        StatisticValue.objects.bulk_create(to_create, batch_size=1000)
-        StatisticValue.objects.bulk_update(to_update, ["value", "source", "as_of", "is_demo",
-                                                       "updated_at"], batch_size=1000)
+        with audit.recorded_separately():  # below, with the file's name
+            StatisticValue.objects.bulk_create(to_create, batch_size=1000)
+            StatisticValue.objects.bulk_update(to_update, ["value", "source", "as_of",
+                                                           "is_demo", "updated_at"],
+                                               batch_size=1000)
         caching.bump("statistics")  # bulk writes send no signals
         entries += [
             audit.entry_for(value, audit.Action.CREATE, note=note, owner=value.municipality,

@@ -88,14 +88,98 @@ def test_a_failure_is_explained_and_can_be_retried(client, prefecture_user,
     assert report.status == "done"
 
 
+def running(user, *, quiet_for=datetime.timedelta(0), attempts=1, status="running") -> Report:
+    """A report a worker started (or one queued), last heard of ``quiet_for`` ago."""
+    seen = timezone.now() - quiet_for
+    return Report.objects.create(
+        kind="annual_xlsx", params={"year": 2025}, title="t", requested_by=user, status=status,
+        started_at=seen if status == "running" else None, heartbeat_at=seen,
+        attempts=attempts if status == "running" else 0)
+
+
+def test_a_report_being_built_is_not_built_twice(prefecture_user):
+    report = running(prefecture_user, quiet_for=datetime.timedelta(seconds=10))
+    assert build_report(report.pk) is False
+    report.refresh_from_db()
+    assert report.status == "running" and report.attempts == 1
+
+
 def test_a_report_left_running_by_a_dead_worker_becomes_retryable(prefecture_user):
     report = Report.objects.create(kind="annual_xlsx", params={"year": 2025}, title="t",
                                    requested_by=prefecture_user, status="running",
                                    started_at=timezone.now() - datetime.timedelta(hours=1))
-    assert build_report(report.pk) is False  # not queued: nobody builds it twice
     clean_up_reports()
     report.refresh_from_db()
     assert report.status == "failed" and "もう一度依頼してください" in report.error
+
+
+def test_the_message_of_a_killed_worker_builds_the_report_once_it_went_quiet(
+        prefecture_user, settings):
+    report = running(prefecture_user, quiet_for=datetime.timedelta(
+        seconds=settings.REPORT_STALE_SECONDS + 1))
+    assert build_report(report.pk) is True  # the redelivered message takes it over
+    report.refresh_from_db()
+    assert report.status == "done" and report.attempts == 2
+
+
+def test_a_report_whose_worker_dies_every_time_is_not_started_again(prefecture_user,
+                                                                     settings):
+    report = running(prefecture_user, attempts=reports.MAX_ATTEMPTS, quiet_for=datetime.timedelta(
+        seconds=settings.REPORT_STALE_SECONDS + 1))
+    assert build_report(report.pk) is False
+    report.refresh_from_db()
+    assert report.status == "failed" and "範囲を絞って" in report.error
+
+
+def test_the_clean_up_runs_every_minute():
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["report-clean-up"]["schedule"] <= 60
+    assert schedule["outbox-relay"]["schedule"] <= 60
+
+
+@pytest.mark.parametrize("status, quiet_setting", [("queued", "REPORT_QUEUED_STALE_SECONDS"),
+                                                   ("running", "REPORT_STALE_SECONDS")])
+def test_a_report_without_progress_for_the_stated_time_can_be_retried_and_asked_again(
+        client, prefecture_user, settings, status, quiet_setting):
+    quiet = datetime.timedelta(seconds=getattr(settings, quiet_setting) + 1)
+    stuck = running(prefecture_user, quiet_for=quiet, status=status)
+    client.force_login(prefecture_user)
+    page = client.get(stuck.get_absolute_url()).content.decode()
+    assert "もう一度作成する" in page and 'http-equiv="refresh"' not in page
+    response = client.post(reverse("report_request"), {"kind": "annual_xlsx", "year": "2025"})
+    again = Report.objects.exclude(pk=stuck.pk).get()  # a new one, not the stuck one
+    assert response.url == again.get_absolute_url() and again.status == "queued"
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and stuck.error
+    client.post(reverse("report_retry", args=[stuck.pk]))
+    stuck.refresh_from_db()
+    assert stuck.status == "queued" and stuck.attempts == 0 and not stuck.error
+
+
+def test_a_stuck_report_can_be_retried_before_the_clean_up_ran(client, prefecture_user,
+                                                                settings):
+    stuck = running(prefecture_user, status="queued", quiet_for=datetime.timedelta(
+        seconds=settings.REPORT_QUEUED_STALE_SECONDS + 1))
+    fresh = running(prefecture_user, status="queued")
+    client.force_login(prefecture_user)
+    for report in (stuck, fresh):
+        client.post(reverse("report_retry", args=[report.pk]))
+        report.refresh_from_db()
+    assert stuck.heartbeat_at > fresh.heartbeat_at  # queued afresh; the live one left alone
+
+
+def test_a_queued_report_the_broker_lost_is_failed_by_the_clean_up(prefecture_user, settings):
+    lost = running(prefecture_user, status="queued", quiet_for=datetime.timedelta(
+        seconds=settings.REPORT_QUEUED_STALE_SECONDS + 1))
+    waiting = running(prefecture_user, status="queued", quiet_for=datetime.timedelta(
+        seconds=settings.REPORT_QUEUED_STALE_SECONDS - 30))
+    assert clean_up_reports() == 1
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == "failed" and "もう一度依頼してください" in lost.error
+    assert waiting.status == "queued"
 
 
 def test_expired_files_are_cleaned_up(client, prefecture_user, tmp_path,

@@ -169,6 +169,7 @@ def test_the_broker_being_down_does_not_stop_a_reminder_click(client, survey, pr
     from django.core import mail
 
     from portal.celery import app
+    from portal.models import OutboxTask
     from tests.factories import UserFactory, municipality_org
 
     UserFactory(organisation=municipality_org("062014"), username="chief",
@@ -190,6 +191,10 @@ def test_the_broker_being_down_does_not_stop_a_reminder_click(client, survey, pr
         app.conf.task_always_eager, app.conf.broker_url = eager, broker
         forget_connections()
     assert response.status_code == 302
+    assert mail.outbox == []  # nothing ran inside the request
+    (waiting,) = OutboxTask.objects.filter(dispatched_at=None)  # kept for when it is back
+    assert (waiting.task, waiting.args) == ("surveys.tasks.remind_now", [survey.pk])
+    app.tasks[waiting.task].apply(args=waiting.args)  # what a worker does once it gets it
     assert [message.to for message in mail.outbox] == [["chief@example.jp"]]
 
 
