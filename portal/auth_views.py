@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.shortcuts import render
 
+from . import logins
 from .forms import LoginForm
 from .permissions import LOGGED_IN, PUBLIC, access
 from .services.demo import DEMO_PASSWORD, demo_logins
@@ -35,5 +37,26 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 password_reset = access(PUBLIC)(PasswordResetView.as_view())
 password_reset_done = access(PUBLIC)(auth_views.PasswordResetDoneView.as_view())
-password_reset_confirm = access(PUBLIC)(auth_views.PasswordResetConfirmView.as_view())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password set through the e-mailed link lifts every lock on that user name: the
+    person has shown they hold the account's mailbox."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        logins.lift_for_user_name(form.user.get_username())
+        return response
+
+
+password_reset_confirm = access(PUBLIC)(PasswordResetConfirmView.as_view())
 password_reset_complete = access(PUBLIC)(auth_views.PasswordResetCompleteView.as_view())
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes's lockout response (AXES_LOCKOUT_CALLABLE): which lock, until when, and how
+    to get in sooner."""
+    return render(request, "registration/locked_out.html", {
+        "lockout": logins.request_lockout(request, credentials),
+        "ADDRESS": logins.ADDRESS,
+    }, status=settings.AXES_HTTP_RESPONSE_CODE)

@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def portal(request):
-    return {"DEMO_MODE": settings.DEMO_MODE, "LOGIN_LOCKOUT_HOURS": settings.AXES_COOLOFF_TIME}
+    return {"DEMO_MODE": settings.DEMO_MODE}

@@ -50,10 +50,25 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in env_str(name).split(",") if item.strip()]
 
 
+def sqlite_database(name) -> dict:
+    """The embedded database, set up for a threaded server: readers never wait for the writer
+    (WAL), a write transaction takes its lock when it begins, so two writers queue for the busy
+    timeout instead of failing with "database is locked" when one upgrades a read lock."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
+        },
+    }
+
+
 def database_from_url(url: str, sqlite_default: Path) -> dict:
     """Turns postgres://user:pass@host:port/name or sqlite:///path into a DATABASES entry."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_default}
+        return sqlite_database(sqlite_default)
     parts = urlsplit(url)
     if parts.scheme in {"postgres", "postgresql"}:
         name = unquote(parts.path.lstrip("/"))
@@ -71,8 +86,7 @@ def database_from_url(url: str, sqlite_default: Path) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3",
-                "NAME": unquote(parts.path) or sqlite_default}
+        return sqlite_database(unquote(parts.path) or sqlite_default)
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 
@@ -175,12 +189,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Repeated failed logins lock the user name and, separately, the address they came from.
+# Failed logins (portal/logins.py): a user name is locked at the address the failures came
+# from, never everywhere; an address is throttled only at a limit a shared gateway never reaches.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 200)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_HOURS", 1)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts refused while locked are not counted: the lock ends an hour after the last real try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "portal.logins.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "portal.auth_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_VERBOSE = False
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR).

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from . import auth_views, files, health, report_views, views
+from . import auth_views, files, health, lockout_views, report_views, views
 from .permissions import PUBLIC, access
 
 
@@ -32,6 +32,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("password/reset/done/", auth_views.password_reset_complete,
          name="password_reset_complete"),
+    path("accounts/lockouts/", lockout_views.lockout_list, name="lockout_list"),
+    path("accounts/lockouts/lift/", lockout_views.lockout_lift, name="lockout_lift"),
     path("files/<int:pk>/", files.download, name="file_download"),
     path("municipalities/", views.municipality_list, name="municipality_list"),
     path("municipalities/<lg_code:lg_code>/", views.municipality_detail,

@@ -50,6 +50,11 @@ MATRIX = {
     "password_reset_confirm": ("get", lambda c: reverse(
         "password_reset_confirm", args=["MQ", "not-a-token"]), same(OK)),
     "password_reset_complete": ("get", lambda c: reverse("password_reset_complete"), same(OK)),
+    # Login lockouts: prefecture staff and administrators; an empty lift form is a 400.
+    "lockout_list": ("get", lambda c: reverse("lockout_list"),
+                     signed_in(403, prefecture=OK, admin=OK)),
+    "lockout_lift": ("post", lambda c: reverse("lockout_lift"),
+                     signed_in(403, prefecture=400, admin=400)),
     # A file attached to the municipal user's own account (see the context fixture).
     "file_download": ("get", lambda c: reverse("file_download", args=[c["attachment"].pk]),
                       signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
