@@ -213,6 +213,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # The address the portal is reached at, for links in e-mails sent by workers.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The Japanese font every PDF and chart picture is drawn in (IPAex Gothic, shipped with the
+# portal under the IPA Font License); the check portal.W101 warns when it cannot be used.
+PDF_FONT_FILE = Path(env_str("PDF_FONT_FILE") or BASE_DIR / "portal" / "fonts" / "ipaexg.ttf")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
