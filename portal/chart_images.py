@@ -28,11 +28,7 @@ def chart_images(charts: list[BarChart]) -> list[ChartImage]:
         return []
     import pypdfium2
 
-    pages = [{"chart": chart, "id": f"chart-{number}"}
-             for number, chart in enumerate(charts, start=1)]
-    with translation.override("ja"):
-        html = render_to_string("reports/chart_pages.html", {"pages": pages})
-    document = pypdfium2.PdfDocument(pdf.write_pdf(html))
+    document = pypdfium2.PdfDocument(pdf.write_pdf(chart_pages_html(charts)))
     try:
         images = []
         for page in document:
@@ -45,6 +41,14 @@ def chart_images(charts: list[BarChart]) -> list[ChartImage]:
         return images
     finally:
         document.close()
+
+
+def chart_pages_html(charts: list[BarChart]) -> str:
+    """Each chart on a page of its own, sized to it."""
+    pages = [{"chart": chart, "id": f"chart-{number}"}
+             for number, chart in enumerate(charts, start=1)]
+    with translation.override("ja"):
+        return render_to_string("reports/chart_pages.html", {"pages": pages})
 
 
 def place(sheet, image: ChartImage, anchor: str) -> None:

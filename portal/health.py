@@ -1,4 +1,5 @@
-"""/healthz: is the database reachable, and Redis when the portal is configured to use it.
+"""/healthz: is the database reachable, and Redis when the portal is configured to use it;
+whether PDFs can be drawn in Japanese (a warning in the detail, the portal is still up).
 /robots.txt: the smallest page the server answers, which the benchmark uses as its floor."""
 
 from django.conf import settings
@@ -33,14 +34,21 @@ def _redis() -> str:
     return "ok"
 
 
+def _pdf_font() -> str:
+    from .checks import pdf_font_warnings
+
+    warnings = pdf_font_warnings()
+    return "; ".join(f"warning ({w.id}): {w.msg} {w.hint}" for w in warnings) or "ok"
+
+
 @never_cache
 @access(PUBLIC)
 def healthz(request):
     checks = {"database": _database(), "redis": _redis()}
     down = sorted(name for name, state in checks.items() if state.startswith("down"))
     status = 503 if down else 200
-    return JsonResponse({"status": "down" if down else "ok", "down": down, **checks},
-                        status=status)
+    return JsonResponse({"status": "down" if down else "ok", "down": down, **checks,
+                         "pdf_font": _pdf_font()}, status=status)
 
 
 @access(PUBLIC)
