@@ -16,6 +16,9 @@ FONT_FIX = ("Restore the file shipped with the portal (git checkout -- portal/fo
             "or set PDF_FONT_FILE to an IPAex Gothic font file (Debian: apt-get install "
             "fonts-ipaexfont-gothic, then /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf).")
 PANGO_FIX = "Install Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0."
+SUMMARIES = {"portal.W101": "no Japanese font for PDFs and chart pictures",
+             "portal.W102": "Pango is not installed, PDFs cannot be made",
+             "portal.W103": "PDFs are not drawn in IPAex Gothic"}
 
 
 def font_file_problem(path: Path) -> str | None:

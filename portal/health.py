@@ -35,10 +35,12 @@ def _redis() -> str:
 
 
 def _pdf_font() -> str:
-    from .checks import pdf_font_warnings
+    from .checks import SUMMARIES, pdf_font_warnings
 
+    # Public: the ids and the gist, not the server's paths; `manage.py check` gives the rest.
     warnings = pdf_font_warnings()
-    return "; ".join(f"warning ({w.id}): {w.msg} {w.hint}" for w in warnings) or "ok"
+    return "; ".join(f"warning ({w.id}): {SUMMARIES[w.id]}; manage.py check names the fix"
+                     for w in warnings) or "ok"
 
 
 @never_cache

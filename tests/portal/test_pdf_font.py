@@ -199,4 +199,6 @@ def test_healthz_reports_the_font_without_going_down(client, settings, tmp_path)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
-    assert response.json()["pdf_font"].startswith("warning (portal.W101)")
+    detail = response.json()["pdf_font"]
+    assert detail.startswith("warning (portal.W101): no Japanese font") and "check" in detail
+    assert str(tmp_path) not in detail  # a public page: no server paths
