@@ -7,9 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app
 
-# Japanese font and Pango for the PDF reports (WeasyPrint).
+# Pango for the PDF reports (WeasyPrint); their Japanese font ships with the portal (portal/fonts/).
 RUN apt-get update \
-    && apt-get install --yes --no-install-recommends fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 \
+    && apt-get install --yes --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 portal \

@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
 
         from . import (  # noqa: F401  registers them
             attention_items,
+            checks,
             dashboard_measures,
             policies,
             report_kinds,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import pdf
 from .charts import BarChart
 
 SCALE = 2  # pixels per CSS pixel: sharp when Excel zooms or prints
@@ -26,13 +27,8 @@ def chart_images(charts: list[BarChart]) -> list[ChartImage]:
     if not charts:
         return []
     import pypdfium2
-    from weasyprint import HTML
 
-    pages = [{"chart": chart, "id": f"chart-{number}"}
-             for number, chart in enumerate(charts, start=1)]
-    with translation.override("ja"):
-        html = render_to_string("reports/chart_pages.html", {"pages": pages})
-    document = pypdfium2.PdfDocument(HTML(string=html).write_pdf())
+    document = pypdfium2.PdfDocument(pdf.write_pdf(chart_pages_html(charts)))
     try:
         images = []
         for page in document:
@@ -45,6 +41,14 @@ def chart_images(charts: list[BarChart]) -> list[ChartImage]:
         return images
     finally:
         document.close()
+
+
+def chart_pages_html(charts: list[BarChart]) -> str:
+    """Each chart on a page of its own, sized to it."""
+    pages = [{"chart": chart, "id": f"chart-{number}"}
+             for number, chart in enumerate(charts, start=1)]
+    with translation.override("ja"):
+        return render_to_string("reports/chart_pages.html", {"pages": pages})
 
 
 def place(sheet, image: ChartImage, anchor: str) -> None:

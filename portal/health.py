@@ -1,4 +1,5 @@
-"""/healthz: is the database reachable, and Redis when the portal is configured to use it.
+"""/healthz: is the database reachable, and Redis when the portal is configured to use it;
+whether PDFs can be drawn in Japanese (a warning in the detail, the portal is still up).
 /robots.txt: the smallest page the server answers, which the benchmark uses as its floor.
 /favicon.ico: the icon browsers ask for at the root whatever the page links to."""
 
@@ -37,14 +38,23 @@ def _redis() -> str:
     return "ok"
 
 
+def _pdf_font() -> str:
+    from .checks import SUMMARIES, pdf_font_warnings
+
+    # Public: the ids and the gist, not the server's paths; `manage.py check` gives the rest.
+    warnings = pdf_font_warnings()
+    return "; ".join(f"warning ({w.id}): {SUMMARIES[w.id]}; manage.py check names the fix"
+                     for w in warnings) or "ok"
+
+
 @never_cache
 @access(PUBLIC)
 def healthz(request):
     checks = {"database": _database(), "redis": _redis()}
     down = sorted(name for name, state in checks.items() if state.startswith("down"))
     status = 503 if down else 200
-    return JsonResponse({"status": "down" if down else "ok", "down": down, **checks},
-                        status=status)
+    return JsonResponse({"status": "down" if down else "ok", "down": down, **checks,
+                         "pdf_font": _pdf_font()}, status=status)
 
 
 @access(PUBLIC)

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from . import pdf
 from .japanese import wareki_date
 from .models import Report
 from .queue import enqueue_on_commit
@@ -177,12 +178,10 @@ def clean_expired(now=None) -> int:
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    """A4 PDF in Japanese from a template extending reports/pdf_base.html."""
-    from weasyprint import HTML  # workers only: needs Pango and a Japanese font
-
+    """A4 PDF in Japanese (IPAex Gothic) from a template extending reports/pdf_base.html."""
     with translation.override("ja"):
         html = render_to_string(template, {
             **context, "printed": wareki_date(timezone.localdate())})
     # The portal's address makes the links in a PDF work outside the browser; nothing is
     # fetched from it, as the templates hold their styles and pictures inline.
-    return HTML(string=html, base_url=settings.PORTAL_BASE_URL + "/").write_pdf()
+    return pdf.write_pdf(html, base_url=settings.PORTAL_BASE_URL + "/")

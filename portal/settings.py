@@ -256,6 +256,9 @@ REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 120)
 REPORT_QUEUED_STALE_SECONDS = env_int("REPORT_QUEUED_STALE_SECONDS", 600)
 # The address the portal is reached at, for links in e-mails sent by workers.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The Japanese font every PDF and chart picture is drawn in (IPAex Gothic, shipped with the
+# portal under the IPA Font License); the check portal.W101 warns when it cannot be used.
+PDF_FONT_FILE = Path(env_str("PDF_FONT_FILE") or BASE_DIR / "portal" / "fonts" / "ipaexg.ttf")
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
@@ -336,4 +339,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each step of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

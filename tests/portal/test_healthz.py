@@ -18,7 +18,7 @@ def test_healthy_without_redis_configured(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "down": [], "database": "ok",
-                               "redis": "not configured"}
+                               "redis": "not configured", "pdf_font": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
