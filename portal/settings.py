@@ -175,6 +175,9 @@ AXES_VERBOSE = False
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# How long the link in an account invitation lets its holder set a first password.
+ACCOUNT_INVITATION_DAYS = env_int("ACCOUNT_INVITATION_DAYS", 5)
+ACCOUNT_IMPORT_MAX_BYTES = env_int("ACCOUNT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # Sessions live in the database so a Redis outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -210,6 +213,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Planned survey reminders: each sweep claims what is due, so running it often is harmless.
     "survey-reminders": {"task": "surveys.tasks.sweep_reminders", "schedule": 15 * 60},
     "report-clean-up": {"task": "portal.tasks.clean_up_reports", "schedule": 60 * 60},
+    # Hand-overs: accounts whose last day has passed; hourly, so a missed run catches up.
+    "account-deactivations": {"task": "portal.tasks.deactivate_due_accounts",
+                              "schedule": 60 * 60},
 }
 # The address the portal is reached at, for links in e-mails sent by workers.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
