@@ -17,7 +17,7 @@ def _organisation_order(organisation: Organisation):
 
 
 class _AccountFields(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150,
+    name = forms.CharField(label=_("Full name"), max_length=150,
                            help_text=_("Family and given name with a space, e.g. 山形 太郎. "
                                        "Shown to everyone working with this person."))
     email = forms.EmailField(label=_("E-mail address"), max_length=150)

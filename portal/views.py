@@ -6,8 +6,8 @@ from . import attention, audit, caching, permissions, selectors
 from .forms import MapColourForm, StatisticsImportForm
 from .models import Indicator, Municipality, StatisticValue, User
 from .permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
-from .services.statistics_import import StatisticsImportError, import_statistics
 from .sections import rendered_sections
+from .services.statistics_import import StatisticsImportError, import_statistics
 from .statistics import SPECS
 from .tilemap import region_tile_map, scale_tile_map
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal import grants
 from portal.lg_code import normalize_lg_code
 from portal.models import Organisation, User
 from portal.services.accounts import AccountRefused, _clean_email, account_invite, check_grant
@@ -131,7 +132,8 @@ def parse_invitees(*, actor, rows: list[list[str]]) -> list[Invitee]:
         if role is None:
             problem("role", _("Unknown role “%(value)s”; use one of: %(choices)s.")
                     % {"value": role_text[:40],
-                       "choices": "、".join(str(label) for label in User.Role.labels)})
+                       "choices": "、".join(str(User.Role(role).label)
+                                           for role in grants.grantable_roles(actor))})
         organisation = None
         code = normalize_lg_code(where)
         if code in by_code:

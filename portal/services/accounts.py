@@ -237,7 +237,8 @@ def deactivate_due(today: datetime.date | None = None) -> int:
     for pk in User.objects.filter(is_active=True, deactivate_on__lte=today).values_list(
             "pk", flat=True):
         with transaction.atomic():
-            account = User.objects.select_for_update(of=("self",)).filter(pk=pk, is_active=True).first()
+            account = User.objects.select_for_update(of=("self",)).filter(
+                pk=pk, is_active=True).first()
             if account is None:
                 continue
             try:
