@@ -82,6 +82,11 @@ MATRIX = {
         "initiative_detach", args=[c["initiative"].pk, c["new_file"]().pk]),
         signed_in(404, prefecture=REDIRECT, admin=REDIRECT, branch=REDIRECT,
                   municipal=REDIRECT)),
+    "framework": ("get", lambda c: reverse("framework"), signed_in(403, prefecture=OK, admin=OK)),
+    "framework_add": ("get", lambda c: reverse("framework_add", args=["methods"]),
+                      signed_in(403, prefecture=OK, admin=OK)),
+    "framework_edit": ("get", lambda c: reverse("framework_edit", args=[
+        "categories", c["initiative"].category_id]), signed_in(403, prefecture=OK, admin=OK)),
     "initiative_spread": ("get", lambda c: reverse("initiative_spread",
                                                    args=[c["initiative"].pk]), signed_in(OK)),
     # Surveys: an open survey sent to all 35; 山形市 has submitted its answer.

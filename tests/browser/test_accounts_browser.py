@@ -129,3 +129,37 @@ def test_a_liaison_room_cannot_invite_into_another_region_or_grant_the_administr
     expect(page.locator(".error-summary")).to_be_visible()
     assert not User.objects.filter(email="ichiro@okura.example.jp").exists()
     assert mail.outbox == []
+
+
+def test_prefecture_pages_that_replace_the_admin(demo, visitor, tmp_path):
+    page, base = visitor.page, visitor.base_url
+    log_in(page, base, "demo-pref")
+    page.goto(base + "/municipalities/")
+    page.get_by_role("link", name="統計をCSVまたはExcelから取り込む").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("統計の取り込み")
+    visitor.check("statistics-import")
+    bad = tmp_path / "stats.csv"
+    bad.write_text("lg_code,year,indicator,value,source,as_of\n062015,2025,population,1,s,"
+                   "2025-10-01\n", encoding="utf-8-sig")
+    page.get_by_label("統計ファイル").set_input_files(str(bad))
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.locator(".error-summary")).to_contain_text("2行目")
+    visitor.check("statistics-import-problems")
+
+    visitor.visit("/accounts/import/", "accounts-import")
+    rows = tmp_path / "accounts.csv"
+    rows.write_text("氏名,メールアドレス,役割,団体コード・組織\n,x,課長,999999\n",
+                    encoding="utf-8-sig")
+    page.get_by_label("アカウントの一覧").set_input_files(str(rows))
+    page.get_by_role("button", name="取り込んで招待").click()
+    expect(page.locator(".error-summary")).to_contain_text("2行目、A (氏名)列")
+    visitor.check("accounts-import-problems")
+
+    page.goto(base + "/initiatives/")
+    page.get_by_role("link", name="体系（区分・手法・分野）の編集").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("推進方針の体系")
+    visitor.check("framework")
+    page.get_by_role("link", name="I-①", exact=False).first.click()
+    visitor.check("framework-category")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("を保存しました")
