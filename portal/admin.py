@@ -116,7 +116,7 @@ class PortalUserAdmin(PortalModelAdmin, UserAdmin):
     list_select_related = ["organisation"]
     search_fields = ["username", "last_name", "first_name", "email"]
     fieldsets = UserAdmin.fieldsets + ((gettext_lazy("Role and scope"),
-                                        {"fields": ["role", "organisation"]}),)
+                                        {"fields": ["role", "organisation", "deactivate_on"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((gettext_lazy("Role and scope"),
                                                 {"fields": ["role", "organisation"]}),)
 
