@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, initiatives
+from .views import catalogue, framework, initiatives
 
 urlpatterns = [
     path("initiatives/", catalogue.initiative_list, name="initiative_list"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("initiatives/export.xlsx", catalogue.initiative_export_xlsx,
          name="initiative_export_xlsx"),
     path("initiatives/matrix/", catalogue.initiative_matrix, name="initiative_matrix"),
+    path("initiatives/framework/", framework.framework, name="framework"),
+    path("initiatives/framework/<slug:kind>/new/", framework.framework_add,
+         name="framework_add"),
+    path("initiatives/framework/<slug:kind>/<int:pk>/", framework.framework_edit,
+         name="framework_edit"),
     path("initiatives/new/", initiatives.initiative_create_view, name="initiative_create"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),
     path("initiatives/<int:pk>/edit/", initiatives.initiative_edit, name="initiative_edit"),

@@ -1,15 +1,10 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import permissions
-from .forms import AdminLoginForm, StatisticsImportForm
+from .forms import AdminLoginForm
 from .models import (
     Attachment,
     AuditEntry,
@@ -20,12 +15,19 @@ from .models import (
     SubArea,
     User,
 )
-from .services.statistics_import import StatisticsImportError, import_statistics
 
 admin.site.site_header = gettext_lazy("Renkei Portal administration")
 admin.site.site_title = gettext_lazy("Renkei Portal")
 admin.site.unregister(Group)
 admin.site.login_form = AdminLoginForm
+
+
+def _system_administrators_only(request) -> bool:
+    # The admin is the operator's tool; prefecture staff do their work in the portal's pages.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _system_administrators_only
 
 
 class PortalModelAdmin(admin.ModelAdmin):
@@ -114,7 +116,7 @@ class PortalUserAdmin(PortalModelAdmin, UserAdmin):
     list_select_related = ["organisation"]
     search_fields = ["username", "last_name", "first_name", "email"]
     fieldsets = UserAdmin.fieldsets + ((gettext_lazy("Role and scope"),
-                                        {"fields": ["role", "organisation"]}),)
+                                        {"fields": ["role", "organisation", "deactivate_on"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((gettext_lazy("Role and scope"),
                                                 {"fields": ["role", "organisation"]}),)
 
@@ -125,44 +127,6 @@ class StatisticValueAdmin(PortalModelAdmin):
     list_filter = ["indicator", "year", "is_demo", "municipality__region"]
     search_fields = ["municipality__name", "municipality__lg_code", "source"]
     list_select_related = ["municipality"]
-    change_list_template = "admin/portal/statisticvalue/change_list.html"
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view),
-                 name="portal_statisticvalue_import"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not permissions.can_create(request.user, StatisticValue):
-            raise PermissionDenied
-        problems, status = [], 200
-        form = StatisticsImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST":
-            status = 400
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    result = import_statistics(content=upload.read(), filename=upload.name,
-                                               is_demo=form.cleaned_data["is_demo"])
-                except StatisticsImportError as error:
-                    problems = error.problems
-                else:
-                    messages.success(request, _(
-                        "%(created)s figures added, %(updated)s updated, %(unchanged)s unchanged."
-                    ) % {"created": result.created, "updated": result.updated,
-                         "unchanged": result.unchanged})
-                    return redirect(reverse("admin:portal_statisticvalue_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import statistics"),
-            "form": form,
-            "problems": problems,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/portal/statisticvalue/import.html", context,
-                                status=status)
 
 
 @admin.register(AuditEntry)

@@ -17,7 +17,7 @@ def statistics_gaps(user) -> list[AttentionItem]:
     if year is None:
         return [AttentionItem(_("No statistics yet"),
                               _("Import the municipal statistics from CSV or Excel."),
-                              reverse("admin:portal_statisticvalue_import"), "warning")]
+                              reverse("statistics_import"), "warning")]
     recorded = StatisticValue.objects.filter(indicator=Indicator.POPULATION, year=year)
     missing = Municipality.objects.exclude(pk__in=recorded.values("municipality_id")).count()
     if missing:
@@ -25,12 +25,12 @@ def statistics_gaps(user) -> list[AttentionItem]:
             _("Population figures missing"),
             _("%(count)s municipalities have no population figure for %(year)s.")
             % {"count": missing, "year": year},
-            reverse("admin:portal_statisticvalue_import"), "warning"))
+            reverse("statistics_import"), "warning"))
     if StatisticValue.objects.filter(is_demo=True).exists():
         items.append(AttentionItem(
             _("Demo statistics in use"),
             _("Some figures are demo values, not official statistics; import the real ones."),
-            reverse("admin:portal_statisticvalue_changelist") + "?is_demo__exact=1"))
+            reverse("statistics_import")))
     return items
 
 

@@ -149,6 +149,8 @@ class User(AbstractUser):
                             default=Role.MUNICIPAL)
     organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True,
                                      related_name="users", verbose_name=_("organisation"))
+    # Set at a hand-over: the account is deactivated on this date (Asia/Tokyo) by a sweep.
+    deactivate_on = models.DateField(_("deactivated on"), null=True, blank=True)
 
     objects = PortalUserManager()
 
@@ -183,6 +185,11 @@ class User(AbstractUser):
         if self.role == self.Role.MUNICIPAL and self.organisation:
             return self.organisation.municipality
         return None
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited and not yet set a password."""
+        return not self.has_usable_password() and self.last_login is None
 
     @property
     def display_name(self) -> str:

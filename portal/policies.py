@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
+from . import grants
 from .models import (
     Attachment,
     AuditEntry,
@@ -34,20 +35,21 @@ class ReferenceDataPolicy(Policy):
 
 @register(User)
 class UserPolicy(Policy):
-    """Prefecture staff manage accounts; everyone else sees only their own."""
+    """Prefecture staff see every account, everyone else their own; accounts are changed by
+    those the grant table lets grant their role in their organisation."""
 
     def scope(self, user, action, queryset):
-        if user.is_prefecture:
-            return queryset
-        if action == VIEW:
-            return queryset.filter(pk=user.pk)
-        return queryset.none()
+        if action != VIEW:
+            return grants.manageable(user, queryset)
+        return queryset if user.is_prefecture else queryset.filter(pk=user.pk)
 
     def can(self, user, action, obj):
-        return user.is_prefecture or (action == VIEW and obj.pk == user.pk)
+        if action != VIEW:
+            return grants.may_manage(user, obj)
+        return user.is_prefecture or obj.pk == user.pk
 
     def can_create(self, user):
-        return user.is_prefecture
+        return bool(grants.grantable_roles(user))
 
 
 @register(AuditEntry)

@@ -207,6 +207,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # An expired form gets the portal's page instead of Django's English one.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+# How long the link in an account invitation lets its holder set a first password.
+ACCOUNT_INVITATION_DAYS = env_int("ACCOUNT_INVITATION_DAYS", 5)
+ACCOUNT_IMPORT_MAX_BYTES = env_int("ACCOUNT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # Sessions live in the database so a Redis outage logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -249,6 +252,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "survey-reminders": {"task": "surveys.tasks.sweep_reminders", "schedule": 15 * 60},
     "report-clean-up": {"task": "portal.tasks.clean_up_reports", "schedule": 60},
     "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": 60},
+    # Hand-overs: accounts whose last day has passed; hourly, so a missed run catches up.
+    "account-deactivations": {"task": "portal.tasks.deactivate_due_accounts",
+                              "schedule": 60 * 60},
 }
 # A report being built whose worker has not been heard from for this long has lost its
 # worker; one queued this long was lost by the broker. Either is failed and may be retried.

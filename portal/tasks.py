@@ -2,6 +2,7 @@
 database."""
 
 import logging
+import smtplib
 import threading
 
 from celery import shared_task
@@ -14,7 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import outbox, reports
-from .models import Report
+from .invitations import send_invitation_email
+from .models import Report, User
+from .services import accounts
+
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +140,21 @@ def _relay_when_a_worker_starts(**kwargs):
         outbox.relay()
     finally:
         connection.close()
+
+
+@shared_task(autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=60, max_retries=5,
+             soft_time_limit=60, time_limit=90)
+def send_invitation(user_id: int) -> bool:
+    """E-mails the invitation link; nothing to send once the password is set or the account
+    is gone or deactivated."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.is_invited or not user.email:
+        return False
+    send_invitation_email(user)
+    return True
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def deactivate_due_accounts() -> int:
+    """Run by beat: accounts handed over whose last day has passed are deactivated."""
+    return accounts.deactivate_due()

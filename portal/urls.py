@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from . import auth_views, files, health, lockout_views, report_views, views
+from . import account_views, auth_views, files, health, lockout_views, report_views, views
 from .permissions import PUBLIC, access
 
 
@@ -45,6 +45,22 @@ urlpatterns = [
     path("reports/<int:pk>/status.json", report_views.report_status, name="report_status"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
     path("reports/<int:pk>/retry/", report_views.report_retry, name="report_retry"),
+    path("municipalities/statistics/import/", views.statistics_import, name="statistics_import"),
+    path("accounts/", account_views.account_list, name="account_list"),
+    path("accounts/invite/", account_views.account_invite, name="account_invite"),
+    path("accounts/import/", account_views.account_import, name="account_import"),
+    path("accounts/import/template.xlsx", account_views.account_import_template,
+         name="account_import_template"),
+    path("accounts/<int:pk>/", account_views.account_edit, name="account_edit"),
+    path("accounts/<int:pk>/deactivate/", account_views.account_deactivate,
+         name="account_deactivate"),
+    path("accounts/<int:pk>/reactivate/", account_views.account_reactivate,
+         name="account_reactivate"),
+    path("accounts/<int:pk>/invitation/", account_views.account_resend, name="account_resend"),
+    path("accounts/<int:pk>/hand-over/", account_views.account_hand_over,
+         name="account_hand_over"),
+    path("invitation/<uidb64>/<token>/", account_views.invitation_accept,
+         name="invitation_accept"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", health.robots_txt, name="robots_txt"),

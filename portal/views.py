@@ -1,11 +1,13 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import attention, audit, caching, selectors
-from .forms import MapColourForm
-from .models import Indicator, Municipality
-from .permissions import LOGGED_IN, VIEW, access, get_object_or_404
+from . import attention, audit, caching, permissions, selectors
+from .forms import MapColourForm, StatisticsImportForm
+from .models import Indicator, Municipality, StatisticValue, User
+from .permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
 from .sections import rendered_sections
+from .services.statistics_import import StatisticsImportError, import_statistics
 from .statistics import SPECS
 from .tilemap import region_tile_map, scale_tile_map
 
@@ -41,7 +43,32 @@ def municipality_list(request):
         "groups": [(region, [(m, values.get(m.lg_code)) for m in members])
                    for region, members in groups],
         "tile_map": tile_map,
+        "may_import": permissions.can_create(request.user, StatisticValue),
     }, status=400 if form.errors else 200)
+
+
+@access(Roles(User.Role.PREFECTURE))
+def statistics_import(request):
+    problems, status = [], 200
+    form = StatisticsImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_statistics(content=upload.read(), filename=upload.name,
+                                           is_demo=form.cleaned_data["is_demo"])
+            except StatisticsImportError as error:
+                problems = error.problems
+            else:
+                messages.success(request, _(
+                    "%(created)s figures added, %(updated)s updated, %(unchanged)s unchanged."
+                ) % {"created": result.created, "updated": result.updated,
+                     "unchanged": result.unchanged})
+                return redirect("municipality_list")
+    return render(request, "portal/statistics_import.html", {
+        "form": form, "problems": problems, "indicators": Indicator.choices,
+    }, status=status)
 
 
 def _statistics(request, municipality) -> str:

@@ -15,7 +15,7 @@ from portal.models import Report
 from portal.services.attachments import attachment_create
 from surveys.models import SurveyResponse
 from tests.collaboration.conftest import make_initiative
-from tests.factories import municipality
+from tests.factories import UserFactory, municipality, municipality_org
 from tests.meetings.conftest import make_council, make_meeting
 from tests.portal.test_url_access import SELF_GUARDED_NAMESPACES, walk
 from tests.surveys.conftest import make_survey
@@ -87,6 +87,11 @@ MATRIX = {
         "initiative_detach", args=[c["initiative"].pk, c["new_file"]().pk]),
         signed_in(404, prefecture=REDIRECT, admin=REDIRECT, branch=REDIRECT,
                   municipal=REDIRECT)),
+    "framework": ("get", lambda c: reverse("framework"), signed_in(403, prefecture=OK, admin=OK)),
+    "framework_add": ("get", lambda c: reverse("framework_add", args=["methods"]),
+                      signed_in(403, prefecture=OK, admin=OK)),
+    "framework_edit": ("get", lambda c: reverse("framework_edit", args=[
+        "categories", c["initiative"].category_id]), signed_in(403, prefecture=OK, admin=OK)),
     "initiative_spread": ("get", lambda c: reverse("initiative_spread",
                                                    args=[c["initiative"].pk]), signed_in(OK)),
     # Surveys: an open survey sent to all 35; 山形市 has submitted its answer.
@@ -135,18 +140,56 @@ MATRIX = {
     "survey_response": ("get", lambda c: reverse("survey_response",
                                                  args=[c["survey"].pk, "062014"]),
                         signed_in(404, prefecture=OK, admin=OK, branch=OK)),
+    "statistics_import": ("get", lambda c: reverse("statistics_import"),
+                          signed_in(403, prefecture=OK, admin=OK)),
+    # Accounts: prefecture staff manage every organisation's, a liaison room its region's
+    # municipalities' ("managed" is 山形市 staff, in the 村山 region); the invitation link is
+    # its own credential.
+    "account_list": ("get", lambda c: reverse("account_list"),
+                     signed_in(403, prefecture=OK, admin=OK, branch=OK, other_branch=OK)),
+    "account_invite": ("get", lambda c: reverse("account_invite"),
+                       signed_in(403, prefecture=OK, admin=OK, branch=OK, other_branch=OK)),
+    "account_import": ("get", lambda c: reverse("account_import"),
+                       signed_in(403, prefecture=OK, admin=OK, branch=OK, other_branch=OK)),
+    "account_import_template": ("get", lambda c: reverse("account_import_template"),
+                                signed_in(403, prefecture=OK, admin=OK, branch=OK,
+                                          other_branch=OK)),
+    "account_edit": ("get", lambda c: reverse("account_edit", args=[c["managed"].pk]),
+                     signed_in(403, prefecture=OK, admin=OK, branch=OK, other_branch=404)),
+    "account_hand_over": ("get", lambda c: reverse("account_hand_over",
+                                                   args=[c["managed"].pk]),
+                          signed_in(403, prefecture=OK, admin=OK, branch=OK,
+                                    other_branch=404)),
+    "account_deactivate": ("post", lambda c: reverse("account_deactivate",
+                                                     args=[c["fresh_account"]().pk]),
+                           signed_in(403, prefecture=REDIRECT, admin=REDIRECT,
+                                     branch=REDIRECT, other_branch=404)),
+    "account_reactivate": ("post", lambda c: reverse("account_reactivate",
+                                                     args=[c["managed"].pk]),
+                           signed_in(403, prefecture=REDIRECT, admin=REDIRECT,
+                                     branch=REDIRECT, other_branch=404)),
+    "account_resend": ("post", lambda c: reverse("account_resend", args=[c["managed"].pk]),
+                       signed_in(403, prefecture=REDIRECT, admin=REDIRECT, branch=REDIRECT,
+                                 other_branch=404)),
+    "invitation_accept": ("get", lambda c: reverse("invitation_accept",
+                                                   args=["MQ", "not-a-token"]), same(OK)),
     "healthz": ("get", lambda c: reverse("healthz"), same(OK)),
     "robots_txt": ("get", lambda c: reverse("robots_txt"), same(OK)),
     "favicon": ("get", lambda c: reverse("favicon"), same(OK)),
 }
 ADMIN_MATRIX = {
-    "admin:index": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, prefecture=OK, admin=OK),
-    "admin:portal_statisticvalue_import": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
-                                                    prefecture=OK, admin=OK),
+    # The Django admin is the system administrator's tool: prefecture staff are refused too.
+    "admin:index": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=OK),
+    "admin:portal_user_add": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=OK),
+    "admin:portal_user_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=OK),
+    "admin:portal_statisticvalue_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
+                                                        admin=OK),
     "admin:portal_auditentry_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
-                                                    prefecture=OK, admin=OK),
+                                                    admin=OK),
+    "admin:collaboration_category_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
+                                                         admin=OK),
     "admin:axes_accessattempt_changelist": signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN,
-                                                     prefecture=403, admin=OK),
+                                                     admin=OK),
 }
 
 
@@ -175,7 +218,13 @@ def context(users_by_role, settings, tmp_path):
                                    requested_by=users_by_role["prefecture"], status="done",
                                    filename="r.xlsx", mime_type="application/octet-stream")
     report.file.save("r.xlsx", ContentFile(b"PK\x03\x04"), save=True)
-    return {"attachment": attachment, "users": users_by_role, "initiative": initiative,
+    managed = UserFactory(organisation=municipality_org("062014"), username="managed")
+
+    def fresh_account():
+        return UserFactory(organisation=municipality_org("062014"))
+
+    return {"managed": managed, "fresh_account": fresh_account,
+            "attachment": attachment, "users": users_by_role, "initiative": initiative,
             "proposal": proposal, "new_file": new_file, "survey": survey, "council": council,
             "meeting": meeting, "feed": feed, "report": report}
 
@@ -207,7 +256,7 @@ def test_each_role_gets_the_expected_outcome(client, context, name):
 
 
 @pytest.mark.parametrize("name", sorted(ADMIN_MATRIX))
-def test_the_admin_is_for_prefecture_staff_and_administrators(client, context, name):
+def test_the_admin_is_for_system_administrators_only(client, context, name):
     for role in ROLES:
         client.logout()
         if role != "anonymous":

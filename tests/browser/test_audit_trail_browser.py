@@ -27,7 +27,7 @@ def test_a_change_made_in_the_admin_shows_in_the_municipality_history(demo, visi
     errors = []
     page.on("console", lambda message: errors.append((page.url, message.text))
             if message.type == "error" else None)
-    log_in(visitor, "demo-pref")
+    log_in(visitor, "demo-admin")
 
     page.get_by_role("link", name="管理").click()
     visitor.check("admin-index")
@@ -41,7 +41,7 @@ def test_a_change_made_in_the_admin_shows_in_the_municipality_history(demo, visi
     page.goto(visitor.base_url + "/municipalities/063657/")
     history = page.get_by_role("region", name="変更履歴")
     newest = history.get_by_role("row").nth(1)
-    expect(newest).to_contain_text("企画 花子")
+    expect(newest).to_contain_text("管理 太郎")
     expect(newest.locator("del")).to_have_text("おおくらむら")
     expect(newest.locator("ins")).to_have_text("おおくらむら（確認）")
     visitor.check("municipality-history")

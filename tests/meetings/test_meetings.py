@@ -197,16 +197,15 @@ def test_a_liaison_room_runs_its_regional_body_only(client, branch_user, other_b
     assert client.get(url).status_code == 404
 
 
-def test_prefecture_staff_link_agenda_items_and_rotate_members_in_the_admin(
-        client, council, prefecture_user, municipal_user):
+def test_system_administrators_link_agenda_items_and_rotate_members_in_the_admin(
+        client, council, prefecture_user, portal_admin, municipal_user):
     from collaboration.models import Theme
     from meetings.models import AgendaItem
 
-    assert not prefecture_user.is_superuser
     theme = Theme.objects.create(title="専門技術職員の確保")
     meeting = make_meeting(prefecture_user, council)
     first, second = meeting.agenda.all()
-    client.force_login(prefecture_user)
+    client.force_login(portal_admin)
     url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
     assert client.get(url).status_code == 200
     form = {"agenda-TOTAL_FORMS": "2", "agenda-INITIAL_FORMS": "2",

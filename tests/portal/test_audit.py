@@ -28,14 +28,14 @@ def admin_form(municipality, **overrides):
 
 
 def test_a_change_in_the_admin_is_recorded_with_who_when_and_before_after(
-        client, prefecture_user):
+        client, portal_admin):
     okura = Municipality.objects.get(lg_code="063657")
-    client.force_login(prefecture_user)
+    client.force_login(portal_admin)
     client.post(reverse("admin:portal_municipality_change", args=[okura.pk]),
                 admin_form(okura, kana="おおくら"), REMOTE_ADDR="192.0.2.44")
     entry = entries_for(okura).get()
-    assert entry.action == "update" and entry.actor == prefecture_user
-    assert entry.actor_name == prefecture_user.display_name
+    assert entry.action == "update" and entry.actor == portal_admin
+    assert entry.actor_name == portal_admin.display_name
     assert entry.ip_address == "192.0.2.44"
     assert entry.changes == {"kana": ["おおくらむら", "おおくら"]}
 
@@ -127,10 +127,10 @@ def test_postgresql_refuses_to_update_or_delete_audit_rows():
             statement()
 
 
-def test_the_admin_lists_the_trail_read_only(client, prefecture_user):
+def test_the_admin_lists_the_trail_read_only(client, portal_admin):
     okura = Municipality.objects.get(lg_code="063657")
     entry = audit.record(okura, "submit")
-    client.force_login(prefecture_user)
+    client.force_login(portal_admin)
     assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
     change_url = reverse("admin:portal_auditentry_change", args=[entry.pk])
     page = client.get(change_url).content.decode()
@@ -141,7 +141,7 @@ def test_the_admin_lists_the_trail_read_only(client, prefecture_user):
     assert AuditEntry.objects.get(pk=entry.pk).note == ""
 
 
-@pytest.mark.parametrize("role", ["branch", "municipal"])
+@pytest.mark.parametrize("role", ["prefecture", "branch", "municipal"])
 def test_other_roles_cannot_read_the_trail(client, users_by_role, role):
     client.force_login(users_by_role[role])
     response = client.get(reverse("admin:portal_auditentry_changelist"))

@@ -101,10 +101,10 @@ def test_any_uploaded_bytes_are_imported_or_refused_with_reasons(content, name):
 
 @examples
 @given(content=st.binary(max_size=2000), name=nasty_text)
-def test_the_admin_import_answers_any_file_with_a_page(client, prefecture_user, content, name):
+def test_the_statistics_import_answers_any_file_with_a_page(client, prefecture_user, content, name):
     client.force_login(prefecture_user)
     upload = SimpleUploadedFile((name.replace("\x00", "") or "x")[:100] + ".csv", content)
-    response = client.post(reverse("admin:portal_statisticvalue_import"), {"file": upload})
+    response = client.post(reverse("statistics_import"), {"file": upload})
     assert response.status_code in (302, 400)
 
 

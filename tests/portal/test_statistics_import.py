@@ -126,9 +126,11 @@ def test_the_command_imports_and_reports_problems(tmp_path):
         call_command("import_statistics", str(bad))
 
 
-def test_prefecture_staff_import_from_the_admin(client, prefecture_user):
+def test_prefecture_staff_import_from_the_portal_page(client, prefecture_user):
     client.force_login(prefecture_user)
-    url = reverse("admin:portal_statisticvalue_import")
+    url = reverse("statistics_import")
+    assert url == "/municipalities/statistics/import/"
+    assert url in client.get(reverse("municipality_list")).content.decode()
     assert client.get(url).status_code == 200
     upload = SimpleUploadedFile("stats.csv", csv_bytes([HEADER, *GOOD_ROWS]), "text/csv")
     response = client.post(url, {"file": upload})
@@ -136,11 +138,11 @@ def test_prefecture_staff_import_from_the_admin(client, prefecture_user):
     assert StatisticValue.objects.count() == 3
 
 
-def test_the_admin_shows_every_problem_with_a_400_and_saves_nothing(client, prefecture_user):
+def test_the_page_shows_every_problem_with_a_400_and_saves_nothing(client, prefecture_user):
     client.force_login(prefecture_user)
     bad = csv_bytes([HEADER, GOOD_ROWS[0],
                      ["062015", "2025", "population", "x", "s", "2025-10-01"]])
-    response = client.post(reverse("admin:portal_statisticvalue_import"),
+    response = client.post(reverse("statistics_import"),
                            {"file": SimpleUploadedFile("bad.csv", bad, "text/csv")})
     assert response.status_code == 400
     page = response.content.decode()
@@ -149,11 +151,11 @@ def test_the_admin_shows_every_problem_with_a_400_and_saves_nothing(client, pref
     assert StatisticValue.objects.count() == 0
 
 
-def test_the_admin_refuses_oversized_files(client, prefecture_user, settings):
+def test_the_page_refuses_oversized_files(client, prefecture_user, settings):
     settings.STATISTICS_UPLOAD_MAX_BYTES = 100
     client.force_login(prefecture_user)
     big = csv_bytes([HEADER] + [GOOD_ROWS[0]] * 10)
-    response = client.post(reverse("admin:portal_statisticvalue_import"),
+    response = client.post(reverse("statistics_import"),
                            {"file": SimpleUploadedFile("big.csv", big, "text/csv")})
     assert response.status_code == 400
     assert StatisticValue.objects.count() == 0
@@ -162,6 +164,9 @@ def test_the_admin_refuses_oversized_files(client, prefecture_user, settings):
 @pytest.mark.parametrize("role", ["municipal", "branch"])
 def test_other_roles_cannot_reach_the_import(client, users_by_role, role):
     client.force_login(users_by_role[role])
-    response = client.get(reverse("admin:portal_statisticvalue_import"))
-    assert response.status_code == 302  # the admin sends non-staff users to its login
+    assert reverse("statistics_import") not in client.get(
+        reverse("municipality_list")).content.decode()
+    upload = SimpleUploadedFile("stats.csv", csv_bytes([HEADER, *GOOD_ROWS]), "text/csv")
+    response = client.post(reverse("statistics_import"), {"file": upload})
+    assert response.status_code == 403
     assert StatisticValue.objects.count() == 0

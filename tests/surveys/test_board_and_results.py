@@ -64,11 +64,11 @@ def test_results_count_choices_cross_tabulate_and_find_shared_needs(client, surv
 
 
 def test_answered_questions_cannot_change_type_or_lose_choices(client, survey,
-                                                               prefecture_user):
+                                                               portal_admin):
     _fields, staff, _number, _text = keys(survey)
     question = Question.objects.get(pk=int(staff[1:]))
     answer(survey, "062014", **{staff: "足りている"})
-    client.force_login(prefecture_user)
+    client.force_login(portal_admin)
     url = reverse("admin:surveys_question_change", args=[question.pk])
     base = {"section": question.section_id, "text": "専門職員（土木等）の状況",
             "order": 2, "required": "on", "allow_other": "on",
