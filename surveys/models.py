@@ -132,7 +132,8 @@ class SurveyResponse(models.Model):
     municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="survey_responses")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
-    # Every save increments it; a save based on an older version is refused, not applied.
+    # Every save that changes something increments it; a page that carries no per-question
+    # digests is merged against it (see surveys/merging.py).
     version = models.PositiveIntegerField(default=0)
     answers = models.JSONField(default=dict, blank=True)
     # Per question ("q12"): the version that last changed it, who changed it and when, so

@@ -88,11 +88,14 @@ def prepare(editors: int):
     for index in range(editors):
         municipality = municipalities[index // 2]
         seat = index % 2
-        user, _created = User.objects.get_or_create(
+        user, created = User.objects.get_or_create(
             username=f"storm-{municipality.lg_code}-{seat + 1}", defaults={
                 "role": User.Role.MUNICIPAL, "last_name": municipality.name,
                 "first_name": f"負荷試験{seat + 1}",
                 "organisation": Organisation.objects.get(municipality=municipality)})
+        if created:
+            user.set_unusable_password()  # signed in by the driver only, never with a password
+            user.save(update_fields=["password"])
         client = Client()
         client.force_login(user)
         csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
