@@ -183,3 +183,28 @@ def test_two_staff_typing_in_the_same_question_see_both_texts_and_lose_nothing(
     finally:
         for visitor in (first, second):
             visitor.page.context.close()
+
+
+def test_both_texts_can_be_combined_into_one(transactional_db, browser, live_server):
+    from surveys.models import SurveyResponse
+    from tests.surveys.conftest import keys
+
+    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    _fields, _staff, _number, text = keys(survey)
+    page = second.page
+    try:
+        first.page.get_by_label("要望").fill("除雪の共同化")
+        saved(first.page)
+        page.get_by_label("要望").fill("保健師の相互応援")
+        conflict = page.get_by_role("group", name="この設問は他の方も変更しました")
+        conflict.get_by_role("button", name="両方の文章を入力欄に入れてまとめる").click()
+        expect(page.get_by_label("要望")).to_have_value("保健師の相互応援\n除雪の共同化")
+        expect(page.locator(".conflict")).to_have_count(0)
+        page.get_by_label("要望").press("End")
+        page.get_by_label("要望").type("（二つとも）")
+        saved(page)
+        stored = SurveyResponse.objects.get(survey=survey).answers[text]
+        assert stored.replace("\r\n", "\n") == "保健師の相互応援\n除雪の共同化（二つとも）"
+    finally:
+        for visitor in (first, second):
+            visitor.page.context.close()
