@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -136,9 +137,13 @@ class SurveyResponse(models.Model):
     municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="survey_responses")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
-    # Every save increments it; a save based on an older version is refused, not applied.
+    # Every save that changes something increments it; a page that carries no per-question
+    # digests is merged against it (see surveys/merging.py).
     version = models.PositiveIntegerField(default=0)
     answers = models.JSONField(default=dict, blank=True)
+    # Per question ("q12"): the version that last changed it, who changed it and when, so
+    # saves by two people merge question by question.
+    question_meta = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     return_comment = models.TextField(_("reason for returning"), blank=True)
@@ -165,6 +170,8 @@ class ReminderDelivery(models.Model):
     # "-7" … "+1" for a planned step (days from the deadline); "now-2026-11-27" on demand.
     step = models.CharField(_("reminder"), max_length=20)
     claimed_at = models.DateTimeField(default=timezone.now)
+    # Who holds the claim: set anew at every takeover, and only its holder may mark it sent.
+    token = models.UUIDField(default=uuid.uuid4)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # A step missed while the workers were down is not sent late when a newer one is due.
     superseded = models.BooleanField(default=False)

@@ -1,7 +1,10 @@
-"""Planned and on-demand reminders: each goes to each municipality at most once, proven by a
-unique ReminderDelivery row claimed before the e-mail is sent."""
+"""Planned and on-demand reminders: each goes to each municipality exactly once, proven by a
+unique ReminderDelivery row claimed before the e-mail is sent. A claim carries a token; the
+e-mail goes out only while the row is marked sent under that token, so once a claim is taken
+over the original holder can no longer send."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -49,15 +52,19 @@ def _claim(survey, municipality, key, *, superseded=False) -> ReminderDelivery |
         return None  # another sweep (or an earlier one) has it
 
 
+@transaction.atomic
 def _reclaim_stale(survey, now) -> list[ReminderDelivery]:
-    """Rows claimed by a worker that died before sending: take them over, one winner each."""
+    """Rows claimed by a worker that died (or is still queued) before sending: take them over
+    with a new token, one winner each. A row being sent right now is locked and skipped."""
     taken = []
-    for delivery in ReminderDelivery.objects.filter(
+    for delivery in ReminderDelivery.objects.select_for_update(skip_locked=True).filter(
             survey=survey, sent_at=None, superseded=False, claimed_at__lt=now - STALE_CLAIM):
-        won = ReminderDelivery.objects.filter(pk=delivery.pk, claimed_at=delivery.claimed_at,
-                                              sent_at=None).update(claimed_at=now)
+        token = uuid.uuid4()
+        won = ReminderDelivery.objects.filter(pk=delivery.pk, token=delivery.token,
+                                              sent_at=None).update(claimed_at=now, token=token)
         if won:
-            taken.append(ReminderDelivery.objects.get(pk=delivery.pk))
+            delivery.claimed_at, delivery.token = now, token
+            taken.append(delivery)
     return taken
 
 
@@ -102,8 +109,13 @@ def recipients(delivery: ReminderDelivery) -> tuple[list[str], list[str]]:
     return to, cc
 
 
-def send(delivery: ReminderDelivery) -> bool:
-    """Sends the e-mail of a claimed reminder and marks it sent; False if it was already."""
+def send(delivery: ReminderDelivery, token) -> bool:
+    """Sends the e-mail of a reminder claimed under ``token`` and marks it sent; False (and
+    nothing sent) if it was sent already or the claim was taken over.
+
+    The row is marked sent under the token first and the e-mail goes out inside the same
+    transaction: a takeover either changed the token before (this send is refused) or waits
+    for the lock and then finds the row sent; a failed send rolls the mark back for a retry."""
     survey = delivery.survey
     to, cc = recipients(delivery)
     context = {
@@ -118,11 +130,15 @@ def send(delivery: ReminderDelivery) -> bool:
             html = render_to_string("surveys/email/reminder.html", context)
         message = EmailMultiAlternatives(subject, text, to=to or cc, cc=cc if to else [])
         message.attach_alternative(html, "text/html")
-        message.send()
-    sent = bool(ReminderDelivery.objects.filter(pk=delivery.pk, sent_at=None)
-                .update(sent_at=timezone.now()))
+    with transaction.atomic():
+        won = ReminderDelivery.objects.filter(pk=delivery.pk, token=token, sent_at=None,
+                                              superseded=False).update(sent_at=timezone.now())
+        if not won:
+            return False
+        if to or cc:
+            message.send()
     caching.bump("surveys")  # the status board shows the last reminder
-    return sent
+    return True
 
 
 def open_surveys(now):

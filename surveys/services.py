@@ -7,16 +7,18 @@ from django.utils import timezone
 
 from portal import audit
 
-from .answer_form import AnswerForm, as_form_data
+from .answer_form import AnswerForm, as_form_data, field_names
+from .merging import Merge, key_of, merge
 from .models import Question, Survey, SurveyResponse
 
 
-class StaleDraft(Exception):
-    """Someone saved the answer since this version was loaded."""
+class Unmerged(Exception):
+    """A submission from a page that is behind: someone else changed questions meanwhile (or
+    both changed the same one). What could be merged was saved; nothing was submitted."""
 
-    def __init__(self, current: SurveyResponse):
-        self.current = current
-        super().__init__(f"version {current.version} is newer")
+    def __init__(self, merged: Merge):
+        self.merged = merged
+        super().__init__("the answer changed since the page was loaded")
 
 
 class AlreadySubmitted(Exception):
@@ -68,52 +70,78 @@ def _locked_response(survey, municipality) -> SurveyResponse:
                                                           municipality=municipality)
 
 
+def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor) -> None:
+    """Writes the questions the merge applied, each stamped with the new version."""
+    if not merged.applied:
+        return
+    stored, meta = dict(response.answers), dict(response.question_meta)
+    response.version += 1
+    at = timezone.now().isoformat()
+    for question in merged.applied:
+        for name in field_names(question):
+            stored.pop(name, None)
+            if name in answers:
+                stored[name] = answers[name]
+        meta[key_of(question)] = {"version": response.version, "by": actor.pk, "at": at}
+    response.answers, response.question_meta, response.updated_by = stored, meta, actor
+    response.save()
+
+
+def _merged(response, survey, answers, base_version, resolution) -> Merge:
+    return merge(response, questions_of(survey), answers, base_version=base_version,
+                 **resolution)
+
+
 @transaction.atomic
-def draft_save(*, actor, survey: Survey, municipality, answers: dict,
-               base_version: int) -> SurveyResponse:
-    """Stores the answers as typed. A save based on an older version than the stored one is
-    refused with StaleDraft, so two editors never silently overwrite each other."""
+def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_version: int,
+               base: dict | None = None, keep=(), mine=(), seen=None) -> Merge:
+    """Stores the answers as typed, question by question: a question applies where nobody else
+    changed it since the page was loaded (``base``: a digest per question, ``base_version``
+    for pages without one). Where both changed the same question differently the stored value
+    stays and the save reports a conflict, carrying both; the rest of the save applies."""
     response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
         raise AlreadySubmitted(response)
-    if response.version != base_version:
-        raise StaleDraft(response)
-    response.answers = answers
-    response.version += 1
-    response.updated_by = actor
-    response.save()
-    return response
+    merged = _merged(response, survey, answers, base_version,
+                     {"base": base, "keep": keep, "mine": mine, "seen": seen})
+    _apply(response, merged, answers, actor)
+    return merged
 
 
-def submit(*, actor, survey: Survey, municipality, answers: dict,
-           base_version: int) -> SurveyResponse:
+def submit(*, actor, survey: Survey, municipality, answers: dict, base_version: int,
+           base: dict | None = None, keep=(), mine=(), seen=None) -> SurveyResponse:
     """Saves and submits. Submitting again (double click, back button, retry) returns the
     submission already made; every missing or wrong answer is reported at once (Incomplete),
-    after the answers as typed have been saved."""
-    response, form = _submit(actor=actor, survey=survey, municipality=municipality,
-                             answers=answers, base_version=base_version)
+    after the answers as typed have been saved. A page that is behind what others saved is not
+    submitted (Unmerged): what it changed is merged and the person looks again first."""
+    response, form, merged = _submit(
+        actor=actor, survey=survey, municipality=municipality, answers=answers,
+        base_version=base_version,
+        resolution={"base": base, "keep": keep, "mine": mine, "seen": seen})
+    if merged is not None:
+        raise Unmerged(merged)
     if form is not None:
         raise Incomplete(form, response)
     return response
 
 
 @transaction.atomic
-def _submit(*, actor, survey, municipality, answers, base_version):
+def _submit(*, actor, survey, municipality, answers, base_version, resolution):
     response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
-        return response, None
-    if response.version != base_version:
-        raise StaleDraft(response)
+        return response, None, None
+    loaded_version = response.version
+    merged = _merged(response, survey, answers, base_version, resolution)
+    _apply(response, merged, answers, actor)
+    if merged.conflicts or merged.others:
+        return response, None, merged
     questions = list(questions_of(survey))
-    form = AnswerForm(questions, as_form_data(questions, answers))
+    form = AnswerForm(questions, as_form_data(questions, response.answers))
     if not form.is_valid():
-        response.answers, response.version, response.updated_by = answers, base_version + 1, actor
-        response.save()  # keep what was typed even though it cannot be submitted yet
-        return response, form
+        return response, form, None  # what was typed is kept even though it is not complete
     now = timezone.now()
     was_returned = response.status == SurveyResponse.Status.RETURNED
-    response.answers = answers
-    response.version += 1
+    response.version = loaded_version + 1  # one version for the answers and the submission
     response.status = SurveyResponse.Status.SUBMITTED
     response.submitted_at = now
     response.is_late = survey.is_past_deadline(now)
@@ -121,7 +149,7 @@ def _submit(*, actor, survey, municipality, answers, base_version):
     response.save()
     audit.record(response, audit.Action.SUBMIT, owner=survey,
                  note="resubmitted after return" if was_returned else "")
-    return response, None
+    return response, None, None
 
 
 @transaction.atomic

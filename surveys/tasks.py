@@ -20,18 +20,24 @@ def sweep_reminders():
     now = timezone.now()
     claimed = [delivery for survey in reminders.open_surveys(now)
                for delivery in reminders.claim_due(survey, now)]
-    dispatch_all(send_reminder, [(delivery.pk,) for delivery in claimed])
+    dispatch_all(send_reminder, _claims(claimed))
     return len(claimed)
+
+
+def _claims(deliveries) -> list[tuple]:
+    return [(delivery.pk, str(delivery.token)) for delivery in deliveries]
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5,
              soft_time_limit=60, time_limit=90)
-def send_reminder(delivery_id: int):
+def send_reminder(delivery_id: int, token: str | None = None):
+    if token is None:
+        return False  # queued without a claim token: the takeover of the claim sends it
     delivery = ReminderDelivery.objects.select_related("survey", "municipality__region").filter(
-        pk=delivery_id, sent_at=None, superseded=False).first()
+        pk=delivery_id, token=token, sent_at=None, superseded=False).first()
     if delivery is None:
-        return False  # sent already, or not to be sent
-    return reminders.send(delivery)
+        return False  # sent already, taken over by another task, or not to be sent
+    return reminders.send(delivery, token)
 
 
 @shared_task
@@ -40,5 +46,5 @@ def remind_now(survey_id: int):
     if survey is None:
         return 0
     claimed = reminders.claim_on_demand(survey, timezone.now())
-    dispatch_all(send_reminder, [(delivery.pk,) for delivery in claimed])
+    dispatch_all(send_reminder, _claims(claimed))
     return len(claimed)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,7 +8,7 @@ from portal import caching
 from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
 from portal.queue import enqueue_on_commit
 
-from . import board, exports, results
+from . import answer_page, board, exports, merging, results
 from .answer_form import AnswerForm, field_names, raw_answers
 from .models import Survey, SurveyResponse
 from .policies import may_follow
@@ -17,7 +16,7 @@ from .services import (
     AlreadySubmitted,
     Incomplete,
     NotAnswerable,
-    StaleDraft,
+    Unmerged,
     may_answer,
     questions_of,
     return_response,
@@ -68,12 +67,42 @@ def survey_detail(request, pk):
     })
 
 
-def _answer_page(request, survey, questions, form, response, *, status=200, conflict=None):
+def _answer_page(request, survey, questions, form, response, *, status=200, conflicts=()):
     return render(request, "surveys/answer.html", {
-        "survey": survey, "sections": _sections(questions, form), "form": form,
-        "response": response, "version": response.version if response else 0,
-        "conflict": conflict, "past_deadline": survey.is_past_deadline(),
+        "survey": survey, "form": form, "response": response,
+        "sections": answer_page.sections(questions, form, response, conflicts),
+        "version": response.version if response else 0, "conflicts": conflicts,
+        "past_deadline": survey.is_past_deadline(),
+        **answer_page.form_state(questions, response, conflicts),
     }, status=status)
+
+
+def _conflict_page(request, survey, questions, merged):
+    """The form again after a save that others' saves overlapped: their values where only they
+    changed a question, the person's own where both did, with the stored version beside it."""
+    shown = dict(merged.response.answers)
+    for conflict in merged.conflicts:
+        for name in field_names(conflict.question):
+            shown.pop(name, None)
+        shown.update(conflict.mine)
+    if merged.conflicts:
+        messages.error(request, _("Someone else changed the same questions in the meantime. "
+                                  "Both versions are shown there: choose one, or combine them "
+                                  "in the field and keep yours."))
+    else:
+        messages.warning(request, _("Someone else changed other questions in the meantime; "
+                                    "their changes are shown below. Check the answer and "
+                                    "submit again."))
+    return _answer_page(request, survey, questions, AnswerForm(questions, initial=shown),
+                        merged.response, status=409, conflicts=merged.conflicts)
+
+
+def _resolution(request) -> dict:
+    """The page's base digests and the choices made on conflicting questions."""
+    seen = merging.parse_digests(request.POST.get("seen", "")) or {}
+    return {"base": merging.parse_digests(request.POST.get("base", "")),
+            "keep": set(request.POST.getlist("keep")[:500]),
+            "mine": set(request.POST.getlist("mine")[:500]), "seen": seen}
 
 
 @access(LOGGED_IN)
@@ -98,21 +127,16 @@ def survey_answer(request, pk):
         return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
     answers = raw_answers(questions, request.POST)
     action = request.POST.get("action", "save")
+    who = {"actor": request.user, "survey": survey, "municipality": municipality,
+           "answers": answers, "base_version": base_version, **_resolution(request)}
     try:
         if action == "submit":
-            submit(actor=request.user, survey=survey, municipality=municipality,
-                   answers=answers, base_version=base_version)
+            submit(**who)
             messages.success(request, _("Your answer has been submitted. Thank you."))
             return redirect("survey_answer", pk=survey.pk)
-        response = save_draft(actor=request.user, survey=survey, municipality=municipality,
-                              answers=answers, base_version=base_version)
-    except StaleDraft as error:
-        if autosave:
-            return JsonResponse({"conflict": True, "version": error.current.version}, status=409)
-        theirs = AnswerForm(questions, initial=error.current.answers)
-        form = AnswerForm(questions, initial=answers)
-        return _answer_page(request, survey, questions, form, error.current, status=409,
-                            conflict=_sections(questions, theirs))
+        merged = save_draft(**who)
+    except Unmerged as error:
+        return _conflict_page(request, survey, questions, error.merged)
     except AlreadySubmitted as error:
         if autosave:
             return JsonResponse({"submitted": True}, status=409)
@@ -126,9 +150,12 @@ def survey_answer(request, pk):
     except NotAnswerable:
         return HttpResponseBadRequest(_("This survey is not open for answers yet."))
     if autosave:
-        saved_at = timezone.localtime(response.updated_at).strftime("%H:%M:%S")
-        return JsonResponse({"version": response.version, "saved_at": saved_at})
-    messages.success(request, _("Your draft has been saved."))
+        return JsonResponse(answer_page.autosave_reply(questions, merged),
+                            status=409 if merged.conflicts else 200)
+    if merged.conflicts:
+        return _conflict_page(request, survey, questions, merged)
+    messages.success(request, _("Your draft has been saved.") if not merged.others else _(
+        "Your draft has been saved. Changes others saved to other questions are kept."))
     return redirect("survey_answer", pk=survey.pk)
 
 

@@ -95,3 +95,116 @@ def test_typing_survives_an_expired_session(transactional_db, visitor):
     expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=8000)
     stored = SurveyResponse.objects.get(survey=survey)
     assert "期限切れの間に入力した文章。" in stored.answers.values()
+
+
+def two_staff_on_one_answer(browser, live_server):
+    """Two staff of 山形市 in two browsers, each on the answer page."""
+    from tests.browser.conftest import Visitor
+    from tests.factories import UserFactory, municipality_org
+
+    load_all_reference_data()
+    create_demo_users()
+    UserFactory(organisation=municipality_org("062014"), username="yamagata-2",
+                last_name="山形", first_name="次郎")
+    survey = make_survey()
+    visitors = []
+    for username in ("demo-062014", "yamagata-2"):
+        context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(20_000)
+        visitor = Visitor(context.new_page(), live_server.url)
+        log_in(visitor, username)
+        visitor.page.goto(visitor.base_url + f"/surveys/{survey.pk}/answer/")
+        visitors.append(visitor)
+    return survey, visitors
+
+
+def saved(page):
+    expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=8000)
+
+
+def test_two_staff_typing_in_different_questions_both_keep_their_text(
+        transactional_db, browser, live_server):
+    from surveys.models import SurveyResponse
+    from tests.surveys.conftest import keys
+
+    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    try:
+        first.page.get_by_label("要望").fill("除雪の共同化を検討したい")
+        saved(first.page)
+        second.page.get_by_label("共同化したい事務の数（件）").fill("4")  # a page opened before
+        expect(second.page.locator("#autosave-status")).to_contain_text(
+            "他の方がほかの設問に保存した変更も反映しました", timeout=8000)
+        expect(second.page.get_by_label("要望")).to_have_value("除雪の共同化を検討したい")
+        expect(second.page.locator(".conflict")).to_have_count(0)
+        _fields, _staff, number, text = keys(survey)
+        stored = SurveyResponse.objects.get(survey=survey).answers
+        assert stored[text] == "除雪の共同化を検討したい" and stored[number] == "4"
+    finally:
+        for visitor in (first, second):
+            visitor.page.context.close()
+
+
+def test_two_staff_typing_in_the_same_question_see_both_texts_and_lose_nothing(
+        transactional_db, browser, live_server):
+    from surveys.models import SurveyResponse
+    from tests.surveys.conftest import keys
+
+    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    _fields, _staff, _number, text = keys(survey)
+    page = second.page
+    try:
+        first.page.get_by_label("要望").fill("第一の職員の文章")
+        saved(first.page)
+        page.get_by_label("要望").fill("第二の職員の文章")
+        conflict = page.get_by_role("group", name="この設問は他の方も変更しました")
+        expect(conflict).to_be_visible(timeout=8000)
+        expect(conflict).to_contain_text("あなたの入力")
+        expect(conflict.locator("[data-mine]")).to_have_text("第二の職員の文章")
+        expect(conflict.locator("[data-theirs]")).to_have_text("第一の職員の文章")
+        expect(conflict).to_contain_text("山形市 企画担当 さんが")  # the demo account's name
+        second.check("survey-answer-conflict")
+        assert SurveyResponse.objects.get(survey=survey).answers[text] == "第一の職員の文章"
+
+        page.reload()  # the second person's text was never saved: the browser kept it
+        expect(page.get_by_label("要望")).to_have_value("第二の職員の文章")
+        conflict = page.get_by_role("group", name="この設問は他の方も変更しました")
+        expect(conflict.locator("[data-theirs]")).to_have_text("第一の職員の文章")
+        second.check("survey-answer-conflict-reloaded")
+
+        conflict.get_by_role("button", name="あなたの入力を残す").click()
+        saved(page)
+        expect(page.locator(".conflict")).to_have_count(0)
+        assert SurveyResponse.objects.get(survey=survey).answers[text] == "第二の職員の文章"
+        assert page.evaluate("() => Object.keys(localStorage).length") == 0
+        page.reload()
+        expect(page.get_by_label("要望")).to_have_value("第二の職員の文章")
+        second.check("survey-answer-after-conflict")
+    finally:
+        for visitor in (first, second):
+            visitor.page.context.close()
+
+
+def test_both_texts_can_be_combined_into_one(transactional_db, browser, live_server):
+    from surveys.models import SurveyResponse
+    from tests.surveys.conftest import keys
+
+    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    _fields, _staff, _number, text = keys(survey)
+    page = second.page
+    try:
+        first.page.get_by_label("要望").fill("除雪の共同化")
+        saved(first.page)
+        page.get_by_label("要望").fill("保健師の相互応援")
+        conflict = page.get_by_role("group", name="この設問は他の方も変更しました")
+        conflict.get_by_role("button", name="両方の文章を入力欄に入れてまとめる").click()
+        expect(page.get_by_label("要望")).to_have_value("保健師の相互応援\n除雪の共同化")
+        expect(page.locator(".conflict")).to_have_count(0)
+        page.get_by_label("要望").press("End")
+        page.get_by_label("要望").type("（二つとも）")
+        saved(page)
+        stored = SurveyResponse.objects.get(survey=survey).answers[text]
+        assert stored.replace("\r\n", "\n") == "保健師の相互応援\n除雪の共同化（二つとも）"
+    finally:
+        for visitor in (first, second):
+            visitor.page.context.close()

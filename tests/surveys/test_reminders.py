@@ -1,4 +1,5 @@
 import datetime
+import functools
 import threading
 
 import pytest
@@ -162,3 +163,107 @@ def test_a_sweep_with_nothing_new_inserts_nothing(planned):
         with CaptureQueriesContext(connection) as queries:
             assert sweep_reminders() == 0
     assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+
+
+@pytest.fixture
+def backlog(settings):
+    """Queued tasks wait in the real broker, as behind a worker backlog, until taken."""
+    from portal.celery import app
+    from tests import mail as pausing
+
+    need_service(bool(settings.REDIS_URL), "REDIS_URL is not set")
+    settings.EMAIL_BACKEND = "tests.mail.PausingBackend"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+
+    def take() -> list:
+        """Every task waiting in the queue, as (task, args), taken off it as a worker would."""
+        taken = []
+        with app.connection_for_read() as connection:
+            queue = connection.SimpleQueue(app.conf.task_default_queue)
+            while True:
+                try:
+                    message = queue.get(block=False)
+                except queue.Empty:
+                    break
+                args, _kwargs, _embed = message.payload
+                taken.append((app.tasks[message.headers["task"]], args))
+                message.ack()
+            queue.close()
+        return taken
+
+    yield take
+    pausing.during_send.clear()
+    app.conf.task_always_eager = eager
+    app.control.purge()
+
+
+def recipients_once():
+    addresses = sent_to()
+    return len(addresses) == len(set(addresses))
+
+
+@pytest.mark.needs_redis
+@pytest.mark.django_db
+def test_a_claim_taken_over_while_its_task_was_still_queued_is_sent_once(planned, backlog):
+    from tests import mail as pausing
+
+    with time_machine.travel(at(24), tick=False):
+        assert sweep_reminders() == 3  # queued behind a backlog longer than the takeover
+    first = backlog()
+    with time_machine.travel(at(24, minute=30), tick=False):
+        assert sweep_reminders() == 3  # the claims look dead: taken over and queued again
+    second = backlog()
+    assert len(first) == len(second) == 3 and mail.outbox == []
+    # Both reach workers at last: the first is still talking to the mail server when the
+    # second runs.
+    for (task, args), (again, again_args) in zip(first, second, strict=True):
+        pausing.during_send.append(functools.partial(again, *again_args))
+        task(*args)
+        if pausing.during_send:  # the first sent nothing; the second runs on its own
+            pausing.during_send.pop()()
+    assert len(mail.outbox) == 3 and recipients_once()
+    assert ReminderDelivery.objects.filter(sent_at=None).count() == 0
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_being_sent_cannot_be_taken_over(planned, backlog):
+    from tests import mail as pausing
+
+    need_service(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
+    with time_machine.travel(at(24), tick=False):
+        sweep_reminders()
+    first = backlog()
+    sending, released = threading.Event(), threading.Event()
+
+    def pause():
+        sending.set()
+        released.wait(20)
+
+    def slow_worker():
+        from django.db import connections
+
+        try:
+            pausing.during_send.append(pause)
+            task, args = first[0]
+            task(*args)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=slow_worker)
+    worker.start()
+    try:
+        assert sending.wait(20)
+        with time_machine.travel(at(24, minute=30), tick=False):
+            sweep_reminders()  # another worker's sweep, while the first e-mail is being sent
+        for task, args in backlog():
+            task(*args)
+    finally:
+        released.set()
+        worker.join()
+    for task, args in first[1:]:
+        task(*args)
+    assert len(mail.outbox) == 3 and recipients_once()

@@ -19,8 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-csv", action="store_true",
                             help="skip the 100,000-row CSV export (it needs its own database)")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "bench-results"))
+        parser.add_argument("--storm", action="store_true",
+                            help="run the autosave storm instead: staff typing in their "
+                                 "municipalities' answers, two per municipality")
+        parser.add_argument("--editors", type=int, default=70)
+        parser.add_argument("--storm-seconds", type=float, default=180.0)
+        parser.add_argument("--interval", type=float, default=1.5,
+                            help="seconds between one editor's saves")
 
-    def handle(self, *args, scale, clients, duration, warmup, no_csv, output, **options):
+    def handle(self, *args, scale, clients, duration, warmup, no_csv, output, storm, editors,
+               storm_seconds, interval, **options):
         import os
 
         database = settings.DATABASES["default"]
@@ -29,6 +37,14 @@ class Command(BaseCommand):
         if settings.DEBUG:
             raise CommandError("The benchmark runs as in production: set DEBUG=0.")
         ensure_database(os.environ["DATABASE_URL"])
+        if storm:
+            from portal.benchmark import storm as autosave_storm
+
+            if not autosave_storm.benchmark(editors=editors, duration=storm_seconds,
+                                            interval=interval, output=Path(output),
+                                            say=self.stdout.write):
+                raise CommandError("Drafts were lost or saves failed; see above.")
+            return
         passed = benchmark(scale=scale, clients=clients, duration=duration, warmup=warmup,
                            csv=not no_csv, output=Path(output), say=self.stdout.write)
         if not passed:
