@@ -46,6 +46,9 @@ class UserPolicy(Policy):
     def can(self, user, action, obj):
         return user.is_prefecture or (action == VIEW and obj.pk == user.pk)
 
+    def cache_scope(self, user):
+        return () if user.is_prefecture else ("self", user.pk)
+
     def can_create(self, user):
         return user.is_prefecture
 
@@ -97,3 +100,6 @@ class ReportPolicy(Policy):
 
     def scope(self, user, action, queryset):
         return queryset.filter(requested_by=user)
+
+    def cache_scope(self, user):
+        return ("self", user.pk)
