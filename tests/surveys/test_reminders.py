@@ -55,7 +55,7 @@ def test_a_whole_reminder_plan_sends_each_step_once_and_never_to_those_who_submi
         assert sweep_reminders() == 0  # the beat runs again: nothing new
     assert len(mail.outbox) == 3
     assert "「令和8年度 連携課題・ニーズ調査」回答のお願い" in mail.outbox[0].subject
-    assert "令和8年7月31日 (2026) 17:00" in mail.outbox[0].body
+    assert "令和8年7月31日(金) 17:00" in mail.outbox[0].body
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
     SurveyResponse.objects.create(survey=planned, municipality=municipality("063657"),
