@@ -4,7 +4,8 @@ published and unpublished, participants added and removed, proposals, survey dra
 submissions and returns, council seats started and ended), each followed by random users
 looking at random cached pages. The users are chosen to tell scopes apart: two staff of one
 municipality (one of them proposing), a neighbouring municipality, a liaison room and its
-neighbour, prefecture staff and an administrator."""
+neighbour, prefecture staff and an administrator. Keyed by role and organisation alone, two of
+the ten sequences (seeds 1 and 9) serve a colleague the proposer's page."""
 
 import datetime
 import random
