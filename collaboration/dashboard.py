@@ -73,8 +73,10 @@ def trends(user) -> dict:
 
 
 register_measure(Measure("initiatives", gettext_lazy("Initiatives taken part in"), "件",
-                         participation, selectors.TOPICS))
+                         participation, selectors.TOPICS, reads=(Initiative,)))
 register_panel(Panel("collaboration/_dashboard_network.html",
-                     lambda user: {"network": network(user)}, selectors.TOPICS))
+                     lambda user: {"network": network(user)}, selectors.TOPICS,
+                     reads=(Initiative,)))
 register_panel(Panel("collaboration/_dashboard_trends.html",
-                     lambda user: {"trends": trends(user)}, selectors.TOPICS))
+                     lambda user: {"trends": trends(user)}, selectors.TOPICS,
+                     reads=(Initiative,)))

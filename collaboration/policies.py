@@ -39,6 +39,17 @@ class InitiativePolicy(Policy):
         return user.is_prefecture or user.scope_region is not None \
             or user.scope_municipality is not None
 
+    def cache_scope(self, user):
+        # Municipal staff also see and edit their own proposals (``proposed_by`` above); a
+        # user who has none is decided like every colleague of the municipality.
+        from portal.models import User
+
+        if user.is_prefecture or user.role != User.Role.MUNICIPAL or not user.organisation_id:
+            return ()
+        if not hasattr(user, "_has_proposals"):
+            user._has_proposals = Initiative.objects.filter(proposed_by=user).exists()
+        return ("proposer", user.pk) if user._has_proposals else ()
+
 
 def can_publish(user, initiative: Initiative, *, editable: bool | None = None) -> bool:
     """Publishing is for prefecture staff and the liaison room of a region taking part, i.e.

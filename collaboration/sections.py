@@ -1,10 +1,11 @@
 from portal.sections import Section, municipality_section
 
 from . import selectors
+from .models import Initiative
 from .selectors import TOPICS
 
 
-@municipality_section(topics=TOPICS)
+@municipality_section(topics=TOPICS, reads=(Initiative,))
 def initiatives_taking_part(user, municipality):
     initiatives = selectors.visible_initiatives(user).filter(
         municipalities=municipality).select_related("category").order_by("-updated_at")

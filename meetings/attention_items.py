@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.attention import AttentionItem, provider
+from portal.japanese import wareki_day
 
 from .models import ActionItem
 
@@ -19,6 +20,6 @@ def my_action_items(user) -> list[AttentionItem]:
     return [AttentionItem(
         (_("Overdue: %(title)s") if item.due_on < today else _("Due soon: %(title)s"))
         % {"title": item.title},
-        _("%(meeting)s, due %(date)s") % {"meeting": item.meeting, "date": item.due_on},
+        _("%(meeting)s, due %(date)s") % {"meeting": item.meeting, "date": wareki_day(item.due_on)},
         item.meeting.get_absolute_url(), "warning" if item.due_on < today else "info")
         for item in items]

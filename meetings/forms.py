@@ -63,7 +63,9 @@ class ActionItemForm(forms.Form):
         # Its own ids: the meeting page also shows the attachment form, which has a title too.
         kwargs.setdefault("auto_id", "action_%s")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members
+        self.fields["owner"].queryset = members.select_related("organisation")
+        # People by name and organisation, not by their user names.
+        self.fields["owner"].label_from_instance = lambda user: user.name_and_organisation
 
     def clean_due_on(self):
         due = self.cleaned_data.get("due_on")

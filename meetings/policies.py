@@ -30,8 +30,14 @@ def _bodies(user, action):
     return None if condition is None else Body.objects.filter(condition).values("pk")
 
 
+class _MemberPolicy(Policy):
+    def cache_scope(self, user):
+        # Below prefecture staff, a user's own seats (and action items) decide what is seen.
+        return () if user.is_prefecture else ("member", user.pk)
+
+
 @register(Body)
-class BodyPolicy(Policy):
+class BodyPolicy(_MemberPolicy):
     """Members see their bodies (a working team's papers stay within the team); prefecture
     staff run the council and everything, a liaison room its regional body."""
 
@@ -44,7 +50,7 @@ class BodyPolicy(Policy):
 
 
 @register(Meeting)
-class MeetingPolicy(Policy):
+class MeetingPolicy(_MemberPolicy):
     def scope(self, user, action, queryset):
         bodies = _bodies(user, action)
         return queryset if bodies is None else queryset.filter(body__in=bodies)
@@ -54,7 +60,7 @@ class MeetingPolicy(Policy):
 
 
 @register(ActionItem)
-class ActionItemPolicy(Policy):
+class ActionItemPolicy(_MemberPolicy):
     def scope(self, user, action, queryset):
         bodies = _bodies(user, action)
         if bodies is None:

@@ -9,7 +9,7 @@ from portal.sections import Section, municipality_section
 from .models import Body, Membership
 
 
-@municipality_section(topics=("meetings", "reference"), per_user=True)
+@municipality_section(topics=("meetings", "reference"), reads=(Body,))
 def councils(user, municipality):
     today = timezone.localdate()
     current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))

@@ -8,6 +8,7 @@ event (submitted, returned, …). The actor is the logged-in user of the current
 the one given to ``acting_as`` in tasks and commands.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -67,6 +68,7 @@ class Tracking:
     exclude: frozenset[str]
     secret: frozenset[str]
     owner: Callable | None
+    booleans: dict  # field name → (word for true, word for false), e.g. 公開 / 非公開
 
 
 _tracked: dict[type[models.Model], Tracking] = {}
@@ -76,7 +78,9 @@ def _display(instance, field) -> str | None:
     """A value as a person reads it: the label of a choice, the name of a related object."""
     if field.is_relation:
         related = getattr(instance, field.name, None)
-        return None if related is None else str(related)
+        if related is None:
+            return None
+        return getattr(related, "name_and_organisation", None) or str(related)
     value = field.value_from_object(instance)
     if value is None:
         return None
@@ -267,15 +271,16 @@ def _m2m_handler(field_name: str):
 
 
 def track(model, *, exclude: Iterable[str] = (), secret: Iterable[str] = (),
-          owner: Callable | None = None) -> None:
-    """Records every change to ``model``; ``owner`` names the object whose page shows it.
+          owner: Callable | None = None, booleans: dict | None = None) -> None:
+    """Records every change to ``model``; ``owner`` names the object whose page shows it;
+    ``booleans`` gives the words a yes/no field is read as (else はい / いいえ).
     The model's managers must be ``portal.audited``'s, which record bulk writes too."""
     for manager in model._meta.managers:
         if not issubclass(manager._queryset_class, AuditedQuerySet):
             raise ImproperlyConfigured(
                 f"{model._meta.label} is tracked, so its manager {manager.name!r} must be "
                 "portal.audited.AuditedManager: bulk writes would go unrecorded")
-    _tracked[model] = Tracking(frozenset(exclude), frozenset(secret), owner)
+    _tracked[model] = Tracking(frozenset(exclude), frozenset(secret), owner, booleans or {})
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
     post_save.connect(_after_save, sender=model, dispatch_uid=uid)
@@ -298,6 +303,13 @@ class HistoryRow:
     entry: AuditEntry
     changes: list[Change]
 
+    @property
+    def who(self) -> str:
+        """The person by name and organisation; the name kept with the entry once the
+        account is gone."""
+        actor = self.entry.actor
+        return actor.name_and_organisation if actor is not None else self.entry.actor_name
+
 
 def _before_after(values) -> tuple:
     if isinstance(values, list):
@@ -307,11 +319,45 @@ def _before_after(values) -> tuple:
     return ("、".join(removed) or None), ("、".join(added) or None)
 
 
-def _label(model, name: str) -> str:
+def _field(model, name: str):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return model._meta.get_field(name)
     except Exception:  # a field removed since the entry was written
-        return name
+        return None
+
+
+def _label(model, name: str) -> str:
+    field = _field(model, name) if model is not None else None
+    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") \
+        else name
+
+
+def readable(model, name: str, value):
+    """A stored value as people speak: 公開 / 非公開 (or はい / いいえ), a choice by its label,
+    dates in 和暦 and times in Japan's; names (of related objects) are kept as they are."""
+    from django.utils.translation import gettext as _
+
+    from .japanese import wareki_date, wareki_datetime
+
+    field = _field(model, name) if model is not None else None
+    if value is None or value == MASK or field is None or field.is_relation:
+        return value
+    text = str(value)
+    if isinstance(field, models.BooleanField) and text in ("True", "False"):
+        tracking = _tracked.get(model)
+        words = (tracking.booleans.get(name) if tracking else None) or (_("yes"), _("no"))
+        return str(words[0] if text == "True" else words[1])
+    if field.choices:
+        labels = {str(key): label for key, label in field.flatchoices}
+        return str(labels.get(text, text))
+    try:
+        if isinstance(field, models.DateTimeField):
+            return wareki_datetime(datetime.datetime.fromisoformat(text))
+        if isinstance(field, models.DateField):
+            return wareki_date(datetime.date.fromisoformat(text))
+    except ValueError:
+        pass
+    return text
 
 
 def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
@@ -327,11 +373,12 @@ def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
     entries = entries.filter(
         models.Q(content_type=content_type, object_id=key)
         | models.Q(owner_type=content_type, owner_id=key)
-    ).select_related("content_type")[:limit]
+    ).select_related("content_type", "actor__organisation")[:limit]
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
-        changes = [Change(_label(model, name), *_before_after(values))
+        changes = [Change(_label(model, name), *(readable(model, name, value)
+                                                 for value in _before_after(values)))
                    for name, values in entry.changes.items()]
         rows.append(HistoryRow(entry, changes))
     return rows

@@ -2,8 +2,9 @@
 
 Each cached value is keyed by the versions of the topics it was computed from ("initiatives",
 "surveys" …); a write bumps its topic, so a page never shows data older than the last change,
-and a short timeout bounds anything a bulk write forgot to announce. A cache that is down only
-makes pages slower: every failure falls back to computing."""
+and a short timeout bounds anything a bulk write forgot to announce, or a process that could
+not reach the cache failed to. A cache that is down only makes pages slower: every failure
+falls back to computing."""
 
 import hashlib
 import logging
@@ -13,7 +14,9 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.db import transaction
 
-TIMEOUT = 300
+# The longest a kept value is served, by the reader's clock as well as the cache's: also the
+# bound on how long a write whose bump failed (its process cut off from the cache) stays unseen.
+TIMEOUT = 60
 # Once the cache fails, this process leaves it alone for a while: a write must not wait for
 # a connection timeout per topic while Redis is down.
 RETRY_AFTER = 30.0
@@ -73,30 +76,41 @@ def bump(*topics: str) -> None:
         transaction.on_commit(lambda: _bump_now(topics))
 
 
-def scope_key(user) -> str:
-    """Users who see the same rows share cached pages: by role and organisation."""
-    if user.is_prefecture:
-        return "prefecture"
-    return f"{user.role}:{user.organisation_id}"
+def scope_key(user, reads: Iterable = ()) -> tuple:
+    """Users share a cached page when the policies of the models it reads (``reads``) decide
+    alike for them: the same role and organisation, and whatever a policy reads of the user
+    personally (``Policy.cache_scope``: a proposer's own proposals, a member's seats)."""
+    from .permissions import cache_scope
+
+    return cache_scope(user, reads)
+
+
+def enabled() -> bool:
+    from django.conf import settings
+
+    return settings.PAGE_CACHE and _usable()
 
 
 def remember(name: str, topics: tuple[str, ...], parts: tuple, compute: Callable):
     """``compute()``'s value for these parts and the topics' current versions."""
-    if not _usable():
+    if not enabled():
         return compute()
     try:
         digest = hashlib.sha256(repr((parts, _versions(topics))).encode()).hexdigest()[:32]
         key = f"memo:{name}:{digest}"
-        value = cache.get(key)
+        kept = cache.get(key)
     except Exception:
         _failed(f"reading {name}")
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, TIMEOUT)
-        except Exception:
-            _failed(f"keeping {name}")
+    if isinstance(kept, tuple) and len(kept) == 2:
+        built_at, value = kept
+        if 0 <= time.time() - built_at <= TIMEOUT:
+            return value
+    value = compute()
+    try:
+        cache.set(key, (time.time(), value), TIMEOUT)
+    except Exception:
+        _failed(f"keeping {name}")
     return value
 
 
@@ -111,15 +125,37 @@ def render(template: str, context: dict, request) -> str:
     return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
 
 
+def _checked(name: str, reads: tuple, build: Callable[[], str]) -> Callable[[], str]:
+    """``build`` that refuses to finish when it asked a policy that reads the user personally
+    and is not in ``reads``: its page would be shared by users that policy tells apart."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .permissions import consulted_policies, policy_for
+
+    declared = {policy_for(model) for model in reads}
+
+    def checked() -> str:
+        with consulted_policies() as seen:
+            html = build()
+        missing = {type(p).__name__ for p in seen - declared if p.reads_the_user()}
+        if missing:
+            raise ImproperlyConfigured(
+                f"Cached fragment {name!r} reads {sorted(missing)} without keying on them")
+        return html
+
+    return checked
+
+
 def fragment(request, name: str, topics: tuple[str, ...], parts: tuple,
-             build: Callable[[], str]) -> str:
-    """A piece of page rendered by ``build()`` (with ``render``) and shared by the users of
-    the same scope and language; the requester's own CSRF token is put in as it is served."""
+             build: Callable[[], str], *, reads: tuple = ()) -> str:
+    """A piece of page rendered by ``build()`` (with ``render``) and shared by the users the
+    policies of ``reads`` (the models whose rows it shows) decide alike, in one language;
+    the requester's own CSRF token is put in as it is served."""
     from django.middleware.csrf import get_token
     from django.utils.safestring import mark_safe
 
-    html = remember(name, topics, (scope_key(request.user), request.LANGUAGE_CODE, *parts),
-                    build)
+    key = (scope_key(request.user, reads), request.LANGUAGE_CODE, *parts)
+    html = remember(name, topics, key, _checked(name, reads, build))
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)

@@ -11,6 +11,7 @@ class Measure:
     unit: str
     values: Callable  # (user) → {団体コード: Decimal}
     topics: tuple[str, ...]  # what the values are drawn from: the cached map follows them
+    reads: tuple = ()  # the models whose policies decide the values (the cache key follows)
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Panel:
     template: str
     context: Callable  # (user) → dict
     topics: tuple[str, ...]
+    reads: tuple = ()
 
 
 _measures: dict[str, Measure] = {}

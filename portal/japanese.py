@@ -68,3 +68,32 @@ def wareki_date(day: datetime.date) -> str:
     if era is None:
         return _("%(year)s/%(month)s/%(day)s") % parts
     return _("%(year)s/%(month)s/%(day)s (%(era)s %(era_year)s)") % {**parts, **_era_parts(era)}
+
+
+def _day_parts(day: datetime.date) -> dict:
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    era = _era_of_day(day)
+    parts = {"year": day.year, "month": day.month, "day": day.day,
+             "weekday": WEEKDAYS_ABBR[day.weekday()]}
+    return {**parts, **_era_parts(era)} if era else {**parts, "era": "", "era_year": day.year}
+
+
+def wareki_day(day: datetime.date) -> str:
+    """A deadline's day, with its weekday: 2026-12-01 → 令和8年12月1日(火)."""
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    # The Japanese form adds the era, which the English one leaves out.
+    # xgettext:no-python-format
+    return _("%(weekday)s %(year)s/%(month)s/%(day)s") % _day_parts(day)
+
+
+def wareki_datetime(moment: datetime.datetime) -> str:
+    """A moment in Japan's time, with its weekday: 令和8年12月1日(火) 17:44."""
+    from django.utils import timezone
+
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    # xgettext:no-python-format
+    return _("%(weekday)s %(year)s/%(month)s/%(day)s %(time)s") % {
+        **_day_parts(moment.date()), "time": moment.strftime("%H:%M")}

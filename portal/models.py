@@ -196,6 +196,13 @@ class User(AbstractUser):
         full = f"{self.last_name} {self.first_name}".strip()
         return full or self.username
 
+    @property
+    def name_and_organisation(self) -> str:
+        """A person named where their organisation is not shown beside: 山形 花子（山形県）."""
+        if self.organisation_id is None:
+            return self.display_name
+        return f"{self.display_name}（{self.organisation.name}）"
+
 
 class Indicator(models.TextChoices):
     POPULATION = "population", _("population")

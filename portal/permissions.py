@@ -6,6 +6,8 @@ dispatch to the policy registered for the model (``@register(Model)``). A model 
 policy is refused, never allowed by accident.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -101,6 +103,42 @@ class Policy:
     def public_scope(self, queryset: QuerySet) -> QuerySet:
         return queryset.none()
 
+    def cache_scope(self, user) -> tuple:
+        """What this policy reads of ``user`` beyond role and organisation (``role_key``), so
+        that a cached page is shared only by users it decides alike; () when nothing."""
+        return ()
+
+    @classmethod
+    def reads_the_user(cls) -> bool:
+        return cls.cache_scope is not Policy.cache_scope
+
+
+def role_key(user) -> tuple:
+    """Everything ``is_prefecture``, ``scope_region`` and ``scope_municipality`` are derived
+    from: users with the same key are treated alike by every rule that reads only those."""
+    return (user.is_prefecture, user.role, user.organisation_id)
+
+
+def cache_scope(user, models) -> tuple:
+    """The key of what the policies of ``models`` show ``user``: the role key, then what each
+    policy reads of the user personally."""
+    return (*role_key(user), *(part for policy in dict.fromkeys(policy_for(m) for m in models)
+                               for part in policy.cache_scope(user)))
+
+
+_consulted: ContextVar = ContextVar("consulted_policies", default=None)
+
+
+@contextmanager
+def consulted_policies():
+    """Collects the policies asked while the block runs (to check a cache key against them)."""
+    seen: set = set()
+    token = _consulted.set(seen)
+    try:
+        yield seen
+    finally:
+        _consulted.reset(token)
+
 
 _policies: dict[type[Model], Policy] = {}
 
@@ -116,10 +154,14 @@ def register(*models: type[Model]):
 
 def policy_for(model: type[Model]) -> Policy:
     try:
-        return _policies[model._meta.concrete_model]
+        policy = _policies[model._meta.concrete_model]
     except KeyError:
         raise ImproperlyConfigured(
             f"No permission policy registered for {model.__name__}") from None
+    seen = _consulted.get()
+    if seen is not None:
+        seen.add(policy)
+    return policy
 
 
 def _is_signed_in(user) -> bool:

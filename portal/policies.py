@@ -48,6 +48,9 @@ class UserPolicy(Policy):
             return grants.may_manage(user, obj)
         return user.is_prefecture or obj.pk == user.pk
 
+    def cache_scope(self, user):
+        return () if user.is_prefecture else ("self", user.pk)
+
     def can_create(self, user):
         return bool(grants.grantable_roles(user))
 
@@ -99,3 +102,6 @@ class ReportPolicy(Policy):
 
     def scope(self, user, action, queryset):
         return queryset.filter(requested_by=user)
+
+    def cache_scope(self, user):
+        return ("self", user.pk)

@@ -15,16 +15,16 @@ class Section:
 
 
 Provider = Callable[[object, object], Section | None]  # (user, municipality) → section
-_providers: list[tuple[Provider, tuple[str, ...], bool]] = []
+_providers: list[tuple[Provider, tuple[str, ...], tuple]] = []
 
 
 def municipality_section(func: Provider | None = None, *, topics: tuple[str, ...] = (),
-                         per_user: bool = False):
+                         reads: tuple = ()):
     """Registers a provider. With ``topics`` the page keeps its section cached until those
-    topics change, shared by the users of a scope, or kept for each user with ``per_user``
-    (for a section that depends on who is looking); without, it is built each time."""
+    topics change, shared by the users whom the policies of ``reads`` (the models whose rows
+    it shows) decide alike; without, it is built each time."""
     def register(provider: Provider) -> Provider:
-        _providers.append((provider, tuple(topics), per_user))
+        _providers.append((provider, tuple(topics), tuple(reads)))
         return provider
 
     return register(func) if func is not None else register
@@ -46,6 +46,6 @@ def rendered_sections(request, municipality) -> list[str]:
     # The date is part of the key: a council seat ends with its term, without any write.
     today = timezone.localdate()
     return [caching.fragment(request, f"section:{func.__module__}.{func.__qualname__}", topics,
-                             (municipality.lg_code, request.user.pk if per_user else None,
-                              today), lambda func=func: render(func))
-            if topics else render(func) for func, topics, per_user in _providers]
+                             (municipality.lg_code, today), lambda func=func: render(func),
+                             reads=reads)
+            if topics else render(func) for func, topics, reads in _providers]

@@ -227,6 +227,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off: every page is built afresh (portal/caching.py), the same page, slower.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

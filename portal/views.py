@@ -121,10 +121,12 @@ def dashboard(request):
     return render(request, "portal/dashboard.html", {
         "measures": offered, "measure": measure, "invalid": status == 400,
         "map": caching.fragment(request, f"dashboard-map:{measure.code}",
-                                (*measure.topics, "reference"), (), coloured_map)
+                                (*measure.topics, "reference"), (), coloured_map,
+                                reads=measure.reads)
         if measure else "",
         "panels": [caching.fragment(
             request, f"dashboard-panel:{panel.template}", (*panel.topics, "reference"), (),
             lambda panel=panel: caching.render(panel.template, {
-                "data": panel.context(request.user)}, request)) for panel in panels()],
+                "data": panel.context(request.user)}, request), reads=panel.reads)
+            for panel in panels()],
     }, status=status)

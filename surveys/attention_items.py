@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.attention import AttentionItem, provider
-from portal.japanese import wareki_date
+from portal.japanese import wareki_datetime
 
 from .models import Survey, SurveyResponse
 
@@ -28,9 +28,7 @@ def surveys_to_answer(user) -> list[AttentionItem]:
             title = _("Returned for revision: %(title)s") % {"title": survey.title}
         else:
             title = _("Please answer: %(title)s") % {"title": survey.title}
-        deadline = timezone.localtime(survey.deadline)
-        detail = _("Deadline %(date)s %(time)s") % {"date": wareki_date(deadline),
-                                                    "time": deadline.strftime("%H:%M")}
+        detail = _("Deadline %(when)s") % {"when": wareki_datetime(survey.deadline)}
         late = survey.is_past_deadline(now) or status == SurveyResponse.Status.RETURNED
         items.append(AttentionItem(title, detail, reverse("survey_answer", args=[survey.pk]),
                                    "warning" if late else "info"))

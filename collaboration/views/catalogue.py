@@ -51,7 +51,8 @@ def initiative_list(request):
     return render(request, "collaboration/initiative_list.html", {
         **context, "active": active,
         "catalogue": caching.fragment(request, "catalogue", selectors.TOPICS,
-                                      (sorted(request.GET.lists()),), catalogue),
+                                      (sorted(request.GET.lists()),), catalogue,
+                                      reads=(Initiative,)),
     })
 
 

@@ -39,8 +39,9 @@ def _initiative(user, pk, action=VIEW):
 
 
 def _page(request, initiative) -> str:
-    """Everything on an initiative's page; the same for every user of a scope until the
-    initiatives or the audit trail (which records attachments too) change."""
+    """Everything on an initiative's page, its editors' controls included; the same for every
+    user the initiative policy decides alike until the initiatives or the audit trail (which
+    records attachments too) change."""
     user = request.user
     visible = selectors.visible_initiatives(user)
     prefetch_related_objects([initiative], *DETAIL_RELATED)
@@ -76,7 +77,8 @@ def initiative_detail(request, pk):
     return render(request, "collaboration/initiative_detail.html", {
         "initiative": initiative,
         "content": caching.fragment(request, "initiative", (*selectors.TOPICS, "audit"),
-                                    (initiative.pk,), lambda: _page(request, initiative)),
+                                    (initiative.pk,), lambda: _page(request, initiative),
+                                    reads=(Initiative,)),
     })
 
 

@@ -1,4 +1,8 @@
-"""Template filters for 年度 and 和暦: {{ 2026|fiscal_year_label }} → 令和8年度 (2026)."""
+"""Template filters for 年度 and 和暦, the one date style of the portal: a date alone with
+the Western year ({{ day|wareki_date }} → 令和8年11月30日 (2026)), a deadline's day with its
+weekday ({{ day|wareki_day }} → 令和8年12月1日(火)), a moment in Japan's time
+({{ moment|wareki_datetime }} → 令和8年12月1日(火) 17:44); {{ 2026|fiscal_year_label }} →
+令和8年度 (2026)."""
 
 import datetime
 
@@ -46,3 +50,20 @@ def wareki_date(value):
     if value in (None, ""):
         return ""
     return japanese.wareki_date(_local_date(value))
+
+
+@register.filter
+def wareki_day(value):
+    """A deadline's or a meeting's day: 令和8年12月1日(火)."""
+    if value in (None, ""):
+        return ""
+    return japanese.wareki_day(_local_date(value))
+
+
+@register.filter
+def wareki_datetime(value):
+    """A moment (a deadline, a meeting's start, a change) in Japan's time:
+    令和8年12月1日(火) 17:44."""
+    if value in (None, ""):
+        return ""
+    return japanese.wareki_datetime(value)

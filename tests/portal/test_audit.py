@@ -146,3 +146,29 @@ def test_other_roles_cannot_read_the_trail(client, users_by_role, role):
     client.force_login(users_by_role[role])
     response = client.get(reverse("admin:portal_auditentry_changelist"))
     assert response.status_code == 302
+
+
+def test_the_history_reads_as_people_speak(client, prefecture_user):
+    """公開 → 非公開 rather than False → True, the time in Japan, people by name and
+    organisation, choices by their label."""
+    import datetime
+
+    import time_machine
+
+    from collaboration.models import Initiative
+    from collaboration.services.initiatives import initiative_publish
+    from tests.collaboration.conftest import make_initiative
+
+    initiative = make_initiative("読める履歴の取組み", published=False)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 8, 44, tzinfo=datetime.UTC)):
+        with audit.acting_as(prefecture_user):
+            initiative_publish(actor=prefecture_user, initiative=initiative)
+            initiative.status = Initiative.Status.DONE
+            initiative.save()
+    client.force_login(prefecture_user)
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    assert "<del>非公開</del> → <ins>公開</ins>" in page
+    assert "<del>実施中</del> → <ins>完了</ins>" in page
+    assert "令和8年12月1日(火) 17:44" in page
+    assert f"{prefecture_user.display_name}（{prefecture_user.organisation.name}）" in page
+    assert "False" not in page and "True" not in page

@@ -169,3 +169,37 @@ def test_a_draft_save_keeps_the_results_but_not_the_board(municipal_user):
     after = versions()
     assert after["surveys"] == before["surveys"]  # results and dashboard keep their pages
     assert after["survey-answers"] != before["survey-answers"]  # the board shows the draft
+
+
+def test_a_write_whose_bump_failed_is_seen_by_other_processes_within_the_timeout(
+        client, settings, municipal_user, monkeypatch):
+    """One process cannot reach the cache, so its write announces nothing; the others, on a
+    healthy cache, serve their kept catalogue at most ``TIMEOUT`` seconds longer."""
+    import datetime
+
+    import time_machine
+
+    from tests.conftest import need_service
+
+    need_service(bool(settings.CACHES["default"]["BACKEND"].endswith("RedisCache")),
+                 "needs Redis (REDIS_URL)")
+    healthy = settings.CACHES
+    cut_off = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    start = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)
+    client.force_login(municipal_user)
+    with time_machine.travel(start, tick=False) as clock:
+        assert "黙って増えた取組み" not in client.get(reverse("initiative_list")).content.decode()
+        settings.CACHES = cut_off  # the writing process
+        monkeypatch.setattr(caching, "_down_until", 0.0)
+        make_initiative("黙って増えた取組み")
+        assert not caching._usable()  # its bump failed
+        settings.CACHES = healthy  # a reading process, which knows of no failure
+        monkeypatch.setattr(caching, "_down_until", 0.0)
+        clock.shift(caching.TIMEOUT - 1)
+        stale = client.get(reverse("initiative_list")).content.decode()
+        assert "黙って増えた取組み" not in stale  # still within the bound
+        clock.shift(2)
+        assert "黙って増えた取組み" in client.get(reverse("initiative_list")).content.decode()

@@ -67,3 +67,24 @@ def test_template_filters_render_fiscal_years_from_dates_and_numbers():
     with translation.override("ja"):
         text = template.render(Context({"day": datetime.date(2027, 3, 31), "moment": moment}))
     assert text == "令和8年度 (2026)|令和8年度 (2026)|2026|令和9年3月31日 (2027)"
+
+
+def test_a_deadlines_day_carries_its_weekday():
+    from portal.japanese import wareki_day
+
+    with translation.override("ja"):
+        assert wareki_day(datetime.date(2026, 12, 1)) == "令和8年12月1日(火)"
+        assert wareki_day(datetime.date(2019, 5, 1)) == "令和元年5月1日(水)"
+
+
+def test_a_moment_is_shown_in_japans_time_with_its_weekday():
+    from portal.japanese import wareki_datetime
+
+    moment = datetime.datetime(2026, 12, 1, 8, 44, tzinfo=datetime.UTC)
+    with translation.override("ja"):
+        assert wareki_datetime(moment) == "令和8年12月1日(火) 17:44"
+        # 23:30 UTC is already the next day in Japan.
+        late = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+        assert wareki_datetime(late) == "令和8年12月1日(火) 08:30"
+    with translation.override("en"):
+        assert wareki_datetime(moment) == "Tue 2026/12/1 17:44"

@@ -154,7 +154,7 @@ def test_the_statistics_import_refuses_the_bomb_without_opening_it(client, prefe
     client.force_login(prefecture_user)
     tracemalloc.start()
     try:
-        response = client.post(reverse("admin:portal_statisticvalue_import"),
+        response = client.post(reverse("statistics_import"),
                                {"file": SimpleUploadedFile("統計.xlsx", bomb)})
         _current, peak = tracemalloc.get_traced_memory()
     finally:
@@ -167,7 +167,7 @@ def test_the_statistics_import_refuses_the_bomb_without_opening_it(client, prefe
 
 def test_an_ordinary_workbook_is_still_imported(client, prefecture_user):
     client.force_login(prefecture_user)
-    response = client.post(reverse("admin:portal_statisticvalue_import"),
+    response = client.post(reverse("statistics_import"),
                            {"file": SimpleUploadedFile("統計.xlsx", workbook_bytes())})
     assert response.status_code == 302
     assert StatisticValue.objects.count() == 1

@@ -56,7 +56,7 @@ def test_a_whole_reminder_plan_sends_each_step_once_and_never_to_those_who_submi
         assert sweep_reminders() == 0  # the beat runs again: nothing new
     assert len(mail.outbox) == 3
     assert "「令和8年度 連携課題・ニーズ調査」回答のお願い" in mail.outbox[0].subject
-    assert "令和8年7月31日 (2026) 17:00" in mail.outbox[0].body
+    assert "令和8年7月31日(金) 17:00" in mail.outbox[0].body
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
     SurveyResponse.objects.create(survey=planned, municipality=municipality("063657"),
@@ -206,13 +206,17 @@ def recipients_once():
 
 @pytest.mark.needs_redis
 @pytest.mark.django_db
-def test_a_claim_taken_over_while_its_task_was_still_queued_is_sent_once(planned, backlog):
+def test_a_claim_taken_over_while_its_task_was_still_queued_is_sent_once(
+        planned, backlog, django_capture_on_commit_callbacks):
     from tests import mail as pausing
 
-    with time_machine.travel(at(24), tick=False):
+    # The sweep's work leaves through the outbox when its transaction commits.
+    with time_machine.travel(at(24), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
         assert sweep_reminders() == 3  # queued behind a backlog longer than the takeover
     first = backlog()
-    with time_machine.travel(at(24, minute=30), tick=False):
+    with time_machine.travel(at(24, minute=30), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
         assert sweep_reminders() == 3  # the claims look dead: taken over and queued again
     second = backlog()
     assert len(first) == len(second) == 3 and mail.outbox == []
