@@ -97,8 +97,10 @@ def test_typing_survives_an_expired_session(transactional_db, visitor):
     assert "期限切れの間に入力した文章。" in stored.answers.values()
 
 
-def two_staff_on_one_answer(browser, live_server):
-    """Two staff of 山形市 in two browsers, each on the answer page."""
+@pytest.fixture
+def two_staff_on_one_answer(transactional_db, browser, live_server, html_checker):
+    """Two staff of 山形市 in two browsers, each on the answer page; every page either loads
+    goes through the HTML checker."""
     from tests.browser.conftest import Visitor
     from tests.factories import UserFactory, municipality_org
 
@@ -112,23 +114,24 @@ def two_staff_on_one_answer(browser, live_server):
         context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
                                       viewport={"width": 1280, "height": 900})
         context.set_default_timeout(20_000)
-        visitor = Visitor(context.new_page(), live_server.url)
+        visitor = Visitor(context.new_page(), live_server.url, html_checker)
         log_in(visitor, username)
         visitor.page.goto(visitor.base_url + f"/surveys/{survey.pk}/answer/")
         visitors.append(visitor)
-    return survey, visitors
+    yield survey, visitors
+    for visitor in visitors:
+        visitor.validate_served()
 
 
 def saved(page):
     expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=8000)
 
 
-def test_two_staff_typing_in_different_questions_both_keep_their_text(
-        transactional_db, browser, live_server):
+def test_two_staff_typing_in_different_questions_both_keep_their_text(two_staff_on_one_answer):
     from surveys.models import SurveyResponse
     from tests.surveys.conftest import keys
 
-    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    survey, (first, second) = two_staff_on_one_answer
     try:
         first.page.get_by_label("要望").fill("除雪の共同化を検討したい")
         saved(first.page)
@@ -146,11 +149,11 @@ def test_two_staff_typing_in_different_questions_both_keep_their_text(
 
 
 def test_two_staff_typing_in_the_same_question_see_both_texts_and_lose_nothing(
-        transactional_db, browser, live_server):
+        two_staff_on_one_answer):
     from surveys.models import SurveyResponse
     from tests.surveys.conftest import keys
 
-    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    survey, (first, second) = two_staff_on_one_answer
     _fields, _staff, _number, text = keys(survey)
     page = second.page
     try:
@@ -185,11 +188,11 @@ def test_two_staff_typing_in_the_same_question_see_both_texts_and_lose_nothing(
             visitor.page.context.close()
 
 
-def test_both_texts_can_be_combined_into_one(transactional_db, browser, live_server):
+def test_both_texts_can_be_combined_into_one(two_staff_on_one_answer):
     from surveys.models import SurveyResponse
     from tests.surveys.conftest import keys
 
-    survey, (first, second) = two_staff_on_one_answer(browser, live_server)
+    survey, (first, second) = two_staff_on_one_answer
     _fields, _staff, _number, text = keys(survey)
     page = second.page
     try:
