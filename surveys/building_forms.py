@@ -81,7 +81,9 @@ class SurveyForm(forms.ModelForm):
 
 
 class ReminderStepForm(forms.Form):
+    # A row left empty is ignored rather than refused, like a ticked "remove".
     days = forms.IntegerField(label=_("Days from the deadline"), min_value=-60, max_value=60,
+                              required=False,
                               help_text=_("Negative: before the deadline; positive: after."))
     copy_liaison = forms.BooleanField(label=_("Copy the liaison room"), required=False)
 

@@ -60,8 +60,11 @@ def _blank_survey() -> Survey:
 def _settings_page(request, survey: Survey, *, copy_form=None):
     is_new = survey.pk is None
     form = SurveyForm(request.POST or None, instance=survey, prefix="survey")
+    # Bound, every row counts as typed: compared with the stored plan, an unchanged row would
+    # be taken for an untouched blank one and dropped.
     plan = ReminderPlanFormSet(request.POST or None, prefix="plan",
-                               initial=plan_initial(survey))
+                               initial=None if request.method == "POST"
+                               else plan_initial(survey))
     if request.method == "POST" and form.is_valid() and plan.is_valid():
         survey = form.save(commit=False)
         survey.reminder_plan, survey.reminder_copies = plan_from(plan)
