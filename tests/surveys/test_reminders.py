@@ -162,3 +162,18 @@ def test_a_sweep_with_nothing_new_inserts_nothing(planned):
         with CaptureQueriesContext(connection) as queries:
             assert sweep_reminders() == 0
     assert not [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+
+
+@pytest.mark.django_db
+def test_the_liaison_room_is_copied_on_the_steps_chosen(planned):
+    from surveys.models import Survey
+
+    Survey.objects.filter(pk=planned.pk).update(reminder_copies=[-7])
+    with time_machine.travel(at(24), tick=False):  # a week before: copied as chosen
+        sweep_reminders()
+    okura = next(m for m in mail.outbox if m.to == ["chief-063657@example.jp"])
+    assert okura.cc == ["mogami@example.jp"]
+    mail.outbox.clear()
+    with time_machine.travel(at(-1), tick=False):  # the day after: not chosen this time
+        sweep_reminders()
+    assert all(message.cc == [] for message in mail.outbox) and mail.outbox
