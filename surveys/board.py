@@ -41,8 +41,9 @@ def board_for(user, survey) -> dict:
     for delivery in ReminderDelivery.objects.filter(
             survey=survey, sent_at__isnull=False, municipality__in=targets).order_by("sent_at"):
         reminders[delivery.municipality_id] = delivery
+    # Notices exist only once staff have asked for answers: no query before that.
     notices = {notice.municipality_id: notice for notice in OpeningNotice.objects.filter(
-        survey=survey, municipality__in=targets)}
+        survey=survey, municipality__in=targets)} if survey.requested_at else {}
     names = labels()
     rows = [(m, state_of(responses.get(m.pk)), responses.get(m.pk), reminders.get(m.pk))
             for m in targets]
