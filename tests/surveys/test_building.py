@@ -75,10 +75,12 @@ def test_bad_settings_are_explained_and_nothing_is_saved(client, prefecture_user
 def test_last_years_survey_is_copied_with_its_questions(client, prefecture_user):
     client.force_login(prefecture_user)
     last = make_survey()
+    Survey.objects.filter(pk=last.pk).update(reminder_copies=[-1])
     response = client.post(reverse("survey_create"), {"copy": "1", "source": last.pk})
     copy = Survey.objects.exclude(pk=last.pk).get()
     assert response.url == reverse("survey_edit", args=[copy.pk])
     assert copy.fiscal_year == last.fiscal_year + 1 and copy.copied_from == last
+    assert copy.reminder_copies == [-1]
     assert Question.objects.filter(section__survey=copy).count() == 4
     assert client.post(reverse("survey_create"), {"copy": "1", "source": "x"}).status_code == 400
 

@@ -104,10 +104,11 @@ def test_nothing_is_sent_for_a_survey_never_requested(waiting):
 def test_a_survey_past_its_deadline_is_not_requested(client, prefecture_user, waiting):
     with time_machine.travel(DEADLINE + datetime.timedelta(days=1), tick=False):
         client.force_login(prefecture_user)
-        response = client.post(reverse("survey_send", args=[waiting.pk]), follow=True)
+        response = client.post(reverse("survey_send", args=[waiting.pk]), {"when": "now"},
+                               follow=True)
     assert "締切を過ぎています" in response.content.decode()
     waiting.refresh_from_db()
-    assert waiting.requested_at is None
+    assert waiting.requested_at is None and waiting.opens_at == OPENS
 
 
 @pytest.mark.needs_postgres
