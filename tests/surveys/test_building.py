@@ -186,3 +186,19 @@ def test_outsiders_cannot_build(client, municipal_user, branch_user, prefecture_
     detail = client.get(reverse("survey_detail", args=[survey.pk])).content.decode()
     assert "設問を編集" in detail and "回答依頼を送る" in detail
 
+
+
+def test_the_admin_form_keeps_the_same_rules():
+    from surveys.admin import QuestionForm as AdminQuestionForm
+
+    survey = make_survey()
+    _fields, staff, _number, _text = keys(survey)
+    SurveyResponse.objects.create(survey=survey, municipality=Municipality.objects.first(),
+                                  answers={staff: "不足している"})
+    question = Question.objects.get(pk=int(staff[1:]))
+    data = {"section": question.section_id, "kind": "single", "text": question.text,
+            "order": 2, "choices_text": "足りている"}
+    form = AdminQuestionForm(data, instance=question)
+    assert not form.is_valid() and "不足している" in str(form.errors)
+    form = AdminQuestionForm({**data, "choices_text": "不足している"}, instance=question)
+    assert form.is_valid(), form.errors  # a choice nobody picked may go
