@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin import PortalInline, PortalModelAdmin
 
+from .building import check_question_change
 from .models import Question, ReminderDelivery, Section, Survey
 from .services import question_has_answers, survey_copy
 
@@ -53,15 +53,8 @@ class QuestionForm(forms.ModelForm):
         if data.get("kind") in (Question.Kind.SINGLE, Question.Kind.MULTIPLE,
                                 Question.Kind.RANKING) and not choices:
             self.add_error("choices_text", _("This type of question needs choices."))
-        if self.instance.pk and question_has_answers(self.instance):
-            if data.get("kind") != self.instance.kind:
-                raise ValidationError(_("Municipalities have answered this question already: "
-                                        "changing its type would orphan their answers. Fix the "
-                                        "wording only, or add a new question."))
-            removed = set(self.instance.choices or []) - set(choices)
-            if removed:
-                raise ValidationError(_("Choices already answered cannot be removed: %(list)s.")
-                                      % {"list": "、".join(sorted(removed))})
+        # The same rules as the portal's questions page once answers exist.
+        check_question_change(self.instance, kind=data.get("kind"), choices=choices)
         self.instance.choices = choices
         return data
 

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext
 from portal.models import Municipality
 from portal.tilemap import build_tile_map
 
-from .models import ReminderDelivery, SurveyResponse
+from .models import OpeningNotice, ReminderDelivery, SurveyResponse
 
 NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
     "returned"
@@ -41,6 +41,9 @@ def board_for(user, survey) -> dict:
     for delivery in ReminderDelivery.objects.filter(
             survey=survey, sent_at__isnull=False, municipality__in=targets).order_by("sent_at"):
         reminders[delivery.municipality_id] = delivery
+    # Notices exist only once staff have asked for answers: no query before that.
+    notices = {notice.municipality_id: notice for notice in OpeningNotice.objects.filter(
+        survey=survey, municipality__in=targets)} if survey.requested_at else {}
     names = labels()
     rows = [(m, state_of(responses.get(m.pk)), responses.get(m.pk), reminders.get(m.pk))
             for m in targets]
@@ -56,8 +59,9 @@ def board_for(user, survey) -> dict:
         counts = regions.setdefault(municipality.region, dict.fromkeys(names, 0))
         counts[state] += 1
     return {
-        "rows": [(m, names[state], state, response, reminder)
+        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk))
                  for m, state, response, reminder in rows],
+        "requested": survey.requested_at is not None,
         "tile_map": tile_map,
         "regions": [(region, [counts[key] for key in names])
                     for region, counts in sorted(regions.items(), key=lambda i: i[0].sort_order)],

@@ -30,6 +30,11 @@ class Survey(models.Model):
     reminder_plan = models.JSONField(
         _("reminder plan"), default=default_reminder_plan, blank=True,
         help_text=_("Days relative to the deadline, e.g. -7, -3, -1, 1."))
+    # The steps that copy the region's liaison room; None (older surveys): those after the
+    # deadline.
+    reminder_copies = models.JSONField(_("reminders copied to the liaison room"), null=True,
+                                       blank=True)
+    requested_at = models.DateTimeField(_("answers requested"), null=True, blank=True)
     copied_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("copied from"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -64,6 +69,11 @@ class Survey(models.Model):
 
     def is_past_deadline(self, now=None) -> bool:
         return (now or timezone.now()) > self.deadline
+
+    def copies_liaison(self, days: int) -> bool:
+        if self.reminder_copies is None:
+            return days > 0
+        return days in self.reminder_copies
 
     def reminder_time(self, step: int) -> datetime.datetime:
         """When the reminder ``step`` days from the deadline is due: 9:00 Tokyo on that day."""
@@ -184,6 +194,25 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.survey} {self.municipality} {self.step}"
+
+
+class OpeningNotice(models.Model):
+    """Proof that the request to answer went to a municipality's staff: one row, ever."""
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="opening_notices")
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("request to answer sent")
+        verbose_name_plural = _("requests to answer sent")
+        constraints = [models.UniqueConstraint(fields=["survey", "municipality"],
+                                               name="one_opening_notice_per_municipality")]
+
+    def __str__(self):
+        return f"{self.survey} {self.municipality}"
 
 
 class ThemeSource(models.Model):

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from portal.permissions import VIEW, Policy, register
 
-from .models import Question, ReminderDelivery, Section, Survey, SurveyResponse
+from .models import OpeningNotice, Question, ReminderDelivery, Section, Survey, SurveyResponse
 
 
 def may_follow(user, municipality) -> bool:
@@ -56,7 +56,7 @@ class SurveyResponsePolicy(Policy):
         return queryset.none()
 
 
-@register(ReminderDelivery)
+@register(ReminderDelivery, OpeningNotice)
 class ReminderPolicy(Policy):
     def scope(self, user, action, queryset):
         if action != VIEW:

@@ -96,13 +96,21 @@ def claim_on_demand(survey: Survey, now) -> list[ReminderDelivery]:
             if (delivery := _claim(survey, municipality, key)) is not None]
 
 
+def _copies_liaison(delivery: ReminderDelivery) -> bool:
+    try:
+        days = int(delivery.step)
+    except ValueError:
+        return False  # an on-demand reminder
+    return delivery.survey.copies_liaison(days)
+
+
 def recipients(delivery: ReminderDelivery) -> tuple[list[str], list[str]]:
     users = User.objects.filter(is_active=True).exclude(email="")
     to = list(users.filter(role=User.Role.MUNICIPAL,
                            organisation__municipality=delivery.municipality)
               .values_list("email", flat=True))
     cc = []
-    if delivery.step.startswith("+"):  # after the deadline: the liaison room is told too
+    if _copies_liaison(delivery):  # as planned per step: the liaison room is told too
         cc = list(users.filter(role=User.Role.BRANCH,
                                organisation__region=delivery.municipality.region_id)
                   .values_list("email", flat=True))

@@ -192,7 +192,8 @@ def survey_copy(*, actor, survey: Survey) -> Survey:
         title=survey.title.replace(str(survey.fiscal_year), str(survey.fiscal_year + 1)),
         fiscal_year=survey.fiscal_year + 1, description=survey.description,
         opens_at=survey.opens_at + year, deadline=survey.deadline + year,
-        reminder_plan=survey.reminder_plan, copied_from=survey)
+        reminder_plan=survey.reminder_plan, reminder_copies=survey.reminder_copies,
+        copied_from=survey)
     copy.municipalities.set(survey.municipalities.all())
     for section in survey.sections.prefetch_related("questions"):
         questions = list(section.questions.all())

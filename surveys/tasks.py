@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from portal.queue import dispatch_all
 
-from . import reminders
+from . import opening, reminders
 from .models import ReminderDelivery, Survey
 
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -21,6 +21,10 @@ def sweep_reminders():
     claimed = [delivery for survey in reminders.open_surveys(now)
                for delivery in reminders.claim_due(survey, now)]
     dispatch_all(send_reminder, _claims(claimed))
+    # Requests to answer sent ahead of the opening go out once it has come.
+    notices = [notice for survey in opening.due_surveys(now)
+               for notice in opening.claim(survey, now)]
+    dispatch_all(send_opening_notice, [(notice.pk,) for notice in notices])
     return len(claimed)
 
 
@@ -48,3 +52,21 @@ def remind_now(survey_id: int):
     claimed = reminders.claim_on_demand(survey, timezone.now())
     dispatch_all(send_reminder, _claims(claimed))
     return len(claimed)
+
+
+@shared_task
+def send_opening_notices(survey_id: int):
+    """「回答依頼を送る」: claims one notice per target municipality and queues its e-mail."""
+    now = timezone.now()
+    survey = opening.due_surveys(now).filter(pk=survey_id).first()
+    if survey is None:
+        return 0  # not open yet (the sweep sends it at the opening), or gone
+    claimed = opening.claim(survey, now)
+    dispatch_all(send_opening_notice, [(notice.pk,) for notice in claimed])
+    return len(claimed)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5,
+             soft_time_limit=60, time_limit=90)
+def send_opening_notice(notice_id: int):
+    return opening.send(notice_id)

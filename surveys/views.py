@@ -52,6 +52,7 @@ def survey_list(request):
             municipality=request.user.scope_municipality).values_list("survey_id", "status"))
     return render(request, "surveys/survey_list.html", {
         "surveys": [(survey, mine.get(survey.pk)) for survey in surveys],
+        "can_build": request.user.is_prefecture,
     })
 
 
@@ -64,6 +65,9 @@ def survey_detail(request, pk):
         "preview": _sections(questions, AnswerForm(questions)),
         "can_answer": may_answer(request.user, survey, request.user.scope_municipality),
         "can_follow": request.user.is_prefecture or request.user.scope_region is not None,
+        "can_build": request.user.is_prefecture,
+        "notices_sent": survey.opening_notices.filter(sent_at__isnull=False).count()
+        if request.user.is_prefecture else 0,
     })
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from meetings.models import CalendarFeed
 from portal.models import Report
 from portal.services.attachments import attachment_create
-from surveys.models import SurveyResponse
+from surveys.models import Question, Section, SurveyResponse
 from tests.collaboration.conftest import make_initiative
 from tests.factories import UserFactory, municipality, municipality_org
 from tests.meetings.conftest import make_council, make_meeting
@@ -106,6 +106,30 @@ MATRIX = {
                       signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
     "survey_results": ("get", lambda c: reverse("survey_results", args=[c["survey"].pk]),
                        signed_in(OK, municipal=404, other_municipal=404)),
+    # Building surveys: prefecture staff (and administrators) only; fresh parts for removals.
+    "survey_create": ("get", lambda c: reverse("survey_create"),
+                      signed_in(403, prefecture=OK, admin=OK)),
+    "survey_edit": ("get", lambda c: reverse("survey_edit", args=[c["survey"].pk]),
+                    signed_in(403, prefecture=OK, admin=OK)),
+    "survey_questions": ("get", lambda c: reverse("survey_questions", args=[c["survey"].pk]),
+                         signed_in(403, prefecture=OK, admin=OK)),
+    "survey_section_edit": ("get", lambda c: reverse("survey_section_edit", args=[
+        c["survey"].pk, c["section"].pk]), signed_in(403, prefecture=OK, admin=OK)),
+    "survey_section_delete": ("post", lambda c: reverse("survey_section_delete", args=[
+        c["survey"].pk, c["new_section"]().pk]),
+        signed_in(403, prefecture=REDIRECT, admin=REDIRECT)),
+    "survey_question_add": ("get", lambda c: reverse("survey_question_add", args=[
+        c["survey"].pk, c["section"].pk]), signed_in(403, prefecture=OK, admin=OK)),
+    "survey_question_edit": ("get", lambda c: reverse("survey_question_edit", args=[
+        c["survey"].pk, c["question"].pk]), signed_in(403, prefecture=OK, admin=OK)),
+    "survey_question_delete": ("post", lambda c: reverse("survey_question_delete", args=[
+        c["survey"].pk, c["new_question"]().pk]),
+        signed_in(403, prefecture=REDIRECT, admin=REDIRECT)),
+    # Nothing chosen to move: a 400 for those who may move things.
+    "survey_move": ("post", lambda c: reverse("survey_move", args=[c["survey"].pk]),
+                    signed_in(403, prefecture=400, admin=400)),
+    "survey_send": ("post", lambda c: reverse("survey_send", args=[c["survey"].pk]),
+                    signed_in(403, prefecture=REDIRECT, admin=REDIRECT)),
     # Meetings: the council with 山形市's chief ("municipal") as a member, and its meeting.
     "body_list": ("get", lambda c: reverse("body_list"), signed_in(OK)),
     "body_detail": ("get", lambda c: reverse("body_detail", args=[c["council"].pk]),
@@ -211,6 +235,15 @@ def context(users_by_role, settings, tmp_path):
     survey = make_survey()
     SurveyResponse.objects.create(survey=survey, municipality=municipality("062014"),
                                   status="submitted", submitted_at=timezone.now())
+    section = survey.sections.get()
+
+    def new_section():
+        return Section.objects.create(survey=survey, title="削除する節", order=9)
+
+    def new_question():
+        return Question.objects.create(section=section, kind="short_text", text="削除する設問",
+                                       order=9)
+
     council = make_council(users_by_role["municipal"])
     meeting = make_meeting(users_by_role["prefecture"], council)
     feed = CalendarFeed.objects.create(user=users_by_role["municipal"])
@@ -225,7 +258,9 @@ def context(users_by_role, settings, tmp_path):
 
     return {"managed": managed, "fresh_account": fresh_account,
             "attachment": attachment, "users": users_by_role, "initiative": initiative,
-            "proposal": proposal, "new_file": new_file, "survey": survey, "council": council,
+            "proposal": proposal, "new_file": new_file, "survey": survey,
+            "section": section, "question": section.questions.first(),
+            "new_section": new_section, "new_question": new_question, "council": council,
             "meeting": meeting, "feed": feed, "report": report}
 
 

@@ -271,3 +271,18 @@ def test_a_reminder_being_sent_cannot_be_taken_over(planned, backlog):
     for task, args in first[1:]:
         task(*args)
     assert len(mail.outbox) == 3 and recipients_once()
+
+
+@pytest.mark.django_db
+def test_the_liaison_room_is_copied_on_the_steps_chosen(planned):
+    from surveys.models import Survey
+
+    Survey.objects.filter(pk=planned.pk).update(reminder_copies=[-7])
+    with time_machine.travel(at(24), tick=False):  # a week before: copied as chosen
+        sweep_reminders()
+    okura = next(m for m in mail.outbox if m.to == ["chief-063657@example.jp"])
+    assert okura.cc == ["mogami@example.jp"]
+    mail.outbox.clear()
+    with time_machine.travel(at(-1), tick=False):  # the day after: not chosen this time
+        sweep_reminders()
+    assert all(message.cc == [] for message in mail.outbox) and mail.outbox
