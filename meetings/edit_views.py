@@ -91,7 +91,10 @@ def agenda_link(request, pk):
     """Links the item chosen in the form to the search result chosen beside it."""
     meeting = _meeting(request, pk)
     item_pk = request.POST.get("item", "")
-    item = _item(meeting, int(item_pk) if item_pk.isdigit() else 0)
+    if not item_pk.isdigit():
+        messages.error(request, _("Choose an agenda item."))
+        return redirect(_edit_url(meeting))
+    item = _item(meeting, int(item_pk))
     link = links.resolve(request.user, request.POST.get("link", "")[:50])
     services.agenda_link(actor=request.user, item=item, link=link)
     messages.success(request, _("The link of 「%(item)s」 has been saved.") % {"item": item.title})
