@@ -139,6 +139,9 @@ class ReplaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = people()
         if seat is not None:
+            # One form per seat on the rotation page: the page's note explains the fields once.
+            for field in self.fields.values():
+                field.help_text = ""
             name = seat.user.display_name
             self.fields["successor"].label = _("Successor of %(name)s") % {"name": name}
             self.fields["title"].label = _("Position of the successor of %(name)s") % {
