@@ -1,6 +1,7 @@
 """Changing a meeting: its time and place, with an update to the members, and its agenda."""
 
 import copy
+from urllib.parse import urlencode
 
 from django import shortcuts
 from django.contrib import messages
@@ -29,8 +30,11 @@ def _item(meeting, item_pk):
                                        meeting=meeting, pk=item_pk)
 
 
-def _edit_url(meeting, anchor="agenda-title"):
-    return reverse("meeting_edit", args=[meeting.pk]) + f"#{anchor}"
+def _edit_url(request, meeting):
+    """Back to the agenda, keeping the search the user made."""
+    words = request.POST.get("q", "").strip()[:100]
+    query = f"?{urlencode({'q': words})}" if words else ""
+    return reverse("meeting_edit", args=[meeting.pk]) + query + "#agenda-title"
 
 
 @access(LOGGED_IN)
@@ -77,12 +81,12 @@ def agenda_add(request, pk):
     form = AgendaItemForm(request.POST, links=[(request.POST.get("link", ""), "")])
     if not form.is_valid():
         messages.error(request, _("Give the agenda item a title."))
-        return redirect(_edit_url(meeting))
+        return redirect(_edit_url(request, meeting))
     link = links.resolve(request.user, form.cleaned_data["link"])
     services.agenda_add(actor=request.user, meeting=meeting, title=form.cleaned_data["title"],
                         link=link)
     messages.success(request, _("The agenda item has been added."))
-    return redirect(_edit_url(meeting))
+    return redirect(_edit_url(request, meeting))
 
 
 @require_POST
@@ -93,12 +97,12 @@ def agenda_link(request, pk):
     item_pk = request.POST.get("item", "")
     if not item_pk.isdigit():
         messages.error(request, _("Choose an agenda item."))
-        return redirect(_edit_url(meeting))
+        return redirect(_edit_url(request, meeting))
     item = _item(meeting, int(item_pk))
     link = links.resolve(request.user, request.POST.get("link", "")[:50])
     services.agenda_link(actor=request.user, item=item, link=link)
     messages.success(request, _("The link of 「%(item)s」 has been saved.") % {"item": item.title})
-    return redirect(_edit_url(meeting))
+    return redirect(_edit_url(request, meeting))
 
 
 @require_POST
@@ -109,9 +113,9 @@ def agenda_move(request, pk, item_pk):
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         messages.error(request, _("The request was not understood."))
-        return redirect(_edit_url(meeting))
+        return redirect(_edit_url(request, meeting))
     services.agenda_move(actor=request.user, item=item, up=direction == "up")
-    return redirect(_edit_url(meeting))
+    return redirect(_edit_url(request, meeting))
 
 
 @require_POST
@@ -122,4 +126,4 @@ def agenda_remove(request, pk, item_pk):
     services.agenda_remove(actor=request.user, item=item)
     messages.success(request, _("「%(item)s」 has been removed from the agenda.")
                      % {"item": item.title})
-    return redirect(_edit_url(meeting))
+    return redirect(_edit_url(request, meeting))

@@ -132,8 +132,9 @@ def test_the_agenda_is_added_to_reordered_removed_and_linked_by_searching(
     assert f'value="initiative:{hidden.pk}"' not in found  # outside the room's scope
     assert "3件" not in found and "2件" in found
 
-    client.post(reverse("agenda_add", args=[meeting.pk]),
-                {"title": "除雪協定の検討", "link": f"theme:{theme.pk}"})
+    response = client.post(reverse("agenda_add", args=[meeting.pk]),
+                           {"title": "除雪協定の検討", "link": f"theme:{theme.pk}", "q": "除雪"})
+    assert response.url == url + "?q=%E9%99%A4%E9%9B%AA#agenda-title"  # the search is kept
     titles = list(meeting.agenda.values_list("title", flat=True))
     assert titles == ["調査結果の報告", "連携テーマの検討", "除雪協定の検討"]
     added = meeting.agenda.get(title="除雪協定の検討")
