@@ -29,7 +29,10 @@ class Body(models.Model):
                                related_name="teams", verbose_name=_("formed by"))
     theme = models.ForeignKey("collaboration.Theme", models.SET_NULL, null=True, blank=True,
                               related_name="bodies", verbose_name=_("theme"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("purpose"), blank=True)
+    # A working team's term; closing a team sets ``ends_on`` and ends its open seats that day.
+    starts_on = models.DateField(_("term from"), null=True, blank=True)
+    ends_on = models.DateField(_("term until"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "region__sort_order", "name"]
@@ -40,6 +43,10 @@ class Body(models.Model):
                                    | models.Q(region__isnull=False), name="regional_has_region"),
             models.CheckConstraint(condition=~models.Q(kind="working_team")
                                    | models.Q(parent__isnull=False), name="team_has_parent"),
+            models.CheckConstraint(condition=models.Q(ends_on__isnull=True)
+                                   | models.Q(starts_on__isnull=True)
+                                   | models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="body_term_in_order"),
         ]
 
     def __str__(self):

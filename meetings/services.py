@@ -65,25 +65,32 @@ NOTICE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
 
 
 @transaction.atomic
-def meeting_update(*, actor, meeting: Meeting, values: dict) -> Meeting:
-    """Changes a meeting; a changed time or place of an announced meeting sends an update."""
+def meeting_update(*, actor, meeting: Meeting, values: dict, notify: bool = True) -> Meeting:
+    """Changes a meeting. A changed time or place of an announced meeting is a new calendar
+    version (SEQUENCE + 1); its update goes to the members once, when ``notify``."""
     _require(actor, permissions.CHANGE, meeting)
-    changed = any(getattr(meeting, name) != values.get(name, getattr(meeting, name))
+    # The row is locked and compared as stored, so a second click finds nothing changed.
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    changed = any(getattr(locked, name) != values.get(name, getattr(locked, name))
                   for name in NOTICE_FIELDS)
     for name, value in values.items():
-        setattr(meeting, name, value)
-    if changed and meeting.announced_at:
-        meeting.sequence += 1
-    meeting.full_clean()
-    meeting.save()
-    if changed and meeting.announced_at:
-        _notify(meeting)
+        setattr(locked, name, value)
+    if changed and locked.announced_at:
+        locked.sequence += 1
+    locked.full_clean()
+    locked.save()
+    if changed and locked.announced_at and notify:
+        _notify(locked)
+    meeting.refresh_from_db()
     return meeting
 
 
 @transaction.atomic
 def meeting_announce(*, actor, meeting: Meeting) -> Meeting:
     _require(actor, permissions.CHANGE, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # one notice per click
     if meeting.announced_at is None:
         meeting.announced_at = timezone.now()
         meeting.save(update_fields=["announced_at"])
@@ -94,6 +101,7 @@ def meeting_announce(*, actor, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     _require(actor, permissions.CHANGE, meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # one CANCEL per click
     if meeting.status != Meeting.Status.CANCELLED:
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
@@ -200,3 +208,159 @@ def action_item_done(*, actor, item: ActionItem) -> ActionItem:
 def members_to_notify(meeting: Meeting) -> list[Membership]:
     return list(roster(meeting.body, timezone.localtime(meeting.starts_at).date())
                 .exclude(user__email="").filter(user__is_active=True))
+
+
+# Seats and working teams.
+
+def _open_on(membership: Membership, day: datetime.date) -> bool:
+    return membership.starts_on <= day and (membership.ends_on is None
+                                            or membership.ends_on >= day)
+
+
+@transaction.atomic
+def membership_add(*, actor, body: Body, user, title: str, starts_on: datetime.date,
+                   is_chair: bool = False, is_vice_chair: bool = False) -> Membership:
+    """A new seat on ``body`` from ``starts_on``; a person holds one open seat per body."""
+    _require(actor, permissions.CHANGE, body)
+    Body.objects.select_for_update().get(pk=body.pk)  # a double click adds one seat
+    if body.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on),
+                               user=user).exists():
+        raise ValidationError(_("%(name)s already has a seat on this body.")
+                              % {"name": user.display_name})
+    seat = Membership(body=body, user=user, title=title.strip()[:100], starts_on=starts_on,
+                      is_chair=is_chair, is_vice_chair=is_vice_chair and not is_chair)
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, on: datetime.date) -> Membership:
+    """Ends a seat on ``on`` (its last day); the seat stays in the rosters of earlier days."""
+    _require(actor, permissions.CHANGE, membership.body)
+    seat = Membership.objects.select_for_update().get(pk=membership.pk)
+    if seat.ends_on is not None and seat.ends_on <= on:
+        return seat  # already ended by then: a repeated click
+    if on < seat.starts_on:
+        raise ValidationError(_("A seat cannot end before it starts."))
+    seat.ends_on = on
+    seat.save(update_fields=["ends_on"])
+    return seat
+
+
+@transaction.atomic
+def membership_replace(*, actor, membership: Membership, successor, on: datetime.date,
+                       title: str = "") -> Membership:
+    """The April rotation in one step: the seat ends the day before ``on`` and the successor's
+    starts on ``on``, with the same position and chair, so both days' rosters stay right."""
+    _require(actor, permissions.CHANGE, membership.body)
+    seat = Membership.objects.select_for_update().get(pk=membership.pk)
+    last_day = on - datetime.timedelta(days=1)
+    if not _open_on(seat, last_day) or (seat.ends_on is not None and seat.ends_on != last_day):
+        raise ValidationError(_("This seat is not held on the day before the hand-over; "
+                                "it may have been handed over already."))
+    if seat.ends_on == last_day:
+        raise ValidationError(_("This seat has already been handed over on that day."))
+    if successor.pk == seat.user_id:
+        raise ValidationError(_("Choose someone else as the successor."))
+    if seat.body.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on),
+                                    user=successor).exclude(pk=seat.pk).exists():
+        raise ValidationError(_("%(name)s already has a seat on this body.")
+                              % {"name": successor.display_name})
+    seat.ends_on = last_day
+    seat.save(update_fields=["ends_on"])
+    new = Membership(body=seat.body, user=successor, title=(title.strip() or seat.title)[:100],
+                     starts_on=on, is_chair=seat.is_chair, is_vice_chair=seat.is_vice_chair)
+    new.full_clean()
+    new.save()
+    return new
+
+
+@transaction.atomic
+def team_create(*, actor, parent: Body, name: str, theme=None, purpose: str = "",
+                starts_on: datetime.date, ends_on: datetime.date | None = None,
+                members=()) -> Body:
+    """A working team under ``parent``, with seats from any organisation."""
+    _require(actor, permissions.CHANGE, parent)
+    if parent.kind == Body.Kind.WORKING_TEAM:
+        raise ValidationError(_("A working team is formed by a council or a regional body."))
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(_("The term must end after it starts."))
+    team = Body(kind=Body.Kind.WORKING_TEAM, parent=parent, name=name.strip()[:200],
+                theme=theme, description=purpose, starts_on=starts_on, ends_on=ends_on)
+    team.full_clean()
+    team.save()
+    Membership.objects.bulk_create([Membership(body=team, user=user, title=title[:100],
+                                               starts_on=starts_on, ends_on=ends_on)
+                                    for user, title in members])
+    return team
+
+
+@transaction.atomic
+def team_close(*, actor, team: Body, on: datetime.date) -> Body:
+    """Closes a working team on ``on``: its term and its open seats end that day."""
+    _require(actor, permissions.CHANGE, team)
+    team = Body.objects.select_for_update().get(pk=team.pk)
+    if team.kind != Body.Kind.WORKING_TEAM:
+        raise ValidationError(_("Only a working team can be closed."))
+    if team.starts_on and on < team.starts_on:
+        raise ValidationError(_("The term must end after it starts."))
+    team.ends_on = on
+    team.save(update_fields=["ends_on"])
+    team.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on),
+                            starts_on__lte=on).update(ends_on=on)
+    team.memberships.filter(starts_on__gt=on).delete()  # seats that never began
+    return team
+
+
+# The agenda of a meeting.
+
+@transaction.atomic
+def agenda_add(*, actor, meeting: Meeting, title: str, link=None) -> AgendaItem:
+    _require(actor, permissions.CHANGE, meeting)
+    Meeting.objects.select_for_update().get(pk=meeting.pk)  # one order number at a time
+    last = meeting.agenda.aggregate(last=Max("order"))["last"] or 0
+    item = AgendaItem(meeting=meeting, order=last + 1, title=title.strip()[:300])
+    _set_link(item, link)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def _set_link(item: AgendaItem, link) -> None:
+    """``link`` is a theme, an initiative or a survey (its results), or None for no link."""
+    from collaboration.models import Initiative, Theme
+    from surveys.models import Survey
+
+    item.theme = link if isinstance(link, Theme) else None
+    item.initiative = link if isinstance(link, Initiative) else None
+    item.survey = link if isinstance(link, Survey) else None
+
+
+@transaction.atomic
+def agenda_link(*, actor, item: AgendaItem, link) -> AgendaItem:
+    _require(actor, permissions.CHANGE, item.meeting)
+    _set_link(item, link)
+    item.save(update_fields=["theme", "initiative", "survey"])
+    return item
+
+
+@transaction.atomic
+def agenda_move(*, actor, item: AgendaItem, up: bool) -> None:
+    """Swaps the item with its neighbour; the agenda is renumbered 1, 2, 3 … on the way."""
+    _require(actor, permissions.CHANGE, item.meeting)
+    Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    items = list(item.meeting.agenda.all())
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if up else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for order, other in enumerate(items, start=1):
+        other.order = order
+    AgendaItem.objects.bulk_update(items, ["order"])
+
+
+@transaction.atomic
+def agenda_remove(*, actor, item: AgendaItem) -> None:
+    _require(actor, permissions.CHANGE, item.meeting)
+    item.delete()

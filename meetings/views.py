@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from collaboration.forms import AttachmentForm
@@ -63,7 +64,8 @@ def body_detail(request, pk):
         "body": body, "members": services.roster(body, today),
         "former": body.memberships.filter(ends_on__lt=today).select_related("user"),
         "meetings": body.meetings.all(), "teams": scope(request.user, VIEW, body.teams.all()),
-        "form": form,
+        "form": form, "manage": manage,
+        "closed": body.ends_on is not None and body.ends_on <= today,
     }, status=400 if form is not None and form.errors else 200)
 
 
@@ -102,6 +104,15 @@ def meeting_detail(request, pk):
     })
 
 
+# What each step of the minutes tells the person who took it.
+MINUTES_DONE = {
+    Minutes.Status.CIRCULATED: gettext_lazy("The minutes have been circulated to the attendees for "
+                                     "review."),
+    Minutes.Status.APPROVED: gettext_lazy("The minutes have been approved."),
+    Minutes.Status.PUBLISHED: gettext_lazy("The minutes have been published."),
+}
+
+
 @require_POST
 @access(LOGGED_IN)
 def meeting_act(request, pk, what):
@@ -136,7 +147,7 @@ def meeting_act(request, pk, what):
             step = request.POST.get("advance")
             if step:
                 services.minutes_advance(actor=user, minutes=meeting.minutes, to=step)
-            messages.success(request, _("The minutes have been saved."))
+            messages.success(request, MINUTES_DONE.get(step, _("The minutes have been saved.")))
         elif what == "comment":
             form = CommentForm(request.POST)
             if not form.is_valid():

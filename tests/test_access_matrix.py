@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from meetings.models import CalendarFeed
+from meetings.models import AgendaItem, CalendarFeed
 from portal.models import Report
 from portal.services.attachments import attachment_create
 from surveys.models import Question, Section, SurveyResponse
@@ -138,6 +138,33 @@ MATRIX = {
                        signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
     "meeting_act": ("post", lambda c: reverse("meeting_act", args=[c["meeting"].pk, "cancel"]),
                     signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    # Running a body and changing a meeting: prefecture staff run the council; its member
+    # only sees it. Empty forms: a 400 where the page is shown again, else back with a message.
+    "body_rotation": ("get", lambda c: reverse("body_rotation", args=[c["council"].pk]),
+                      signed_in(404, prefecture=OK, admin=OK)),
+    "membership_add": ("post", lambda c: reverse("membership_add", args=[c["council"].pk]),
+                       signed_in(404, prefecture=400, admin=400)),
+    "membership_end": ("post", lambda c: reverse("membership_end", args=[
+        c["council"].pk, c["seat"].pk]), signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    "membership_replace": ("post", lambda c: reverse("membership_replace", args=[
+        c["council"].pk, c["seat"].pk]), signed_in(404, prefecture=400, admin=400)),
+    "team_create": ("get", lambda c: reverse("team_create", args=[c["council"].pk]),
+                    signed_in(404, prefecture=OK, admin=OK)),
+    "team_close": ("post", lambda c: reverse("team_close", args=[c["council"].pk]),
+                   signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    "meeting_edit": ("get", lambda c: reverse("meeting_edit", args=[c["meeting"].pk]),
+                     signed_in(404, prefecture=OK, admin=OK)),
+    "agenda_add": ("post", lambda c: reverse("agenda_add", args=[c["meeting"].pk]),
+                   signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    "agenda_link": ("post", lambda c: reverse("agenda_link", args=[c["meeting"].pk]),
+                    signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    "agenda_move": ("post", lambda c: reverse("agenda_move", args=[
+        c["meeting"].pk, c["meeting"].agenda.first().pk]),
+        signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    # A fresh item for each role, so one role's removal does not decide the next one's.
+    "agenda_remove": ("post", lambda c: reverse("agenda_remove", args=[
+        c["meeting"].pk, c["new_item"]().pk]), signed_in(404, prefecture=REDIRECT,
+                                                          admin=REDIRECT)),
     "calendar_settings": ("get", lambda c: reverse("calendar_settings"), signed_in(OK)),
     # The secret token in the address is the credential, whoever holds it.
     "calendar_feed": ("get", lambda c: reverse("calendar_feed", args=[c["feed"].token]),
@@ -246,6 +273,10 @@ def context(users_by_role, settings, tmp_path):
 
     council = make_council(users_by_role["municipal"])
     meeting = make_meeting(users_by_role["prefecture"], council)
+    seat = council.memberships.get()
+
+    def new_item():
+        return AgendaItem.objects.create(meeting=meeting, order=9, title="追加の議題")
     feed = CalendarFeed.objects.create(user=users_by_role["municipal"])
     report = Report.objects.create(kind="annual_xlsx", params={"year": 2025}, title="年次報告",
                                    requested_by=users_by_role["prefecture"], status="done",
@@ -261,7 +292,8 @@ def context(users_by_role, settings, tmp_path):
             "proposal": proposal, "new_file": new_file, "survey": survey,
             "section": section, "question": section.questions.first(),
             "new_section": new_section, "new_question": new_question, "council": council,
-            "meeting": meeting, "feed": feed, "report": report}
+            "meeting": meeting, "seat": seat, "new_item": new_item, "feed": feed,
+            "report": report}
 
 
 def outcome_of(response) -> object:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -58,3 +59,94 @@ def test_staff_create_a_meeting_take_attendance_and_publish_minutes(transactiona
     expect(page.get_by_label("カレンダーのアドレス")).to_have_value(
         __import__("re").compile(r"/calendar/.+\.ics$"))
     visitor.check("calendar")
+
+
+def test_a_liaison_room_rotates_two_members_changes_a_meeting_and_cancels_it(
+        transactional_db, visitor, tasks_in_process):
+    from django.core import mail
+    from icalendar import Calendar
+
+    from meetings.forms import next_rotation_day
+    from meetings.models import Body
+    from meetings.services import meeting_create, roster
+    from portal.models import User
+    from tests.factories import UserFactory
+
+    load_all_reference_data()
+    create_demo_users()
+    create_demo_councils()
+    room = User.objects.get(username="demo-murayama")
+    body = Body.objects.get(kind=Body.Kind.REGIONAL, region__code="murayama")
+    seats = list(roster(body, timezone.localdate()).filter(user__username__in=[
+        "demo-062014", "demo-062103"]))
+    assert len(seats) == 2
+    successors = [UserFactory(organisation=seat.user.organisation, last_name="後任",
+                              first_name=f"{index}号", username=f"successor-{index}")
+                  for index, seat in enumerate(seats, start=1)]
+    page = visitor.page
+    page.goto(visitor.base_url + "/login/")
+    page.get_by_label("ユーザー名").fill("demo-murayama")
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+
+    page.goto(visitor.base_url + body.get_absolute_url())
+    page.get_by_role("link", name="委員の管理・4月の異動").click()
+    visitor.check("rotation")
+    day = next_rotation_day()
+    for seat, successor in zip(seats, successors, strict=True):
+        name = seat.user.display_name
+        page.get_by_role("combobox", name=f"{name}さんの後任").select_option(
+            label=f"{successor.display_name}（{successor.organisation}）")
+        page.get_by_label(f"{name}さんの引継ぎ日").fill(day.isoformat())
+        page.get_by_role("button", name=f"{name}さんの席を引き継ぐ").click()
+        expect(page.get_by_role("status")).to_contain_text(f"{successor.display_name}さんへ")
+    visitor.check("rotation-done")
+    last_day = day - datetime.timedelta(days=1)
+    before = {(m.user_id, m.title) for m in roster(body, last_day)}
+    after = {(m.user_id, m.title) for m in roster(body, day)}
+    assert before - after == {(seat.user_id, seat.title) for seat in seats}
+    assert after - before == {(s.pk, seat.title) for s, seat in zip(successors, seats,
+                                                                   strict=True)}
+
+    starts = (timezone.localtime() + datetime.timedelta(days=20)).replace(
+        hour=10, minute=0, second=0, microsecond=0)
+    meeting = meeting_create(actor=room, body=body, values={
+        "title": "地域の連携会議", "starts_at": starts,
+        "ends_at": starts + datetime.timedelta(hours=2), "venue": "村山総合支庁",
+        "online_url": ""}, agenda=["報告", "協議"])
+    page.goto(visitor.base_url + meeting.get_absolute_url())
+    page.get_by_role("button", name="委員に開催通知を送る").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    assert len(mail.outbox) == 1
+
+    page.get_by_role("link", name="日時・会場・議題を変更").click()
+    page.get_by_label("名称に含まれる語").fill("連携")
+    page.get_by_role("button", name="検索", exact=True).click()
+    page.get_by_label("新しい議題").fill("連携テーマの確認")
+    page.get_by_role("button", name="議題を追加する").click()
+    expect(page.get_by_role("row", name="連携テーマの確認")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^上へ.*連携テーマの確認$")).click()
+    visitor.check("meeting-edit")
+    later = starts + datetime.timedelta(hours=1)
+    page.get_by_label("開始日時").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("終了日時").fill((later + datetime.timedelta(hours=2)).strftime(
+        "%Y-%m-%dT%H:%M"))
+    expect(page.get_by_label("変更を委員に通知する")).to_be_checked()
+    page.get_by_role("button", name="変更を保存する").dblclick()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("第1回")
+    expect(page.get_by_role("status")).to_contain_text("変更通知")
+    visitor.check("meeting-changed")
+    assert len(mail.outbox) == 2
+
+    page.get_by_role("button", name="会議を中止する").click()
+    expect(page.get_by_role("note")).to_contain_text("中止")
+    visitor.check("meeting-cancelled")
+    assert len(mail.outbox) == 3
+    sequences = []
+    for message in mail.outbox:
+        calendar = Calendar.from_ical(message.attachments[0][1])
+        sequences.append((str(calendar["METHOD"]), int(calendar.walk("VEVENT")[0]["SEQUENCE"])))
+    assert sequences == [("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)]
+    assert "予定に追加" not in mail.outbox[2].body
+    assert list(meeting.agenda.values_list("title", flat=True)) == [
+        "報告", "連携テーマの確認", "協議"]
