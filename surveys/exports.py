@@ -14,8 +14,15 @@ from portal.chart_images import chart_images, place
 from portal.japanese import fiscal_year_label
 from portal.reports import XLSX_TYPE
 from portal.spreadsheets import CsvWriter, append
-from portal.workbooks import (COUNT, DATETIME, PERCENT, finish_sheet, notes_sheet,
-                              number_format, widths_of)
+from portal.workbooks import (
+    COUNT,
+    DATETIME,
+    PERCENT,
+    finish_sheet,
+    notes_sheet,
+    number_format,
+    widths_of,
+)
 
 from .answer_form import OTHER, RANKS
 from .models import Question
