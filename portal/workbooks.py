@@ -6,6 +6,7 @@ Works on ordinary and write-only sheets alike; a write-only sheet needs it befor
 
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
@@ -78,6 +79,23 @@ def print_setup(sheet, *, landscape: bool = False) -> None:
     sheet.print_options.horizontalCentered = False
 
 
+def finish_filled_sheet(sheet, *, landscape: bool | None = None) -> None:
+    """``finish_sheet`` for an ordinary sheet already filled: widths from its cells, and its
+    numbers and dates given their formats."""
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    finish_sheet(sheet, widths_of(rows), rows=len(rows) - 1, landscape=landscape)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATETIME
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE
+            elif isinstance(cell.value, int | float | Decimal) \
+                    and not isinstance(cell.value, bool):
+                # Whole numbers with thousands separators; fractions with two decimals.
+                cell.number_format = COUNT if cell.value == int(cell.value) else "#,##0.00"
+
+
 def number_format(sheet, column: int, fmt: str, *, first_row: int = 2,
                   last_row: int | None = None) -> None:
     """Gives the cells of one column (in an ordinary sheet) a number format."""
@@ -97,8 +115,10 @@ def notes_sheet(book, title: str, lines) -> None:
     sheet = book.create_sheet("説明")
     append(sheet, ["項目", "内容"], font=Font(bold=True))
     append(sheet, ["表題", title])
+    lines = list(lines)
     for item, text in lines:
         append(sheet, [item, text])
     for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    finish_sheet(sheet, [12, MAX_WIDTH], rows=sheet.max_row - 1, landscape=False)
+    finish_sheet(sheet, [max(text_width(item) for item, _text in lines) if lines else 12,
+                         MAX_WIDTH], rows=sheet.max_row - 1, landscape=False)

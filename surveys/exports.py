@@ -14,15 +14,7 @@ from portal.chart_images import chart_images, place
 from portal.japanese import fiscal_year_label
 from portal.reports import XLSX_TYPE
 from portal.spreadsheets import CsvWriter, append
-from portal.workbooks import (
-    COUNT,
-    DATETIME,
-    PERCENT,
-    finish_sheet,
-    notes_sheet,
-    number_format,
-    widths_of,
-)
+from portal.workbooks import PERCENT, finish_filled_sheet, notes_sheet, number_format
 
 from .answer_form import OTHER, RANKS
 from .models import Question
@@ -103,23 +95,6 @@ def xlsx_response(survey, computed: dict) -> HttpResponse:
     return response
 
 
-def _number_format(value) -> str:
-    """Whole numbers with thousands separators; fractions with their two decimals."""
-    return COUNT if value == int(value) else "#,##0.00"
-
-
-def _finish(sheet, *, landscape=None) -> None:
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    finish_sheet(sheet, widths_of(rows), rows=len(rows) - 1, landscape=landscape)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, datetime):
-                cell.number_format = DATETIME
-            elif isinstance(cell.value, int | float | Decimal) \
-                    and not isinstance(cell.value, bool):
-                cell.number_format = _number_format(cell.value)
-
-
 def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
     """``computed`` is ``results.results_for``'s: the answers, and each question's result.
     Every sheet has its header in row 1; the survey's title and the full questions are in
@@ -137,7 +112,7 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
     append(raw, table[0], font=bold)
     for row in table[1:]:
         append(raw, row)
-    _finish(raw)
+    finish_filled_sheet(raw)
     charted = [result for result in results if with_charts and result.counts]
     images = dict(zip((result.question.pk for result in charted),
                       chart_images([result.chart for result in charted]), strict=True))
@@ -153,7 +128,7 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
                    font=bold)
             for label, count, _percent, *_rest in result.counts:
                 append(sheet, [label, count, count / result.answered if result.answered else 0])
-            _finish(sheet, landscape=question.pk in images)
+            finish_filled_sheet(sheet, landscape=question.pk in images)
             number_format(sheet, 3, PERCENT)
             if question.pk in images:
                 place(sheet, images[question.pk], "E2")
@@ -162,12 +137,12 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
                 f"（{question.unit}）" if question.unit else "")], font=bold)
             for municipality, value in result.numbers["rows"]:
                 append(sheet, [municipality.name, value])
-            _finish(sheet)
+            finish_filled_sheet(sheet)
         else:
             append(sheet, [_("Municipality"), question.text], font=bold)
             for municipality, text in result.texts:
                 append(sheet, [municipality.name, text])
-            _finish(sheet)
+            finish_filled_sheet(sheet)
     notes.append((_("Share"), _("Municipalities choosing the answer, out of those who "
                                 "answered the question.")))
     notes_sheet(workbook, survey.title, notes)
