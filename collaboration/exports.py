@@ -29,7 +29,8 @@ def columns() -> list[str]:
 
 # Typical content width per column (characters, wide ones count double), in ``columns()`` order:
 # a streamed sheet's widths are set before its first row, so they cannot come from the rows.
-CONTENT_WIDTHS = [6, 50, 30, 30, 30, 20, 50, 30, 12, 10, 8, 6, 20, 6, 20, 14, 8, 6, 6, 6, 60, 40]
+# Kept modest: the sheet prints fitted to the page width.
+CONTENT_WIDTHS = [6, 40, 24, 24, 16, 16, 30, 20, 10, 8, 8, 8, 16, 8, 16, 12, 8, 8, 6, 6, 40, 30]
 
 
 def participant_columns() -> list[str]:

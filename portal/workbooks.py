@@ -11,7 +11,7 @@ from decimal import Decimal
 from openpyxl.utils import get_column_letter
 
 MAX_WIDTH = 60  # characters; longer text wraps on screen and in print
-MIN_WIDTH = 6
+MIN_WIDTH = 8  # "100.0%" and a 年度 fit
 WIDE = 8  # more columns than this print in landscape
 
 COUNT = "#,##0"
