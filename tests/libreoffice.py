@@ -5,8 +5,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import need_service
 
 # The CSV filter's options: comma, double quote, UTF-8 (76), from line 1. Headless conversion
@@ -54,8 +52,3 @@ def pdf_images(path: Path) -> int:
     listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
                              check=True).stdout
     return len(listing.splitlines()) - 2  # two header lines
-
-
-@pytest.fixture(scope="session")
-def office_profile(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("libreoffice-profile")

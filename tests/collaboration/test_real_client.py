@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.collaboration.conftest import make_initiative
-from tests.libreoffice import CSV_UTF8, convert, office_profile, pdf_pages, pdf_text  # noqa: F401
+from tests.libreoffice import CSV_UTF8, convert, pdf_pages, pdf_text
 from tests.reports import ask, download
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]

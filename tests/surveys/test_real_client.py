@@ -3,13 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.libreoffice import (  # noqa: F401
-    CSV_UTF8,
-    convert,
-    office_profile,
-    pdf_images,
-    pdf_text,
-)
+from tests.libreoffice import CSV_UTF8, convert, pdf_images, pdf_text
 from tests.reports import ask, download
 from tests.surveys.conftest import keys
 from tests.surveys.test_board_and_results import answer
