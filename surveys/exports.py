@@ -75,6 +75,20 @@ def raw_table(survey, responses, questions) -> list[list]:
     return rows
 
 
+def choice_rows(responses, questions) -> list[list]:
+    """Questions with several answers per municipality in long format: one row per
+    municipality × question × chosen answer, in 団体コード and question order."""
+    rows = [[_("Local government code"), _("Municipality"), _("Question"), _("Answer")]]
+    for response in sorted(responses, key=lambda r: r.municipality.lg_code):
+        for question in questions:
+            value = response.answers.get(f"q{question.pk}", "")
+            if not isinstance(value, list):
+                continue
+            rows += [[response.municipality.lg_code, response.municipality.name,
+                      question.text, _("Other") if v == OTHER else str(v)] for v in value]
+    return rows
+
+
 def csv_response(survey, responses, questions) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
@@ -143,6 +157,15 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
             for municipality, text in result.texts:
                 append(sheet, [municipality.name, text])
             finish_filled_sheet(sheet)
+    choices = choice_rows(computed["responses"], questions)
+    if len(choices) > 1:
+        sheet = workbook.create_sheet(_("Chosen answers"))
+        append(sheet, choices[0], font=bold)
+        for row in choices[1:]:
+            append(sheet, row)
+        finish_filled_sheet(sheet)
+        notes.append((_("Chosen answers"), _("Questions with several answers: one row per "
+                                             "municipality and answer.")))
     notes.append((_("Share"), _("Municipalities choosing the answer, out of those who "
                                 "answered the question.")))
     notes_sheet(workbook, survey.title, notes)

@@ -23,10 +23,13 @@ def test_the_results_workbook_has_the_answers_and_a_chart_per_choice_question(
     book = load_workbook(io.BytesIO(download(client, report)))
     raw = [[cell.value for cell in row] for row in book.worksheets[0].iter_rows()]
     assert [row[:2] for row in raw[1:]] == [["062014", "山形市"], ["063657", "大蔵村"]]
-    fields_sheet, staff_sheet, number_sheet, text_sheet, notes = book.worksheets[1:]
+    fields_sheet, staff_sheet, number_sheet, text_sheet, chosen, notes = book.worksheets[1:]
     counts = {row[0].value: row[1].value for row in fields_sheet.iter_rows(min_row=2)}
     assert counts["水道"] == 2 and counts["防災"] == 1
     assert notes.title == "説明" and notes["B2"].value == survey.title
+    assert [[cell.value for cell in row] for row in chosen.iter_rows()] == [
+        ["団体コード", "市町村", "設問", "回答"], ["062014", "山形市", "連携したい分野", "水道"],
+        ["062014", "山形市", "連携したい分野", "防災"], ["063657", "大蔵村", "連携したい分野", "水道"]]
     for sheet in (fields_sheet, staff_sheet):
         (picture,) = pictures(sheet)
         assert BAR_COLOUR in colours(picture)
@@ -40,7 +43,7 @@ def test_the_quick_download_has_the_same_sheets_without_pictures(client, survey,
     client.force_login(prefecture_user)
     response = client.get(reverse("survey_export_xlsx", args=[survey.pk]))
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.worksheets) == 6 and pictures(book.worksheets[1]) == []
+    assert len(book.worksheets) == 7 and pictures(book.worksheets[1]) == []
 
 
 def test_sheets_have_their_header_in_row_one_and_typed_cells(client, survey, prefecture_user):
