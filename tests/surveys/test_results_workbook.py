@@ -28,8 +28,10 @@ def test_the_results_workbook_has_the_answers_and_a_chart_per_choice_question(
     assert counts["水道"] == 2 and counts["防災"] == 1
     assert notes.title == "説明" and notes["B2"].value == survey.title
     assert [[cell.value for cell in row] for row in chosen.iter_rows()] == [
-        ["団体コード", "市町村", "設問", "回答"], ["062014", "山形市", "連携したい分野", "水道"],
-        ["062014", "山形市", "連携したい分野", "防災"], ["063657", "大蔵村", "連携したい分野", "水道"]]
+        ["団体コード", "市町村", "設問", "回答"],
+        ["062014", "山形市", "連携したい分野", "水道"],
+        ["062014", "山形市", "連携したい分野", "防災"],
+        ["063657", "大蔵村", "連携したい分野", "水道"]]
     for sheet in (fields_sheet, staff_sheet):
         (picture,) = pictures(sheet)
         assert BAR_COLOUR in colours(picture)
