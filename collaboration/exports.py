@@ -30,7 +30,7 @@ def columns() -> list[str]:
 # Typical content width per column (characters, wide ones count double), in ``columns()`` order:
 # a streamed sheet's widths are set before its first row, so they cannot come from the rows.
 # Kept modest: the sheet prints fitted to the page width.
-CONTENT_WIDTHS = [6, 40, 24, 24, 16, 16, 30, 20, 10, 8, 8, 8, 16, 8, 16, 12, 8, 8, 6, 6, 40, 30]
+CONTENT_WIDTHS = [6, 56, 24, 24, 16, 16, 40, 20, 10, 8, 8, 8, 16, 8, 16, 12, 8, 8, 6, 6, 40, 30]
 
 
 def participant_columns() -> list[str]:
