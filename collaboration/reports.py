@@ -13,6 +13,7 @@ from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Region
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
 from portal.spreadsheets import append
+from portal.workbooks import finish_filled_sheet, notes_sheet
 
 from . import selectors
 from .dashboard import trend_chart
@@ -82,6 +83,8 @@ def annual_charts(data) -> dict[str, BarChart]:
 
 def _build_xlsx(report, progress) -> Built:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.pagebreak import Break
 
     user = report.requested_by
     data = annual_figures(user, report.params["year"])
@@ -89,32 +92,44 @@ def _build_xlsx(report, progress) -> Built:
     charts = annual_charts(data)
     region_image, trend_image = chart_images([charts["region_chart"], charts["trend_chart"]])
     progress(70)
+    bold = Font(bold=True)
     book = Workbook()
     summary = book.active
     summary.title = "概要"
-    append(summary, [_title(report.params)])
+    append(summary, [_("Item"), _("Number of initiatives")], font=bold)
     for label, key in ((_("Active initiatives"), "active"), (_("Started this year"), "started"),
                        (_("Completed this year"), "completed"), (_("In progress"), "ongoing")):
         append(summary, [label, data["totals"][key]])
+    finish_filled_sheet(summary)
     matrix = book.create_sheet("区分×連携手法")
-    append(matrix, [_("Category")] + [m.name for m in data["methods"]])
+    append(matrix, [_("Category")] + [m.name for m in data["methods"]], font=bold)
     for category, counts in data["matrix"]:
         append(matrix, [f"{category.label} {category.name}"] + counts)
+    finish_filled_sheet(matrix)
     regions = book.create_sheet("地域別")
-    append(regions, [_("Region"), _("Initiatives")])
+    append(regions, [_("Region"), _("Initiatives")], font=bold)
     for region, count in data["regions"]:
         append(regions, [region.name, count])
-    place(regions, region_image, "D2")
+    finish_filled_sheet(regions, landscape=True)
+    place(regions, region_image, "D2")  # beside the table, on its first page
     trend = book.create_sheet("推移")
-    append(trend, [_("Category")] + [fiscal_year_label(y) for y in data["years"]])
+    append(trend, [_("Category")] + [fiscal_year_label(y) for y in data["years"]], font=bold)
     for category, counts in data["trend"]:
         append(trend, [f"{category.label} {category.name}"] + counts)
     append(trend, [_("Total")] + data["trend_totals"])
-    place(trend, trend_image, f"A{len(data['trend']) + 4}")
+    finish_filled_sheet(trend, landscape=True)
+    # The chart starts a printed page of its own, so it is never cut by a page break.
+    below = len(data["trend"]) + 3
+    trend.row_breaks.append(Break(id=below))
+    place(trend, trend_image, f"A{below + 1}")
     models = book.create_sheet("モデル事業")
-    append(models, [_("Model project"), _("Spread to")])
+    append(models, [_("Model project"), _("Spread to")], font=bold)
     for title, spread in data["models"]:
         append(models, [title, spread])
+    finish_filled_sheet(models)
+    notes_sheet(book, _title(report.params), [
+        (_("Fiscal year"), data["year_label"]),
+        (_("Scope"), _("The initiatives the account that asked for the report may see."))])
     buffer = io.BytesIO()
     book.save(buffer)
     return Built(buffer.getvalue(), f"annual-report-{report.params['year']}.xlsx", XLSX_TYPE)

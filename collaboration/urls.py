@@ -5,6 +5,8 @@ from .views import catalogue, framework, initiatives
 urlpatterns = [
     path("initiatives/", catalogue.initiative_list, name="initiative_list"),
     path("initiatives/export.csv", catalogue.initiative_export_csv, name="initiative_export_csv"),
+    path("initiatives/export-participants.csv", catalogue.initiative_export_participants_csv,
+         name="initiative_export_participants_csv"),
     path("initiatives/export.xlsx", catalogue.initiative_export_xlsx,
          name="initiative_export_xlsx"),
     path("initiatives/matrix/", catalogue.initiative_matrix, name="initiative_matrix"),

@@ -1,7 +1,9 @@
-"""A survey's answers as xlsx (raw answers plus a sheet per question) and CSV (UTF-8 + BOM)."""
+"""A survey's answers as xlsx (raw answers, a sheet per question, the notes in 「説明」) and CSV
+(UTF-8 with BOM, CRLF)."""
 
 import io
 import re
+from datetime import datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -9,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.chart_images import chart_images, place
-from portal.japanese import wareki_date
+from portal.japanese import fiscal_year_label
 from portal.reports import XLSX_TYPE
 from portal.spreadsheets import CsvWriter, append
+from portal.workbooks import PERCENT, finish_filled_sheet, notes_sheet, number_format
 
 from .answer_form import OTHER, RANKS
 from .models import Question
@@ -52,7 +55,7 @@ def raw_table(survey, responses, questions) -> list[list]:
         answers = response.answers
         row = [response.municipality.lg_code, response.municipality.name,
                response.get_status_display(),
-               wareki_date(timezone.localtime(response.submitted_at))
+               timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0)
                if response.submitted_at else "", _("yes") if response.is_late else ""]
         for question in questions:
             name = f"q{question.pk}"
@@ -72,10 +75,26 @@ def raw_table(survey, responses, questions) -> list[list]:
     return rows
 
 
+def choice_rows(responses, questions) -> list[list]:
+    """Questions with several answers per municipality in long format: one row per
+    municipality × question × chosen answer, in 団体コード and question order."""
+    rows = [[_("Local government code"), _("Municipality"), _("Question"), _("Answer")]]
+    for response in sorted(responses, key=lambda r: r.municipality.lg_code):
+        for question in questions:
+            value = response.answers.get(f"q{question.pk}", "")
+            if not isinstance(value, list):
+                continue
+            rows += [[response.municipality.lg_code, response.municipality.name,
+                      question.text, _("Other") if v == OTHER else str(v)] for v in value]
+    return rows
+
+
 def csv_response(survey, responses, questions) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
-    CsvWriter(buffer).writerows(raw_table(survey, responses, questions))
+    CsvWriter(buffer).writerows(
+        [f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value for value in row]
+        for row in raw_table(survey, responses, questions))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
     return response
@@ -91,39 +110,65 @@ def xlsx_response(survey, computed: dict) -> HttpResponse:
 
 
 def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
-    """``computed`` is ``results.results_for``'s: the answers, and each question's result."""
+    """``computed`` is ``results.results_for``'s: the answers, and each question's result.
+    Every sheet has its header in row 1; the survey's title and the full questions are in
+    「説明」. Charts sit right of their table, from row 2, so they print on the first page."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    bold = Font(bold=True)
     results = computed["results"]
     questions = [result.question for result in results]
     workbook = Workbook()
     raw = workbook.active
     raw.title = _("Answers")
     table = raw_table(survey, computed["responses"], questions)
-    append(raw, table[0], font=Font(bold=True))
+    append(raw, table[0], font=bold)
     for row in table[1:]:
         append(raw, row)
+    finish_filled_sheet(raw)
     charted = [result for result in results if with_charts and result.counts]
     images = dict(zip((result.question.pk for result in charted),
                       chart_images([result.chart for result in charted]), strict=True))
+    notes = [(_("Fiscal year"), fiscal_year_label(survey.fiscal_year))]
     for number, result in enumerate(results, start=1):
-        sheet = workbook.create_sheet(SHEET_NAME.sub("", f"Q{number} {result.question.text}")[:31])
-        append(sheet, [result.question.text], font=Font(bold=True))
+        question = result.question
+        sheet = workbook.create_sheet(SHEET_NAME.sub("", f"Q{number} {question.text}")[:31])
+        notes.append((f"Q{number}", question.text + (f"（{question.unit}）"
+                                                      if question.unit else "")))
         if result.counts:
-            append(sheet, [_("Answer"), _("Municipalities"), "%"])
-            for label, count, percent, *_rest in result.counts:
-                append(sheet, [label, count, percent])
-            if result.question.pk in images:
-                place(sheet, images[result.question.pk], "E2")
+            # The question heads the answers' column: the header stays in row 1.
+            append(sheet, [question.text, _("Number of municipalities"), _("Share")],
+                   font=bold)
+            for label, count, _percent, *_rest in result.counts:
+                append(sheet, [label, count, count / result.answered if result.answered else 0])
+            finish_filled_sheet(sheet, landscape=question.pk in images)
+            number_format(sheet, 3, PERCENT)
+            if question.pk in images:
+                place(sheet, images[question.pk], "E2")
         elif result.numbers:
-            append(sheet, [_("Municipality"), _("Value")])
+            append(sheet, [_("Municipality"), question.text + (
+                f"（{question.unit}）" if question.unit else "")], font=bold)
             for municipality, value in result.numbers["rows"]:
-                append(sheet, [municipality.name, float(value)])
+                append(sheet, [municipality.name, value])
+            finish_filled_sheet(sheet)
         else:
-            append(sheet, [_("Municipality"), _("Answer")])
+            append(sheet, [_("Municipality"), question.text], font=bold)
             for municipality, text in result.texts:
                 append(sheet, [municipality.name, text])
+            finish_filled_sheet(sheet)
+    choices = choice_rows(computed["responses"], questions)
+    if len(choices) > 1:
+        sheet = workbook.create_sheet(_("Chosen answers"))
+        append(sheet, choices[0], font=bold)
+        for row in choices[1:]:
+            append(sheet, row)
+        finish_filled_sheet(sheet)
+        notes.append((_("Chosen answers"), _("Questions with several answers: one row per "
+                                             "municipality and answer.")))
+    notes.append((_("Share"), _("Municipalities choosing the answer, out of those who "
+                                "answered the question.")))
+    notes_sheet(workbook, survey.title, notes)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

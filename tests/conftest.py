@@ -122,3 +122,9 @@ def outbox_not_paused():
     from portal import outbox
 
     outbox._paused_until = 0.0
+
+
+@pytest.fixture(scope="session")
+def office_profile(tmp_path_factory):
+    """A LibreOffice user profile of this run's own, so parallel runs do not share one."""
+    return tmp_path_factory.mktemp("libreoffice-profile")

@@ -66,6 +66,8 @@ MATRIX = {
     # 大蔵村 (最上); "municipal" is 山形市 staff, "branch" the 村山 liaison room.
     "initiative_list": ("get", lambda c: reverse("initiative_list"), signed_in(OK)),
     "initiative_export_csv": ("get", lambda c: reverse("initiative_export_csv"), signed_in(OK)),
+    "initiative_export_participants_csv": (
+        "get", lambda c: reverse("initiative_export_participants_csv"), signed_in(OK)),
     "initiative_export_xlsx": ("get", lambda c: reverse("initiative_export_xlsx"),
                                signed_in(OK)),
     "initiative_matrix": ("get", lambda c: reverse("initiative_matrix"), signed_in(OK)),

@@ -80,6 +80,11 @@ def initiative_export_csv(request):
 
 
 @access(LOGGED_IN)
+def initiative_export_participants_csv(request):
+    return _export(request, exports.participants_csv_response)
+
+
+@access(LOGGED_IN)
 def initiative_export_xlsx(request):
     return _export(request, exports.xlsx_response)
 

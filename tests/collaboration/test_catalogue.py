@@ -126,7 +126,58 @@ def test_xlsx_export_opens_in_a_spreadsheet(client, municipal_user, initiative_f
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
     assert sheet["B1"].value == "名称" and sheet["B2"].value == "水道事業のあり方検討"
-    assert sheet["L2"].value == "令和元年度 (2019)"
+    assert sheet["L1"].value == "開始年度" and sheet["M1"].value == "開始年度（和暦）"
+    assert sheet["L2"].value == 2019 and sheet["L2"].data_type == "n"
+    assert sheet["M2"].value == "令和元年度 (2019)"
+
+
+def test_csv_export_has_crlf_lines_and_a_number_for_the_fiscal_year(client, municipal_user,
+                                                                     initiative_factory):
+    initiative_factory("水道事業, \"広域\"", start_year=2025)
+    client.force_login(municipal_user)
+    body = b"".join(client.get(reverse("initiative_export_csv")).streaming_content)
+    assert body.startswith("\ufeff".encode()) and body.count(b"\r\n") == 2
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert table[0][11:13] == ["開始年度", "開始年度（和暦）"]
+    assert table[1][1] == '水道事業, "広域"'  # RFC 4180 quoting
+    assert table[1][11:13] == ["2025", "令和7年度 (2025)"]
+
+
+def test_participants_come_one_municipality_per_row(client, municipal_user, initiative_factory):
+    water = initiative_factory("水道事業のあり方検討", codes=("063657", "062014"))
+    tourism = initiative_factory("観光協議会", codes=("062022",))
+    client.force_login(municipal_user)
+    response = client.get(reverse("initiative_export_participants_csv"))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
+    assert table[0] == ["ID", "名称", "団体コード", "市町村"]
+    assert sorted(table[1:]) == [[str(water.pk), "水道事業のあり方検討", "062014", "山形市"],
+                                 [str(water.pk), "水道事業のあり方検討", "063657", "大蔵村"],
+                                 [str(tourism.pk), "観光協議会", "062022", "米沢市"]]
+    assert 'filename="initiative-participants-' in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(
+        client.get(reverse("initiative_export_xlsx")).streaming_content)))
+    long = [[c.value for c in row] for row in book["参加団体"].iter_rows()]
+    assert long[0] == ["ID", "名称", "団体コード", "市町村"]
+    assert sorted(long[1:]) == sorted([int(row[0]), *row[1:]] for row in table[1:])
+
+
+def test_the_xlsx_export_is_finished_for_screen_and_print(client, municipal_user,
+                                                         initiative_factory):
+    initiative_factory("水道事業のあり方検討")
+    initiative_factory("観光協議会")
+    client.force_login(municipal_user)
+    book = load_workbook(io.BytesIO(b"".join(
+        client.get(reverse("initiative_export_xlsx")).streaming_content)))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:V3"
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+    assert max(d.width for d in sheet.column_dimensions.values()) <= 60
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$1:$1" and "&P" in sheet.oddFooter.center.text
 
 
 def test_the_matrix_counts_initiatives_by_category_and_method(client, municipal_user,

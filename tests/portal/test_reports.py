@@ -51,6 +51,16 @@ def test_the_annual_report_counts_and_charts_in_excel(client, prefecture_user,
     for sheet in ("地域別", "推移"):
         (picture,) = pictures(book[sheet])
         assert BAR_COLOUR in colours(picture), sheet  # the portal's own chart, as drawn
+    # Header in row 1, the title in 「説明」; the trend chart starts a printed page of its own.
+    assert [cell.value for cell in book["概要"][1]] == ["事項", "取組み数"]
+    assert book["説明"]["A2"].value == "表題" and "令和7年度" in book["説明"]["B2"].value
+    trend = book["推移"]
+    (picture,) = trend._images
+    (page_break,) = trend.row_breaks.brk
+    assert picture.anchor._from.row == page_break.id  # 0-based row just after the break
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1", sheet.title
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
 
 
 def test_the_annual_report_as_pdf(client, prefecture_user, pdf_ok,

@@ -35,6 +35,7 @@ MODEL_TITLES = {HYPERLINK, "-1+1"}
 SURVEY_TEXT = {HYPERLINK, "=1+1", "@SUM(A1)", "\t=1", "\r=1", "+1"}
 EXPECTED_DOWNLOADS = {
     "initiative_export_csv": INITIATIVE_TEXT,
+    "initiative_export_participants_csv": MODEL_TITLES,  # titles: the long format's only text
     "initiative_export_xlsx": INITIATIVE_TEXT,
     "survey_export_csv": SURVEY_TEXT,
     "survey_export_xlsx": SURVEY_TEXT,

@@ -116,7 +116,8 @@ def test_exports_give_one_row_per_municipality_and_a_sheet_per_question(client, 
     assert "その他" in table[1] and "保健師が不足" in table[1]
     workbook = load_workbook(io.BytesIO(client.get(
         reverse("survey_export_xlsx", args=[survey.pk])).content))
-    assert len(workbook.sheetnames) == 1 + 4
+    assert len(workbook.sheetnames) == 1 + 4 + 2 and workbook.sheetnames[-2:] == [
+        "回答（1行1選択）", "説明"]
     assert workbook.worksheets[1]["A1"].value == "連携したい分野"
 
 

@@ -1,0 +1,124 @@
+"""The finish every xlsx sheet the portal writes gets: the header in row 1, frozen and filtered,
+columns as wide as their content, numbers with number formats, and an A4 print setup.
+
+Works on ordinary and write-only sheets alike; a write-only sheet needs it before its first row
+(``finish_sheet`` before ``append``), which is why widths come from the caller, not the cells."""
+
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
+
+MAX_WIDTH = 60  # characters; longer text wraps on screen and in print
+MIN_WIDTH = 8  # "100.0%" and a 年度 fit
+WIDE = 8  # more columns than this print in landscape
+
+COUNT = "#,##0"
+DECIMAL = "#,##0.##"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+YEAR = "0"  # a 年度 as 2025, not 2,025
+A4 = "9"  # the paper size code of SpreadsheetML
+
+
+def text_width(value) -> int:
+    """How many character cells ``value`` takes: East Asian wide characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return len(f"{value:,}")
+    longest = max(str(value).split("\n"), key=len, default="")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fitted(width: int) -> float:
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, width + 2)))
+
+
+def widths_of(rows) -> list[int]:
+    """The widest cell per column over ``rows`` (for sheets that are built in memory)."""
+    widths: list[int] = []
+    for row in rows:
+        for index, value in enumerate(row):
+            if index >= len(widths):
+                widths.append(0)
+            widths[index] = max(widths[index], text_width(value))
+    return widths
+
+
+def finish_sheet(sheet, widths, *, rows: int | None = None, landscape: bool | None = None) -> None:
+    """Freezes the header row, filters it, sets column widths (characters) and the A4 print
+    setup. ``rows`` is the number of data rows for the filter's range; a write-only sheet that
+    does not know it yet gets a filter over the whole columns."""
+    columns = len(widths)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = fitted(width)
+    sheet.freeze_panes = "A2"
+    if columns:
+        last = get_column_letter(columns)
+        sheet.auto_filter.ref = f"A1:{last}{(rows or 0) + 1}" if rows is not None \
+            else f"A:{last}"
+    print_setup(sheet, landscape=columns > WIDE if landscape is None else landscape)
+    sheet.print_title_rows = "1:1"
+
+
+def print_setup(sheet, *, landscape: bool = False) -> None:
+    """A4, fitted to the page width (as many pages down as needed), page numbers in the footer."""
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "&P / &N"
+    sheet.print_options.horizontalCentered = False
+
+
+def finish_filled_sheet(sheet, *, landscape: bool | None = None) -> None:
+    """``finish_sheet`` for an ordinary sheet already filled: widths from its cells, and its
+    numbers and dates given their formats."""
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    finish_sheet(sheet, widths_of(rows), rows=len(rows) - 1, landscape=landscape)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATETIME
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE
+            elif isinstance(cell.value, int | float | Decimal) \
+                    and not isinstance(cell.value, bool):
+                # Whole numbers with thousands separators; fractions with two decimals.
+                cell.number_format = COUNT if cell.value == int(cell.value) else "#,##0.00"
+
+
+def number_format(sheet, column: int, fmt: str, *, first_row: int = 2,
+                  last_row: int | None = None) -> None:
+    """Gives the cells of one column (in an ordinary sheet) a number format."""
+    for (cell,) in sheet.iter_rows(min_row=first_row, max_row=last_row or sheet.max_row,
+                                   min_col=column, max_col=column):
+        if isinstance(cell.value, int | float | date) and not isinstance(cell.value, bool):
+            cell.number_format = fmt
+
+
+def notes_sheet(book, title: str, lines) -> None:
+    """The titles and notes that would otherwise sit above a header: a sheet of their own,
+    「説明」, one note per row (item, text)."""
+    from openpyxl.styles import Alignment, Font
+
+    from .spreadsheets import append
+
+    sheet = book.create_sheet("説明")
+    append(sheet, ["項目", "内容"], font=Font(bold=True))
+    append(sheet, ["表題", title])
+    lines = list(lines)
+    for item, text in lines:
+        append(sheet, [item, text])
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    finish_sheet(sheet, [max(text_width(item) for item, _text in lines) if lines else 12,
+                         MAX_WIDTH], rows=sheet.max_row - 1, landscape=False)
