@@ -195,6 +195,20 @@ class ReminderDelivery(models.Model):
     def __str__(self):
         return f"{self.survey} {self.municipality} {self.step}"
 
+    @property
+    def step_label(self) -> str:
+        """The step as staff speak of it: 締切7日前, 締切当日, 締切1日後, or a reminder sent now."""
+        from django.utils.translation import gettext
+
+        if self.step.startswith("now-"):
+            return gettext("sent by hand")
+        days = int(self.step)
+        if days < 0:
+            return gettext("%(days)s days before the deadline") % {"days": -days}
+        if days > 0:
+            return gettext("%(days)s days after the deadline") % {"days": days}
+        return gettext("on the deadline day")
+
 
 class OpeningNotice(models.Model):
     """Proof that the request to answer went to a municipality's staff: one row, ever."""

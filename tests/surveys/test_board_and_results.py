@@ -227,3 +227,17 @@ def test_home_counts_the_submitted_answers_of_the_municipalities_followed(
     murayama = Municipality.objects.filter(region=branch_user.scope_region).count()
     client.force_login(branch_user)
     assert f"{murayama}団体中1団体が提出済みです。" in client.get(reverse("home")).content.decode()
+
+
+def test_the_board_names_each_reminder_as_staff_speak_of_it(client, survey, prefecture_user):
+    from surveys.models import ReminderDelivery
+
+    for code, step in (("062014", "now-2026-12-01"), ("062022", "-7"), ("063657", "+1"),
+                       ("064611", "+0")):
+        ReminderDelivery.objects.create(survey=survey, municipality=municipality(code),
+                                        step=step, sent_at=timezone.now())
+    client.force_login(prefecture_user)
+    page = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
+    for label in ("(今すぐ督促)", "(締切7日前)", "(締切1日後)", "(締切当日)"):
+        assert label in page
+    assert "now-" not in page and "(-7)" not in page
