@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from icalendar import Calendar, Event, Timezone, TimezoneStandard
+from icalendar import Calendar, Event, Timezone, TimezoneStandard, vCalAddress, vText
 
 PRODID = "-//Yamagata Prefecture//Renkei Portal//JA"
 
@@ -21,6 +21,25 @@ def _tokyo() -> Timezone:
     return zone
 
 
+def _address(email: str, name: str, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name)
+    address.params.update(params)
+    return address
+
+
+def _add_people(event: Event, seats) -> None:
+    """RFC 5546: a REQUEST or CANCEL names its organizer, and each member is an attendee, so
+    calendar clients treat the notice as an invitation rather than a plain event."""
+    event.add("organizer", _address(settings.MEETING_ORGANIZER_EMAIL,
+                                    settings.MEETING_ORGANIZER_NAME))
+    for seat in seats:
+        event.add("attendee", _address(
+            seat.user.email, seat.user.display_name,
+            ROLE="CHAIR" if seat.is_chair else "REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION",
+            RSVP="FALSE", CUTYPE="INDIVIDUAL"))
+
+
 def _event(meeting, *, cancelled: bool) -> Event:
     from zoneinfo import ZoneInfo
 
@@ -36,20 +55,30 @@ def _event(meeting, *, cancelled: bool) -> Event:
     location = meeting.venue or meeting.online_url
     if location:
         event.add("location", location)
+    if meeting.venue and meeting.online_url:  # the link, where LOCATION holds the venue
+        event.add("description", f"オンライン参加：{meeting.online_url}")
     event.add("url", settings.PORTAL_BASE_URL.rstrip("/") + meeting.get_absolute_url())
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
 
-def calendar(meetings, *, method: str | None = None) -> bytes:
-    """An iCalendar file; ``method`` REQUEST or CANCEL for a notice, none for a feed."""
+def calendar(meetings, *, method: str | None = None, seats=(),
+             name: str | None = None) -> bytes:
+    """An iCalendar file: a notice (``method`` REQUEST or CANCEL, to ``seats``) or a feed
+    (no method, ``name`` shown by calendar apps)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", "Asia/Tokyo")
     cal.add_component(_tokyo())
     for meeting in meetings:
-        cal.add_component(_event(meeting, cancelled=meeting.status == meeting.Status.CANCELLED))
+        event = _event(meeting, cancelled=meeting.status == meeting.Status.CANCELLED)
+        if method:
+            _add_people(event, seats)
+        cal.add_component(event)
     return cal.to_ical()

@@ -4,6 +4,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -32,11 +33,15 @@ def send_meeting_notice(meeting_id: int, sequence: int) -> bool:
         text = render_to_string("meetings/email/notice.txt", context)
         html = render_to_string("meetings/email/notice.html", context)
     method = "CANCEL" if cancelled else "REQUEST"
-    recipients = [membership.user.email for membership in members_to_notify(meeting)]
+    seats = members_to_notify(meeting)
+    recipients = [seat.user.email for seat in seats]
     if recipients:
-        message = EmailMultiAlternatives(subject, text, bcc=recipients)
+        # One message to all members, none of whom sees the others' addresses.
+        message = EmailMultiAlternatives(
+            subject, text, from_email=settings.PORTAL_FROM_EMAIL, bcc=recipients,
+            headers={"To": "undisclosed-recipients:;"})
         message.attach_alternative(html, "text/html")
-        message.attach("meeting.ics", calendar([meeting], method=method),
+        message.attach("meeting.ics", calendar([meeting], method=method, seats=seats),
                        f"text/calendar; charset=utf-8; method={method}")
         message.send()
     MeetingNotice.objects.filter(pk=notice.pk, sent_at=None).update(sent_at=timezone.now())

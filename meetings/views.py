@@ -213,6 +213,7 @@ def calendar_feed(request, token):
         raise Http404
     meetings = Meeting.objects.filter(body__memberships__user=feed.user).select_related(
         "body").distinct().order_by("starts_at")
-    response = HttpResponse(calendar(meetings), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar(meetings, name=_("Renkei Portal meetings")),
+                            content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

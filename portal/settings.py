@@ -280,6 +280,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "renkei-portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender people see on the portal's notices, and the organizer of meeting invitations.
+PORTAL_FROM_NAME = env_str("PORTAL_FROM_NAME", "山形県 連携ポータル")
+PORTAL_FROM_EMAIL = f"{PORTAL_FROM_NAME} <{DEFAULT_FROM_EMAIL}>"
+MEETING_ORGANIZER_EMAIL = env_str("MEETING_ORGANIZER_EMAIL", DEFAULT_FROM_EMAIL)
+MEETING_ORGANIZER_NAME = env_str("MEETING_ORGANIZER_NAME",
+                                 "山形県 企画振興部 県・市町村連携推進会議事務局")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]

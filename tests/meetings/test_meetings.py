@@ -1,6 +1,9 @@
 import datetime
+import email.policy
+from email import message_from_bytes
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -46,6 +49,9 @@ def test_notices_carry_an_ics_with_one_uid_and_a_rising_sequence(
     first = mail.outbox[0]
     assert sorted(first.bcc) == sorted([municipal_user.email, prefecture_user.email])
     assert "開催通知" in first.subject
+    received = message_from_bytes(first.message().as_bytes(), policy=email.policy.default)
+    assert received["To"] == "undisclosed-recipients:;"
+    assert received["From"].addresses[0].display_name == "山形県 連携ポータル"
 
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_update(actor=prefecture_user, meeting=meeting, values={
@@ -67,6 +73,15 @@ def test_notices_carry_an_ics_with_one_uid_and_a_rising_sequence(
         events.append((str(calendar["METHOD"]), str(event["UID"]), int(event["SEQUENCE"]),
                        str(event["STATUS"]), event.decoded("DTSTART")))
         assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Asia/Tokyo"
+        # RFC 5546: an organizer and one attendee per member, each yet to answer.
+        assert str(event["ORGANIZER"]) == f"mailto:{settings.MEETING_ORGANIZER_EMAIL}"
+        assert event["ORGANIZER"].params["CN"] == settings.MEETING_ORGANIZER_NAME
+        attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [
+            event["ATTENDEE"]]
+        assert sorted(str(a) for a in attendees) == sorted(
+            f"mailto:{u.email}" for u in (municipal_user, prefecture_user))
+        assert {a.params["PARTSTAT"] for a in attendees} == {"NEEDS-ACTION"}
+        assert {a.params["ROLE"] for a in attendees} <= {"CHAIR", "REQ-PARTICIPANT"}
         assert event["DTSTART"].params["TZID"] == "Asia/Tokyo"
     assert [e[0] for e in events] == ["REQUEST", "REQUEST", "CANCEL"]
     assert len({e[1] for e in events}) == 1
@@ -143,6 +158,8 @@ def test_the_calendar_feed_is_valid_private_and_can_be_reset(client, council, pr
     calendar = Calendar.from_ical(response.content)
     assert response["Content-Type"].startswith("text/calendar")
     assert len(calendar.walk("VEVENT")) == 2 and "METHOD" not in calendar
+    assert str(calendar["X-WR-CALNAME"]) == "連携ポータル 会議予定"
+    assert "ATTENDEE" not in calendar.walk("VEVENT")[0]  # a feed is no invitation
     old = feed.token
     client.force_login(municipal_user)
     client.post(reverse("calendar_settings"))
