@@ -60,7 +60,7 @@ storm: install
 
 # Regenerates the Japanese catalogue from the source; needs GNU gettext.
 messages: install
-	$(MANAGE) makemessages --locale ja --ignore '.venv/*' --ignore 'tests/*'
+	$(MANAGE) makemessages --locale ja --no-location --no-wrap --ignore '.venv/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages --locale ja --ignore '.venv/*'
 
 clean:
