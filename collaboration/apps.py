@@ -18,9 +18,7 @@ class CollaborationConfig(AppConfig):
             sections,
         )
         from .models import Axis, Category, Initiative, Method, PolicyField, Theme
-        from .services.demo import create_demo_initiatives
         from .services.reference import load_framework
-        from .services.synthetic import generate_for_scale
 
         for model in (Axis, Category, Method, PolicyField, Theme):
             track(model)
@@ -29,5 +27,3 @@ class CollaborationConfig(AppConfig):
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
         reference.register_loader(load_framework)
-        reference.register_demo_loader(create_demo_initiatives)
-        reference.register_generator("initiatives", generate_for_scale)

@@ -7,7 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Councils and meetings")
 
     def ready(self):
-        from portal import caching, reference
+        from portal import caching
         from portal.audit import track
 
         from . import attention_items, policies, sections  # noqa: F401  registers them
@@ -16,8 +16,3 @@ class MeetingsConfig(AppConfig):
         for model in (Body, Membership, Meeting, AgendaItem, ActionItem):
             track(model, exclude={"uid", "sequence"})
         caching.bump_on_change("meetings", Body, Membership)
-        from .demo import create_demo_councils
-        from .synthetic import generate_for_scale
-
-        reference.register_demo_loader(create_demo_councils)
-        reference.register_generator("meetings", generate_for_scale)

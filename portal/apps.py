@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Municipalities and users")
 
     def ready(self):
-        from portal import caching, reference
+        from portal import caching
 
         from . import (  # noqa: F401  registers them
             attention_items,
@@ -27,7 +27,6 @@ class PortalConfig(AppConfig):
             SubArea,
             User,
         )
-        from .services.synthetic_audit import generate_for_scale
 
         for model in (Region, SubArea, Municipality, Organisation):
             track(model)
@@ -38,5 +37,3 @@ class PortalConfig(AppConfig):
         track(StatisticValue, exclude={"updated_at"}, owner=lambda value: value.municipality)
         track(Attachment, exclude={"sha256", "content_type", "object_id"},
               owner=lambda attachment: attachment.owner)
-        # Last of all generators: the entries are about the rows the others made.
-        reference.register_generator("audit", generate_for_scale, order=100)

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
+from devtools.demo.portal import DEMO_PASSWORD, demo_logins
+
 from . import logins
 from .forms import LoginForm
 from .permissions import LOGGED_IN, PUBLIC, access
-from .services.demo import DEMO_PASSWORD, demo_logins
 
 
 class LoginView(auth_views.LoginView):

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "collaboration.apps.CollaborationConfig",
     "surveys.apps.SurveysConfig",
     "meetings.apps.MeetingsConfig",
+    "devtools.apps.DevtoolsConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -7,7 +7,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Needs surveys")
 
     def ready(self):
-        from portal import caching, reference
+        from portal import caching
         from portal.audit import track
 
         from . import (  # noqa: F401  registers them
@@ -17,7 +17,6 @@ class SurveysConfig(AppConfig):
             report_kinds,
             sections,
         )
-        from .demo import create_demo_survey
         from .models import (
             Question,
             ReminderDelivery,
@@ -26,7 +25,6 @@ class SurveysConfig(AppConfig):
             SurveyResponse,
             ThemeSource,
         )
-        from .synthetic import generate_for_scale
 
         for model in (Survey, Section, Question):
             track(model)
@@ -37,5 +35,3 @@ class SurveysConfig(AppConfig):
         caching.bump_on_change("survey-answers", SurveyResponse)
         caching.bump_on_change("surveys", SurveyResponse,
                                when=lambda response: response.status != response.Status.DRAFT)
-        reference.register_demo_loader(create_demo_survey)
-        reference.register_generator("surveys", generate_for_scale)

@@ -1,7 +1,7 @@
 import factory
 
+from devtools.demo.portal import DEMO_PASSWORD
 from portal.models import Municipality, Organisation, Region, User
-from portal.services.demo import DEMO_PASSWORD
 
 
 def municipality(lg_code: str) -> Municipality:

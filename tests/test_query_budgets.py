@@ -37,11 +37,11 @@ def small_data_set() -> DataSet:
 def large_data_set() -> DataSet:
     """Hundreds of initiatives, a survey of 40 questions answered by 35 municipalities,
     councils with meetings, statistics and a long audit trail."""
-    from collaboration.services.synthetic import generate_initiatives
-    from meetings.synthetic import generate_meetings
-    from portal.services.demo import create_demo_statistics
-    from portal.services.synthetic_audit import generate_audit
-    from surveys.synthetic import generate_surveys
+    from devtools.demo.portal import create_demo_statistics
+    from devtools.synthetic.audit import generate_audit
+    from devtools.synthetic.collaboration import generate_initiatives
+    from devtools.synthetic.meetings import generate_meetings
+    from devtools.synthetic.surveys import generate_surveys
 
     generate_initiatives(300, seed=3)
     generate_surveys(2, seed=3)

@@ -5,8 +5,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from collaboration.services.demo import create_demo_initiatives
-from portal.services.demo import DEMO_PASSWORD, create_demo_users
+from devtools.demo.collaboration import create_demo_initiatives
+from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
 from portal.services.reference import load_all_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings.demo import create_demo_councils
-from portal.services.demo import DEMO_PASSWORD, create_demo_users
+from devtools.demo.meetings import create_demo_councils
+from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
 from portal.services.reference import load_all_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

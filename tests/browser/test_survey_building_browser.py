@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from portal.services.demo import create_demo_users
+from devtools.demo.portal import create_demo_users
 from portal.services.reference import load_all_reference_data
 from surveys.models import OpeningNotice, Survey
 from tests.browser.test_survey_browser import log_in

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from collaboration.models import Category, Initiative, Method
-from collaboration.services.demo import create_demo_initiatives
+from devtools.demo.collaboration import create_demo_initiatives
 
 pytestmark = pytest.mark.django_db
 

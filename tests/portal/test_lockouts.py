@@ -8,8 +8,8 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
+from devtools.demo.portal import DEMO_PASSWORD
 from portal.models import AuditEntry
-from portal.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

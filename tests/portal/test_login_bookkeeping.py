@@ -6,7 +6,7 @@ from axes.models import AccessAttempt
 from django.db import connection
 from django.urls import reverse
 
-from portal.services.demo import DEMO_PASSWORD
+from devtools.demo.portal import DEMO_PASSWORD
 from tests.conftest import need_service
 
 pytestmark = [pytest.mark.needs_postgres, pytest.mark.django_db]

@@ -7,8 +7,8 @@ from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
+from devtools.demo.portal import DEMO_PASSWORD
 from portal import logins
-from portal.services.demo import DEMO_PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("report_files")]
 
 def test_a_municipality_profile_is_a_japanese_a4_pdf(client, municipal_user, pdf_ok,
                                                      django_capture_on_commit_callbacks):
-    from portal.services.demo import create_demo_statistics
+    from devtools.demo.portal import create_demo_statistics
 
     create_demo_statistics()
     make_initiative("水道事業の広域連携", codes=("062014",))

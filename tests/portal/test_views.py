@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from devtools.demo.portal import DEMO_PASSWORD, create_demo_statistics, create_demo_users
 from portal.models import Indicator, Municipality, StatisticValue
-from portal.services.demo import DEMO_PASSWORD, create_demo_statistics, create_demo_users
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.reference import demo_loaders
-from portal.services.demo import (
+from devtools.demo.portal import (
     DEMO_PASSWORD,
     create_demo_statistics,
     create_demo_users,
     demo_logins,
 )
+from portal.reference import demo_loaders
 
 
 class Command(BaseCommand):

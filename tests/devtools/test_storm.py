@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection
 
-from portal.benchmark import storm
+from devtools.benchmark import storm
 from tests.conftest import need_service
 
 

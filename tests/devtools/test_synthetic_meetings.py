@@ -4,8 +4,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from devtools.synthetic.meetings import generate_for_scale, generate_meetings
 from meetings.models import Attendance, Body, Meeting, Membership, Minutes
-from meetings.synthetic import generate_for_scale, generate_meetings
 from portal.models import User
 from portal.roles import validate_role_scope
 

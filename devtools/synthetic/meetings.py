@@ -12,12 +12,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from collaboration.models import Initiative
+from meetings.models import ActionItem, AgendaItem, Attendance, Body, Meeting, Membership, Minutes
 from portal import audit
 from portal.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import Organisation, Region, User
 from surveys.models import Survey
-
-from .models import ActionItem, AgendaItem, Attendance, Body, Meeting, Membership, Minutes
 
 PREFIX = "【合成】"
 USERNAME_PREFIX = "synthetic-"
@@ -142,7 +141,7 @@ def _minutes(rng, meeting: Meeting, agenda: list[AgendaItem], now) -> Minutes:
     return Minutes(meeting=meeting, status=status, text=text)
 
 
-# Synthetic measuring data has a synthetic audit trail of its own (portal.services.synthetic_audit).
+# Synthetic measuring data has a synthetic audit trail of its own (devtools.synthetic.audit).
 @audit.recorded_separately()
 @transaction.atomic
 def generate_meetings(count: int, *, seed: int = 1, batch_size: int = 2000) -> dict[str, int]:

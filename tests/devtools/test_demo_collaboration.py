@@ -1,8 +1,8 @@
 import pytest
 
 from collaboration.models import Initiative, Theme
-from collaboration.services.demo import create_demo_initiatives
 from collaboration.services.reference import policy_examples
+from devtools.demo.collaboration import create_demo_initiatives
 from portal.models import Municipality, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_an_existing_initiative_with_the_same_title_is_left_alone():
 
 
 def test_the_proposal_is_made_by_the_villages_demo_account_when_there_is_one():
-    from portal.services.demo import create_demo_users
+    from devtools.demo.portal import create_demo_users
 
     create_demo_users()
     create_demo_initiatives()

@@ -48,7 +48,7 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
     return initiative, chosen_methods, chosen_fields, participants
 
 
-# Synthetic measuring data has a synthetic audit trail of its own (portal.services.synthetic_audit).
+# Synthetic measuring data has a synthetic audit trail of its own (devtools.synthetic.audit).
 @audit.recorded_separately()
 def generate_initiatives(count: int, *, seed: int = 1, batch_size: int = 1000) -> int:
     """Adds ``count`` synthetic initiatives with their methods, fields and participants, in

@@ -92,7 +92,7 @@ def csv_export(rows: int) -> dict:
 def prepare_csv_rows(rows: int) -> dict:
     """Tops the CSV database up to ``rows`` synthetic initiatives (kept between runs)."""
     from collaboration.models import Initiative
-    from collaboration.services.synthetic import generate_initiatives
+    from devtools.synthetic.collaboration import generate_initiatives
 
     missing = rows - Initiative.objects.count()
     if missing > 0:

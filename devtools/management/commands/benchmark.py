@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.benchmark.run import benchmark, ensure_database
+from devtools.benchmark.run import benchmark, ensure_database
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("The benchmark runs as in production: set DEBUG=0.")
         ensure_database(os.environ["DATABASE_URL"])
         if storm:
-            from portal.benchmark import storm as autosave_storm
+            from devtools.benchmark import storm as autosave_storm
 
             if not autosave_storm.benchmark(editors=editors, duration=storm_seconds,
                                             interval=interval, output=Path(output),

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from portal.benchmark import measures
+from devtools.benchmark import measures
 
 
 class Command(BaseCommand):

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from portal.japanese import fiscal_year
 from portal.models import Municipality
-
-from .models import Question, Section, Survey, SurveyResponse
+from surveys.models import Question, Section, Survey, SurveyResponse
 
 TITLE = "【デモ】連携課題・ニーズ調査（{year}年度）"
 QUESTIONS = [

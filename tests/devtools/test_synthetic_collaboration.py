@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from collaboration.models import Initiative
-from collaboration.services.synthetic import generate_initiatives
+from devtools.synthetic.collaboration import generate_initiatives
 
 pytestmark = pytest.mark.django_db
 

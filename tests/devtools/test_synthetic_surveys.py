@@ -2,11 +2,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from devtools.synthetic.surveys import TEMPLATES, generate_for_scale, generate_surveys
 from portal.models import Municipality
 from surveys.answer_form import AnswerForm, as_form_data
 from surveys.models import Question, Survey, SurveyResponse
 from surveys.services import questions_of
-from surveys.synthetic import TEMPLATES, generate_for_scale, generate_surveys
 
 pytestmark = pytest.mark.django_db
 

@@ -58,7 +58,7 @@ def measure(what: str, argument: str, database: str | None = None) -> dict:
 
 def prepare(scale: float, say) -> None:
     from collaboration.models import Initiative
-    from portal.services.demo import create_demo_users
+    from devtools.demo.portal import create_demo_users
 
     say("Preparing the decade data set (kept between runs) …")
     call_command("migrate", verbosity=0)
@@ -139,7 +139,7 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         ensure_database(csv_database)
         manage("migrate", database=csv_database)
         manage("load_reference_data", database=csv_database)
-        manage("shell", "-c", "from portal.services.demo import create_demo_users; "
+        manage("shell", "-c", "from devtools.demo.portal import create_demo_users; "
                "create_demo_users()", database=csv_database)
         say("  CSV database: " + json.dumps(measure("prepare-csv", str(max(CSV_ROWS)),
                                                      csv_database)))

@@ -3,7 +3,7 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from surveys.demo import create_demo_survey
+from devtools.demo.surveys import create_demo_survey
 from surveys.models import Survey
 
 

@@ -13,9 +13,8 @@ from collaboration.models import Method, PolicyField
 from portal import audit
 from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Municipality
-
-from .answer_form import OTHER, RANKS
-from .models import Question, Section, Survey, SurveyResponse
+from surveys.answer_form import OTHER, RANKS
+from surveys.models import Question, Section, Survey, SurveyResponse
 
 PREFIX = "【合成】"
 SURVEYS_AT_SCALE_ONE = 20
@@ -205,7 +204,7 @@ def _responses(rng, survey, questions, municipalities, picks, *, is_open: bool, 
     return rows
 
 
-# Synthetic measuring data has a synthetic audit trail of its own (portal.services.synthetic_audit).
+# Synthetic measuring data has a synthetic audit trail of its own (devtools.synthetic.audit).
 @audit.recorded_separately()
 @transaction.atomic
 def generate_surveys(count: int, *, seed: int = 1, batch_size: int = 1000) -> tuple[int, int]:

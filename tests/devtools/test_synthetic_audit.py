@@ -4,19 +4,19 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from collaboration.services.synthetic import generate_initiatives
-from meetings.synthetic import generate_meetings
-from portal.models import AuditEntry, Municipality, StatisticValue
-from portal.reference import generators
-from portal.services.demo import create_demo_statistics
-from portal.services.synthetic_audit import (
+from devtools.demo.portal import create_demo_statistics
+from devtools.synthetic.audit import (
     NOTE,
     build_entries,
     generate_audit,
     generate_for_scale,
 )
+from devtools.synthetic.collaboration import generate_initiatives
+from devtools.synthetic.meetings import generate_meetings
+from devtools.synthetic.surveys import generate_surveys
+from portal.models import AuditEntry, Municipality, StatisticValue
+from portal.reference import generators
 from surveys.models import Survey, SurveyResponse
-from surveys.synthetic import generate_surveys
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from portal.benchmark import load, measures
+from devtools.benchmark import load, measures
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def test_the_driver_counts_requests_errors_and_queries(live_server, settings):
 
 
 def test_the_csv_measurement_streams_the_rows_asked_for():
-    from collaboration.services.synthetic import generate_initiatives
-    from portal.services.demo import create_demo_users
+    from devtools.demo.portal import create_demo_users
+    from devtools.synthetic.collaboration import generate_initiatives
 
     create_demo_users()
     generate_initiatives(40, seed=2)

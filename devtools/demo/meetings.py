@@ -5,11 +5,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from meetings.models import Body, Membership
+from meetings.services import meeting_create
 from portal.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import Region, User
-
-from .models import Body, Membership
-from .services import meeting_create
 
 COUNCIL = "県・市町村連携推進会議"
 AGENDA = ["連携課題・ニーズ調査の結果について", "新たな連携テーマの検討",
