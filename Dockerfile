@@ -18,6 +18,8 @@ RUN groupadd --system --gid 1000 portal \
 
 WORKDIR /app
 
+# The image holds the apps and devtools/ (demo data, synthetic data, benchmark commands), an
+# installed app like the others: `manage.py load_demo_data` works in a container.
 # Source stays root-owned (read-only to the app); the build's leftovers are not needed at runtime.
 COPY . .
 RUN pip install --no-cache-dir -c constraints.txt . \

@@ -31,6 +31,7 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test $(VNU_JAR)
 
+# The demo loaders, the synthetic generators and the benchmark are in devtools/.
 setup-demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
@@ -45,6 +46,7 @@ test: install-test
 
 # The portal as in production (gunicorn, DEBUG off) on PostgreSQL and Redis with a decade of
 # synthetic data; the first run builds the data set (a few minutes), later runs reuse it.
+# devtools/benchmark/ drives it; devtools/synthetic/ makes the data.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/renkei_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 BENCH_ENV = DEBUG=0 DEMO_MODE=0 SECRET_KEY=benchmark-only-not-secret \

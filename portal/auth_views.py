@@ -2,9 +2,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from devtools.demo.portal import DEMO_PASSWORD, demo_logins
-
 from . import logins
+from .demo_logins import DEMO_PASSWORD, demo_logins
 from .forms import LoginForm
 from .permissions import LOGGED_IN, PUBLIC, access
 

@@ -2,38 +2,17 @@
 
 import datetime
 import random
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
 from portal import caching
+from portal.demo_logins import DEMO_PASSWORD
 from portal.models import Indicator, Municipality, Organisation, Region, StatisticValue, User
 
-DEMO_PASSWORD = "renkei-demo-2026"
 DEMO_SOURCE = "デモ値（架空の数値。実際の統計ではありません）"
 ACTUAL_YEARS = range(2020, 2026)
 PROJECTED_YEARS = (2030, 2035, 2040, 2045, 2050)
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    role: str
-    organisation: str
-
-
-def demo_logins() -> list[DemoLogin]:
-    """The demo accounts in the order the login page lists them."""
-    role_order = [User.Role.ADMIN, User.Role.PREFECTURE, User.Role.BRANCH, User.Role.MUNICIPAL]
-    users = sorted(
-        User.objects.filter(username__startswith="demo-").select_related("organisation__region"),
-        key=lambda user: (role_order.index(user.role),
-                          user.organisation.region.sort_order if user.role == User.Role.BRANCH
-                          else 0, user.username),
-    )
-    return [DemoLogin(user.username, user.get_role_display(),
-                      str(user.organisation) if user.organisation else "") for user in users]
 
 
 def _ensure_user(username, *, role, organisation, last_name, first_name, **flags) -> bool:

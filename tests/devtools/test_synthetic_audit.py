@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from devtools.demo.portal import create_demo_statistics
+from devtools.synthetic import GENERATORS
 from devtools.synthetic.audit import (
     NOTE,
     build_entries,
@@ -15,7 +16,6 @@ from devtools.synthetic.collaboration import generate_initiatives
 from devtools.synthetic.meetings import generate_meetings
 from devtools.synthetic.surveys import generate_surveys
 from portal.models import AuditEntry, Municipality, StatisticValue
-from portal.reference import generators
 from surveys.models import Survey, SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def synthetic():
 
 
 def test_the_audit_generator_runs_after_the_rows_it_is_about():
-    assert [name for name, _ in generators()] == ["initiatives", "surveys", "meetings", "audit"]
+    assert [name for name, _ in GENERATORS] == ["initiatives", "surveys", "meetings", "audit"]
 
 
 def test_entries_are_spread_evenly_over_the_last_120_months(synthetic_rows):

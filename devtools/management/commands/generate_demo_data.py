@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools.synthetic import GENERATORS
 from portal import caching
-from portal.reference import generators
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale: float, seed: int, **options):
         if not 0 < scale <= 10:
             raise CommandError("--scale must be above 0 and at most 10")
-        for name, generate in generators():
+        for name, generate in GENERATORS:
             started = time.perf_counter()
             summary = generate(scale=scale, seed=seed)
             self.stdout.write(self.style.SUCCESS(

@@ -1,13 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from devtools.demo.portal import (
-    DEMO_PASSWORD,
-    create_demo_statistics,
-    create_demo_users,
-    demo_logins,
-)
-from portal.reference import demo_loaders
+from devtools.demo import LOADERS
+from devtools.demo.portal import create_demo_statistics, create_demo_users
+from portal.demo_logins import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):
@@ -18,7 +14,7 @@ class Command(BaseCommand):
         figures = create_demo_statistics()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data: {users} new accounts, {figures} new demo figures."))
-        for loader in demo_loaders():
+        for loader in LOADERS:
             self.stdout.write(self.style.SUCCESS(loader()))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         municipal = 0
