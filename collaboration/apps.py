@@ -7,18 +7,11 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Collaboration initiatives")
 
     def ready(self):
-        from portal import caching, reference
+        from portal import caching
         from portal.audit import track
 
-        from . import (  # noqa: F401  registers them
-            attention_items,
-            dashboard,
-            policies,
-            reports,
-            sections,
-        )
+        from . import policies, reports  # noqa: F401  registers them
         from .models import Axis, Category, Initiative, Method, PolicyField, Theme
-        from .services.reference import load_framework
 
         for model in (Axis, Category, Method, PolicyField, Theme):
             track(model)
@@ -26,4 +19,3 @@ class CollaborationConfig(AppConfig):
                                Theme)
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
-        reference.register_loader(load_framework)

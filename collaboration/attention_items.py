@@ -3,12 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.attention import AttentionItem, provider
+from portal.attention import AttentionItem
 
 from . import selectors
 
 
-@provider
 def proposals_to_publish(user) -> list[AttentionItem]:
     waiting = selectors.visible_initiatives(user).filter(is_published=False).count()
     if not waiting:

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
 from portal.charts import bar_chart
-from portal.dashboard import Measure, Panel, register_measure, register_panel
+from portal.dashboard import Measure, Panel
 from portal.models import Municipality
 from portal.tilemap import TILE, grid_size, tile_origin
 
@@ -72,11 +72,9 @@ def trends(user) -> dict:
     return {**trend, "chart": trend_chart(trend["years"], trend["totals"])}
 
 
-register_measure(Measure("initiatives", gettext_lazy("Initiatives taken part in"), "件",
-                         participation, selectors.TOPICS, reads=(Initiative,)))
-register_panel(Panel("collaboration/_dashboard_network.html",
-                     lambda user: {"network": network(user)}, selectors.TOPICS,
-                     reads=(Initiative,)))
-register_panel(Panel("collaboration/_dashboard_trends.html",
-                     lambda user: {"trends": trends(user)}, selectors.TOPICS,
-                     reads=(Initiative,)))
+PARTICIPATION = Measure("initiatives", gettext_lazy("Initiatives taken part in"), "件",
+                        participation, selectors.TOPICS, reads=(Initiative,))
+NETWORK = Panel("collaboration/_dashboard_network.html",
+                lambda user: {"network": network(user)}, selectors.TOPICS, reads=(Initiative,))
+TRENDS = Panel("collaboration/_dashboard_trends.html",
+               lambda user: {"trends": trends(user)}, selectors.TOPICS, reads=(Initiative,))

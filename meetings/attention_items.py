@@ -5,13 +5,12 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.attention import AttentionItem, provider
+from portal.attention import AttentionItem
 from portal.japanese import wareki_day
 
 from .models import ActionItem
 
 
-@provider
 def my_action_items(user) -> list[AttentionItem]:
     today = timezone.localdate()
     items = ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN,

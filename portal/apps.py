@@ -9,13 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from portal import caching
 
-        from . import (  # noqa: F401  registers them
-            attention_items,
-            checks,
-            dashboard_measures,
-            policies,
-            report_kinds,
-        )
+        from . import checks, policies, report_kinds  # noqa: F401  registers them
         from .audit import track
         from .models import (
             Attachment,

@@ -1,6 +1,7 @@
-"""What needs a user's attention on the home page. Each app registers its own providers."""
+"""What needs a user's attention on the home page. Which items appear is in
+portal/composition.py; each is a function (user) → list of AttentionItem."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -13,14 +14,8 @@ class AttentionItem:
 
 
 Provider = Callable[[object], list[AttentionItem]]
-_providers: list[Provider] = []
 
 
-def provider(func: Provider) -> Provider:
-    _providers.append(func)
-    return func
-
-
-def items_for(user) -> list[AttentionItem]:
-    items = [item for func in _providers for item in func(user)]
+def items_for(user, providers: Iterable[Provider]) -> list[AttentionItem]:
+    items = [item for func in providers for item in func(user)]
     return sorted(items, key=lambda item: item.level != "warning")

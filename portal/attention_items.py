@@ -3,12 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .attention import AttentionItem, provider
+from .attention import AttentionItem
 from .models import Indicator, Municipality, StatisticValue
 from .selectors import latest_population_year
 
 
-@provider
 def statistics_gaps(user) -> list[AttentionItem]:
     if not user.is_prefecture:
         return []
@@ -34,7 +33,6 @@ def statistics_gaps(user) -> list[AttentionItem]:
     return items
 
 
-@provider
 def my_scope(user) -> list[AttentionItem]:
     if user.scope_municipality:
         municipality = user.scope_municipality

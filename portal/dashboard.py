@@ -1,4 +1,5 @@
-"""The programme at a glance: measures for the tile map and panels, registered by the apps."""
+"""The programme at a glance: what a measure of the tile map and a panel are. Which of them
+the dashboard shows, in which order, is in portal/composition.py."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,23 +21,3 @@ class Panel:
     context: Callable  # (user) → dict
     topics: tuple[str, ...]
     reads: tuple = ()
-
-
-_measures: dict[str, Measure] = {}
-_panels: list[Panel] = []
-
-
-def register_measure(measure: Measure) -> None:
-    _measures[measure.code] = measure
-
-
-def register_panel(panel: Panel) -> None:
-    _panels.append(panel)
-
-
-def measures() -> list[Measure]:
-    return list(_measures.values())
-
-
-def panels() -> list[Panel]:
-    return list(_panels)

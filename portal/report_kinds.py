@@ -4,7 +4,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors
+from . import composition, selectors
 from .lg_code import normalize_lg_code
 from .models import Municipality
 from .reports import PDF_TYPE, Built, ReportError, ReportKind, register, render_pdf
@@ -33,7 +33,8 @@ def _build(report, progress) -> Built:
     user = report.requested_by
     context = {
         "municipality": municipality, **selectors.statistics_summary(municipality),
-        "sections": municipality_sections(user, municipality), "user": user,
+        "sections": municipality_sections(user, municipality, composition.MUNICIPALITY_SECTIONS),
+        "user": user,
     }
     progress(30)
     progress(60)

@@ -1,6 +1,7 @@
-"""Sections other apps add to a municipality's page (its initiatives, its councils …)."""
+"""Sections of a municipality's page (its initiatives, its councils …): how they are built
+and kept. Which sections appear, in which order, is in portal/composition.py."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,26 +16,25 @@ class Section:
 
 
 Provider = Callable[[object, object], Section | None]  # (user, municipality) → section
-_providers: list[tuple[Provider, tuple[str, ...], tuple]] = []
 
 
 def municipality_section(func: Provider | None = None, *, topics: tuple[str, ...] = (),
                          reads: tuple = ()):
-    """Registers a provider. With ``topics`` the page keeps its section cached until those
-    topics change, shared by the users whom the policies of ``reads`` (the models whose rows
-    it shows) decide alike; without, it is built each time."""
-    def register(provider: Provider) -> Provider:
-        _providers.append((provider, tuple(topics), tuple(reads)))
+    """Says how a provider's section is kept. With ``topics`` the page keeps it cached until
+    those topics change, shared by the users whom the policies of ``reads`` (the models whose
+    rows it shows) decide alike; without, it is built each time."""
+    def mark(provider: Provider) -> Provider:
+        provider.topics, provider.reads = tuple(topics), tuple(reads)
         return provider
 
-    return register(func) if func is not None else register
+    return mark(func) if func is not None else mark
 
 
-def municipality_sections(user, municipality) -> list[Section]:
-    return [section for func, *_how in _providers if (section := func(user, municipality))]
+def municipality_sections(user, municipality, providers: Iterable[Provider]) -> list[Section]:
+    return [section for func in providers if (section := func(user, municipality))]
 
 
-def rendered_sections(request, municipality) -> list[str]:
+def rendered_sections(request, municipality, providers: Iterable[Provider]) -> list[str]:
     """Each section as HTML for the municipality's page, from the cache where it may be."""
     def render(func) -> str:
         section = func(request.user, municipality)
@@ -45,7 +45,12 @@ def rendered_sections(request, municipality) -> list[str]:
 
     # The date is part of the key: a council seat ends with its term, without any write.
     today = timezone.localdate()
-    return [caching.fragment(request, f"section:{func.__module__}.{func.__qualname__}", topics,
+    rendered = []
+    for func in providers:
+        topics, reads = getattr(func, "topics", ()), getattr(func, "reads", ())
+        rendered.append(
+            caching.fragment(request, f"section:{func.__module__}.{func.__qualname__}", topics,
                              (municipality.lg_code, today), lambda func=func: render(func),
                              reads=reads)
-            if topics else render(func) for func, topics, reads in _providers]
+            if topics else render(func))
+    return rendered

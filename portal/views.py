@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import attention, audit, caching, permissions, selectors
+from . import attention, audit, caching, composition, permissions, selectors
 from .forms import MapColourForm, StatisticsImportForm
 from .models import Indicator, Municipality, StatisticValue, User
 from .permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
@@ -15,7 +15,7 @@ from .tilemap import region_tile_map, scale_tile_map
 @access(LOGGED_IN)
 def home(request):
     return render(request, "portal/home.html", {
-        "items": attention.items_for(request.user),
+        "items": attention.items_for(request.user, composition.HOME_ITEMS),
     })
 
 
@@ -92,15 +92,13 @@ def municipality_detail(request, lg_code):
             lambda: caching.render("portal/_history.html", {
                 "history": audit.history_for(request.user, municipality, limit=30)}, request))
         if request.user.is_prefecture else "",
-        "sections": rendered_sections(request, municipality),
+        "sections": rendered_sections(request, municipality, composition.MUNICIPALITY_SECTIONS),
     })
 
 
 @access(LOGGED_IN)
 def dashboard(request):
-    from .dashboard import measures, panels
-
-    offered = measures()
+    offered = composition.DASHBOARD_MEASURES
     chosen = request.GET.get("measure") or (offered[0].code if offered else "")
     measure = next((m for m in offered if m.code == chosen), None)
     status = 200
@@ -128,5 +126,5 @@ def dashboard(request):
             request, f"dashboard-panel:{panel.template}", (*panel.topics, "reference"), (),
             lambda panel=panel: caching.render(panel.template, {
                 "data": panel.context(request.user)}, request), reads=panel.reads)
-            for panel in panels()],
+            for panel in composition.DASHBOARD_PANELS],
     }, status=status)

@@ -10,13 +10,7 @@ class SurveysConfig(AppConfig):
         from portal import caching
         from portal.audit import track
 
-        from . import (  # noqa: F401  registers them
-            attention_items,
-            dashboard,
-            policies,
-            report_kinds,
-            sections,
-        )
+        from . import policies, report_kinds  # noqa: F401  registers them
         from .models import (
             Question,
             ReminderDelivery,

@@ -5,13 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.attention import AttentionItem, provider
+from portal.attention import AttentionItem
 from portal.japanese import wareki_datetime
 
 from .models import Survey, SurveyResponse
 
 
-@provider
 def surveys_to_answer(user) -> list[AttentionItem]:
     municipality = user.scope_municipality
     if municipality is None:
@@ -35,7 +34,6 @@ def surveys_to_answer(user) -> list[AttentionItem]:
     return items
 
 
-@provider
 def surveys_to_follow(user) -> list[AttentionItem]:
     if not (user.is_prefecture or user.scope_region is not None):
         return []

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 from tests.factories import UserFactory, branch_office, municipality_org
 
 # With this flag (set by .ci/run) a missing service fails the test instead of skipping it.

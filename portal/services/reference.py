@@ -80,11 +80,8 @@ def load_reference_data() -> ReferenceCounts:
     return ReferenceCounts(len(regions), len(subareas), len(municipalities), organisations)
 
 
-def load_all_reference_data() -> list[str]:
-    """The portal's reference data, then every app's; one summary line each."""
-    from portal.reference import loaders
-
+def load_portal_reference() -> str:
+    """The portal's reference data, as a one-line summary."""
     counts = load_reference_data()
-    lines = [f"Reference data: {counts.regions} regions, {counts.subareas} sub-areas, "
-             f"{counts.municipalities} municipalities, {counts.organisations} organisations."]
-    return lines + [loader() for loader in loaders()]
+    return (f"Reference data: {counts.regions} regions, {counts.subareas} sub-areas, "
+            f"{counts.municipalities} municipalities, {counts.organisations} organisations.")

@@ -6,9 +6,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
+from portal.composition import load_all_reference_data
 from portal.models import Organisation, User
 from portal.services.accounts import deactivate_due, next_april_first
-from portal.services.reference import load_all_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "Chokai-san-2236m"

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devtools.demo.portal import DEMO_PASSWORD, create_demo_statistics, create_demo_users
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

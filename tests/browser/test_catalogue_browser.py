@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from devtools.demo.collaboration import create_demo_initiatives
 from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 from tests.reports import BAR_COLOUR, colours, pictures
 from tests.surveys.conftest import make_survey
 

@@ -5,7 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from devtools.demo.portal import create_demo_users
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 from surveys.models import OpeningNotice, Survey
 from tests.browser.test_survey_browser import log_in
 

@@ -37,7 +37,7 @@ def test_the_loss_check_finds_a_text_replaced_by_an_older_one():
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_small_storm_loses_no_draft(live_server):
-    from portal.services.reference import load_all_reference_data
+    from portal.composition import load_all_reference_data
 
     need_service(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
     load_all_reference_data()

@@ -13,7 +13,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client
 
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 from tests.conftest import HOME_CODE, need_service
 from tests.factories import UserFactory, municipality_org
 

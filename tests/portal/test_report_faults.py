@@ -116,7 +116,7 @@ def faults(transactional_db, tmp_path, settings):
     need_service(connection.vendor == "postgresql", "the worker needs PostgreSQL (DATABASE_URL)")
     need_service(bool(shutil.which("redis-server")), "redis-server is not installed")
     from portal.celery import app
-    from portal.services.reference import load_all_reference_data
+    from portal.composition import load_all_reference_data
 
     load_all_reference_data()  # the transactional database starts empty
     settings.REPORT_STALE_SECONDS = settings.REPORT_QUEUED_STALE_SECONDS = STALE_SECONDS

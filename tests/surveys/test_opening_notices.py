@@ -30,7 +30,7 @@ def staff_everywhere():
 
 @pytest.fixture
 def waiting(db):
-    from portal.services.reference import load_all_reference_data
+    from portal.composition import load_all_reference_data
 
     if not Municipality.objects.exists():  # a transactional test emptied the database
         load_all_reference_data()

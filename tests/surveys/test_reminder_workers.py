@@ -106,8 +106,8 @@ def test_two_workers_send_a_reminder_taken_over_in_a_backlog_once(tmp_path):
     need_service(bool(shutil.which("redis-server")), "redis-server is not installed")
     import redis
 
+    from portal.composition import load_all_reference_data
     from portal.models import Municipality
-    from portal.services.reference import load_all_reference_data
 
     if not Municipality.objects.exists():
         load_all_reference_data()

@@ -28,8 +28,8 @@ def at(day, hour=9, minute=5):
 
 @pytest.fixture
 def planned(db):
+    from portal.composition import load_all_reference_data
     from portal.models import Municipality
-    from portal.services.reference import load_all_reference_data
 
     if not Municipality.objects.exists():  # a transactional test emptied the database
         load_all_reference_data()

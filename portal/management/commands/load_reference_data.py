@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.services.reference import load_all_reference_data
+from portal.composition import load_all_reference_data
 
 
 class Command(BaseCommand):
