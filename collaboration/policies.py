@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from portal.models import User
 from portal.permissions import CHANGE, VIEW, Policy, can, register
 
 from .models import Axis, Category, Initiative, Method, PolicyField, Theme
@@ -42,7 +43,6 @@ class InitiativePolicy(Policy):
     def cache_scope(self, user):
         # Municipal staff also see and edit their own proposals (``proposed_by`` above); a
         # user who has none is decided like every colleague of the municipality.
-        from portal.models import User
 
         if user.is_prefecture or user.role != User.Role.MUNICIPAL or not user.organisation_id:
             return ()

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
+from portal.japanese import fiscal_year_label
 from portal.models import Municipality, Region
 from portal.permissions import VIEW, scope
 
+from .filters import NO_FUNDING
 from .models import Category, Initiative, Method, PolicyField
 
 LIST_RELATED = ("category", "lead_organisation")
@@ -100,8 +102,6 @@ def facet_choices():
     """(param, label, [(key in counts, value in URL, text)]) for every facet, in order."""
     from django.utils.translation import gettext as _
 
-    from .filters import NO_FUNDING
-
     return [
         ("region", _("Region"), [(r.pk, r.code, r.name) for r in Region.objects.all()]),
         ("category", _("Category"), [(c.pk, c.code, f"{c.label} {c.name}")
@@ -123,8 +123,6 @@ def facet_choices():
 
 def year_facet(result, active: dict) -> Facet:
     from django.utils.translation import gettext as _
-
-    from portal.japanese import fiscal_year_label
 
     rows = (result.order_by().exclude(start_year=None).values_list("start_year")
             .annotate(n=Count("id")).order_by("-start_year"))

@@ -9,6 +9,7 @@ the one given to ``acting_as`` in tasks and commands.
 """
 
 import datetime
+import sys
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,8 +20,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from . import audited, caching
 from .audited import AuditedQuerySet, recorded_separately  # noqa: F401  used as audit.…
+from .japanese import wareki_date, wareki_datetime
 from .models import AuditEntry
+from .permissions import CHANGE, VIEW, can, scope
 from .security import client_ip
 
 Action = AuditEntry.Action
@@ -140,8 +144,6 @@ def record(instance, action: str, *, changes: dict | None = None, note: str = ""
 
 
 def record_many(entries: Iterable[AuditEntry]) -> None:
-    from . import caching
-
     AuditEntry.objects.bulk_create(list(entries), batch_size=1000)
     caching.bump("audit")  # bulk inserts send no signals
 
@@ -337,8 +339,6 @@ def readable(model, name: str, value):
     dates in 和暦 and times in Japan's; names (of related objects) are kept as they are."""
     from django.utils.translation import gettext as _
 
-    from .japanese import wareki_date, wareki_datetime
-
     field = _field(model, name) if model is not None else None
     if value is None or value == MASK or field is None or field.is_relation:
         return value
@@ -363,8 +363,6 @@ def readable(model, name: str, value):
 def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
     """Entries about ``obj`` and the objects shown on its page, newest first, for those who
     may read the audit trail or may change ``obj`` itself; an empty list for anyone else."""
-    from .permissions import CHANGE, VIEW, can, scope
-
     entries = AuditEntry.objects.all()
     if not can(user, CHANGE, obj):
         entries = scope(user, VIEW, entries)
@@ -382,3 +380,7 @@ def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
                    for name, values in entry.changes.items()]
         rows.append(HistoryRow(entry, changes))
     return rows
+
+
+# The tracked models' managers record their bulk writes through these functions.
+audited.use_recorder(sys.modules[__name__])

@@ -1,6 +1,10 @@
 """The manager of every tracked model: writes that send no model signals (``bulk_create``,
 ``bulk_update``, ``QuerySet.update``) are recorded in the audit trail like single saves.
-``portal.audit.track`` refuses a model whose default manager is not this one."""
+``portal.audit.track`` refuses a model whose default manager is not this one.
+
+The entries are written by ``portal.audit``, which imports the models these managers serve:
+it hands its recording functions in here when it is imported (``use_recorder``), so the
+models do not import it back."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,6 +13,21 @@ from django.contrib.auth.models import UserManager
 from django.db import models
 
 _separately: ContextVar = ContextVar("audit_recorded_separately", default=False)
+_recorder = None
+
+
+def use_recorder(recorder) -> None:
+    """``recorder`` has ``stored``, ``touches_tracked_fields``, ``record_created`` and
+    ``record_updated`` (portal.audit)."""
+    global _recorder
+    _recorder = recorder
+
+
+def _audit():
+    if _recorder is None:
+        # A bulk write that is not recorded would be lost from the trail: refuse it.
+        raise RuntimeError("portal.audit is not loaded; bulk writes cannot be recorded")
+    return _recorder
 
 
 @contextmanager
@@ -38,17 +57,14 @@ class AuditedQuerySet(models.QuerySet):
             update_conflicts=update_conflicts, update_fields=update_fields,
             unique_fields=unique_fields)
         if _recording():
-            from . import audit
-
-            audit.record_created(self.model, created)
+            _audit().record_created(self.model, created)
         return created
 
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
         if not _recording():
             return super().bulk_update(objs, fields, batch_size=batch_size)
-        from . import audit
-
+        audit = _audit()
         before = audit.stored(self.model, [obj.pk for obj in objs])
         with recorded_separately():  # Django's bulk_update runs update(), recorded here
             rows = super().bulk_update(objs, fields, batch_size=batch_size)
@@ -56,9 +72,10 @@ class AuditedQuerySet(models.QuerySet):
         return rows
 
     def update(self, **kwargs):
-        from . import audit
-
-        if not _recording() or not audit.touches_tracked_fields(self.model, kwargs):
+        if not _recording():
+            return super().update(**kwargs)
+        audit = _audit()
+        if not audit.touches_tracked_fields(self.model, kwargs):
             return super().update(**kwargs)
         pks = list(self.values_list("pk", flat=True))
         before = audit.stored(self.model, pks)

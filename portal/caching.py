@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.db import transaction
 
+from .permissions import cache_scope, consulted_policies, policy_for
+
 # The longest a kept value is served, by the reader's clock as well as the cache's: also the
 # bound on how long a write whose bump failed (its process cut off from the cache) stays unseen.
 TIMEOUT = 60
@@ -80,8 +82,6 @@ def scope_key(user, reads: Iterable = ()) -> tuple:
     """Users share a cached page when the policies of the models it reads (``reads``) decide
     alike for them: the same role and organisation, and whatever a policy reads of the user
     personally (``Policy.cache_scope``: a proposer's own proposals, a member's seats)."""
-    from .permissions import cache_scope
-
     return cache_scope(user, reads)
 
 
@@ -129,8 +129,6 @@ def _checked(name: str, reads: tuple, build: Callable[[], str]) -> Callable[[], 
     """``build`` that refuses to finish when it asked a policy that reads the user personally
     and is not in ``reads``: its page would be shared by users that policy tells apart."""
     from django.core.exceptions import ImproperlyConfigured
-
-    from .permissions import consulted_policies, policy_for
 
     declared = {policy_for(model) for model in reads}
 

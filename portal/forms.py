@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from .models import Indicator
+
 
 class StatisticsImportForm(forms.Form):
     file = forms.FileField(
@@ -35,8 +37,6 @@ class MapColourForm(forms.Form):
     colour = forms.ChoiceField(label=_("Colour the map by"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import Indicator
-
         super().__init__(*args, **kwargs)
         self.fields["colour"].choices = [(self.REGION, _("Region")), *Indicator.choices]
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control, never_cache
 
+from .checks import SUMMARIES, pdf_font_warnings
 from .permissions import PUBLIC, access
 
 
@@ -39,8 +40,6 @@ def _redis() -> str:
 
 
 def _pdf_font() -> str:
-    from .checks import SUMMARIES, pdf_font_warnings
-
     # Public: the ids and the gist, not the server's paths; `manage.py check` gives the rest.
     warnings = pdf_font_warnings()
     return "; ".join(f"warning ({w.id}): {SUMMARIES[w.id]}; manage.py check names the fix"

@@ -3,6 +3,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -159,8 +160,6 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def clean(self):
-        from .roles import validate_role_scope
-
         super().clean()
         validate_role_scope(self.role, self.organisation)
 
@@ -202,6 +201,27 @@ class User(AbstractUser):
         if self.organisation_id is None:
             return self.display_name
         return f"{self.display_name}（{self.organisation.name}）"
+
+
+# The kind of organisation each role must belong to; None means any (or none).
+REQUIRED_ORGANISATION_KIND = {
+    User.Role.PREFECTURE: Organisation.Kind.PREFECTURE,
+    User.Role.BRANCH: Organisation.Kind.BRANCH_OFFICE,
+    User.Role.MUNICIPAL: Organisation.Kind.MUNICIPALITY,
+    User.Role.ADMIN: None,
+}
+
+
+def validate_role_scope(role: str, organisation: Organisation | None) -> None:
+    """A liaison room belongs to a branch office, municipal staff to a municipality, and so on."""
+    required = REQUIRED_ORGANISATION_KIND.get(role)
+    if required is None:
+        return
+    if organisation is None or organisation.kind != required:
+        raise ValidationError(
+            {"organisation": _("A user with the role “%(role)s” must belong to a %(kind)s.")
+             % {"role": User.Role(role).label, "kind": Organisation.Kind(required).label}}
+        )
 
 
 class Indicator(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from .celery import app
 from .models import OutboxTask
 
 logger = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ def send(pks=None, *, limit: int = 500, force: bool = False) -> int:
     them sent; stops at the first broker error, leaving the rest waiting. Returns how many
     were sent."""
     global _paused_until
-    from .celery import app
-
     if not force and time.monotonic() < _paused_until:
         return 0
     sent = []

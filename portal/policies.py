@@ -16,7 +16,7 @@ from .models import (
     SubArea,
     User,
 )
-from .permissions import CHANGE, VIEW, Policy, register, scope
+from .permissions import CHANGE, VIEW, Policy, can, register, scope
 
 
 @register(Region, SubArea, Municipality, Organisation, StatisticValue)
@@ -90,8 +90,6 @@ class AttachmentPolicy(Policy):
         return queryset.filter(allowed)
 
     def can(self, user, action, obj):
-        from .permissions import can
-
         return obj.owner is not None and can(user, self._owner_action(action), obj.owner)
 
 

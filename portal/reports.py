@@ -18,6 +18,8 @@ from .japanese import wareki_date
 from .models import Report
 from .queue import enqueue_on_commit
 
+BUILD_TASK = "portal.tasks.build_report"
+
 KEEP_FOR = datetime.timedelta(days=7)
 # A worker building a report may stop for good (killed, out of memory, the machine gone) and a
 # queued report's message may be lost (the broker restarted empty). A report that shows no sign
@@ -116,8 +118,6 @@ def may_download(user, report: Report) -> bool:
 @transaction.atomic
 def request_report(*, user, code: str, params: dict) -> Report:
     """Queues a report; asking again while the same one is queued or running returns it."""
-    from .tasks import build_report
-
     kind = kind_of(code)
     if not kind.allowed(user, params):
         raise PermissionDenied
@@ -129,7 +129,7 @@ def request_report(*, user, code: str, params: dict) -> Report:
         return pending
     report = Report.objects.create(kind=code, params=params, title=kind.title(params)[:200],
                                    requested_by=user)
-    enqueue_on_commit(build_report, report.pk)
+    enqueue_on_commit(BUILD_TASK, report.pk)
     return report
 
 
@@ -137,8 +137,6 @@ def request_report(*, user, code: str, params: dict) -> Report:
 def retry_report(*, user, report: Report) -> Report:
     """Queues a failed report again, or one that has shown no sign of life for its stale time
     (the clean-up may not have run yet)."""
-    from .tasks import build_report
-
     if report.requested_by_id != user.pk:
         raise PermissionDenied
     now = timezone.now()
@@ -147,7 +145,7 @@ def retry_report(*, user, report: Report) -> Report:
         status=Report.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None,
         heartbeat_at=now, attempts=0)
     if updated:
-        enqueue_on_commit(build_report, report.pk)
+        enqueue_on_commit(BUILD_TASK, report.pk)
     report.refresh_from_db()
     return report
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
+from .charts import bar_chart
 from .models import Indicator, Municipality, Region, StatisticValue
 from .permissions import VIEW, scope
 from .statistics import DISPLAY_ORDER
@@ -73,8 +74,6 @@ def statistics_summary(municipality: Municipality) -> dict:
     """What a municipality's page and its profile show of its statistics: the latest figure
     of each indicator and the population chart, actual then projected."""
     from django.utils.translation import gettext as _
-
-    from .charts import bar_chart
 
     values = statistics_of(municipality)
     population = [

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
+from .spreadsheets import append
+
 MAX_WIDTH = 60  # characters; longer text wraps on screen and in print
 MIN_WIDTH = 8  # "100.0%" and a 年度 fit
 WIDE = 8  # more columns than this print in landscape
@@ -109,8 +111,6 @@ def notes_sheet(book, title: str, lines) -> None:
     """The titles and notes that would otherwise sit above a header: a sheet of their own,
     「説明」, one note per row (item, text)."""
     from openpyxl.styles import Alignment, Font
-
-    from .spreadsheets import append
 
     sheet = book.create_sheet("説明")
     append(sheet, ["項目", "内容"], font=Font(bold=True))

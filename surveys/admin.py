@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin import PortalInline, PortalModelAdmin
+from portal.models import Municipality
 
 from .building import check_question_change
 from .models import Question, ReminderDelivery, Section, Survey
@@ -22,8 +23,6 @@ class SurveyAdmin(PortalModelAdmin):
     actions = ["copy_for_next_year"]
 
     def get_changeform_initial_data(self, request):
-        from portal.models import Municipality
-
         # Every municipality is asked unless staff narrow it down.
         return {"municipalities": list(Municipality.objects.values_list("pk", flat=True))}
 

@@ -7,6 +7,8 @@ form validates them when the answer is submitted, reporting every problem at onc
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from collaboration.models import Method, PolicyField
+
 from .models import Question
 
 OTHER = "__other__"
@@ -27,12 +29,8 @@ def field_names(question: Question) -> list[str]:
 
 def _choice_list(question: Question) -> list[tuple[str, str]]:
     if question.kind == Question.Kind.FIELDS:
-        from collaboration.models import PolicyField
-
         return [(f.name, f.name) for f in PolicyField.objects.all()]
     if question.kind == Question.Kind.METHODS:
-        from collaboration.models import Method
-
         return [(m.name, m.name) for m in Method.objects.all()]
     choices = [(str(c), str(c)) for c in question.choices]
     if question.allow_other:

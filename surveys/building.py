@@ -14,6 +14,7 @@ from portal.queue import enqueue_on_commit
 
 from .answer_form import field_names
 from .models import Question, Section, Survey, SurveyResponse
+from .services import question_has_answers
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING)
 UP, DOWN = "up", "down"
@@ -51,8 +52,6 @@ def check_question_change(question: Question, *, kind: str, choices: list[str]) 
     """Today's rules once answers exist: no type change, no removal of answered choices."""
     if not question.pk:
         return
-    from .services import question_has_answers
-
     if not question_has_answers(question):
         return
     if kind != question.kind:
@@ -127,8 +126,6 @@ class Answered(Exception):
 
 @transaction.atomic
 def question_delete(*, actor, question: Question) -> None:
-    from .services import question_has_answers
-
     _check_staff(actor)
     if question_has_answers(question):
         raise Answered
@@ -138,8 +135,6 @@ def question_delete(*, actor, question: Question) -> None:
 
 @transaction.atomic
 def section_delete(*, actor, section: Section) -> None:
-    from .services import question_has_answers
-
     _check_staff(actor)
     if any(question_has_answers(question) for question in section.questions.all()):
         raise Answered
@@ -170,8 +165,6 @@ def move(*, actor, item, direction: str) -> None:
 def request_answers(*, actor, survey: Survey, now=None) -> Survey:
     """「回答依頼を送る」: opens the survey now unless its opening is still ahead, and has each
     target municipality's staff e-mailed once — now, or by the sweep at the opening time."""
-    from .tasks import send_opening_notices
-
     _check_staff(actor)
     now = now or timezone.now()
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -182,7 +175,7 @@ def request_answers(*, actor, survey: Survey, now=None) -> Survey:
         survey.save(update_fields=["requested_at"])
     caching.bump("surveys")
     if survey.is_open(now):
-        enqueue_on_commit(send_opening_notices, survey.pk)
+        enqueue_on_commit("surveys.tasks.send_opening_notices", survey.pk)
     return survey
 
 

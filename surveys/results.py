@@ -10,7 +10,7 @@ from portal.charts import bar_chart
 from portal.models import Municipality, Region
 
 from .answer_form import OTHER, RANKS
-from .models import Question, SurveyResponse
+from .models import Question, SurveyResponse, ThemeSource
 from .services import questions_of
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIELDS,
@@ -115,7 +115,6 @@ def results_for(user, survey) -> dict:
         else:
             result.texts = [(m, values[0]) for m, values in answered]
         items.append(result)
-    from .models import ThemeSource
 
     themed = {(source.question_id, source.choice): source.theme for source in
               ThemeSource.objects.filter(survey=survey).select_related("theme")}

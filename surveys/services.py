@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from collaboration.models import Theme
 from portal import audit
 
 from .answer_form import AnswerForm, as_form_data, field_names
 from .merging import Merge, key_of, merge
-from .models import Question, Survey, SurveyResponse
+from .models import Question, Survey, SurveyResponse, ThemeSource
+from .policies import may_follow
 
 
 class Unmerged(Exception):
@@ -155,8 +157,6 @@ def _submit(*, actor, survey, municipality, answers, base_version, resolution):
 @transaction.atomic
 def return_response(*, actor, response: SurveyResponse, comment: str) -> SurveyResponse:
     """Sends a submitted answer back to the municipality with the reason."""
-    from .policies import may_follow
-
     if not may_follow(actor, response.municipality) or not actor.is_prefecture:
         raise PermissionDenied
     response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
@@ -173,8 +173,6 @@ def return_response(*, actor, response: SurveyResponse, comment: str) -> SurveyR
 
 def question_has_answers(question: Question) -> bool:
     """Whether any municipality has answered the question (drafts included)."""
-    from .answer_form import field_names
-
     keys = set(field_names(question))
     return any(keys & set(answers) for answers in SurveyResponse.objects.filter(
         survey_id=question.section.survey_id).values_list("answers", flat=True))
@@ -209,11 +207,6 @@ def survey_copy(*, actor, survey: Survey) -> Survey:
 def theme_from_need(*, actor, survey: Survey, question: Question, choice: str):
     """Turns a need chosen by several municipalities into a collaboration theme that keeps
     the link to the answers it came from. Asking again returns the same theme."""
-    from collaboration.models import Theme
-
-    from .answer_form import field_names
-    from .models import ThemeSource
-
     if not actor.is_prefecture:
         raise PermissionDenied
     existing = ThemeSource.objects.filter(survey=survey, question=question,

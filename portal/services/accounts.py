@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit, grants
-from portal.models import Organisation, User
+from portal.models import Organisation, User, validate_role_scope
 from portal.queue import enqueue_on_commit
-from portal.roles import validate_role_scope
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +98,7 @@ def _is_last_administrator(account: User) -> bool:
 
 
 def _send_invitation(account: User) -> None:
-    from portal.tasks import send_invitation
-
-    enqueue_on_commit(send_invitation, account.pk)
+    enqueue_on_commit("portal.tasks.send_invitation", account.pk)
 
 
 @transaction.atomic

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from devtools.synthetic.meetings import generate_for_scale, generate_meetings
 from meetings.models import Attendance, Body, Meeting, Membership, Minutes
-from portal.models import User
-from portal.roles import validate_role_scope
+from portal.models import User, validate_role_scope
 
 pytestmark = pytest.mark.django_db
 
