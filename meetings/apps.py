@@ -10,7 +10,13 @@ class MeetingsConfig(AppConfig):
         from portal import caching, reference
         from portal.audit import track
 
-        from . import attention_items, policies, sections  # noqa: F401  registers them
+        from . import (  # noqa: F401  registers them
+            attention_items,
+            policies,
+            report_kinds,
+            sections,
+            tasks,
+        )
         from .models import ActionItem, AgendaItem, Body, Meeting, Membership
 
         for model in (Body, Membership, Meeting, AgendaItem, ActionItem):

@@ -235,26 +235,3 @@ class MeetingNotice(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "sequence"],
                                                name="one_notice_per_version")]
-
-
-class PacketJob(models.Model):
-    """A request for a meeting packet PDF, built by a worker; the file becomes an attachment."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("being built")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="packet_jobs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    attachment = models.ForeignKey("portal.Attachment", models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    error = models.CharField(_("reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

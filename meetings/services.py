@@ -111,10 +111,12 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     return meeting
 
 
-def _notify(meeting: Meeting) -> None:
-    from .tasks import send_meeting_notice
+# The tasks that send e-mail, by name: the tasks import the services, never the other way.
+NOTICE_TASK = "meetings.send_meeting_notice"
 
-    enqueue_on_commit(send_meeting_notice, meeting.pk, meeting.sequence)
+
+def _notify(meeting: Meeting) -> None:
+    enqueue_on_commit(NOTICE_TASK, meeting.pk, meeting.sequence)
 
 
 @transaction.atomic

@@ -140,7 +140,7 @@ def test_with_the_font_file_hidden_too_the_check_warns(pdf_ok, tmp_path):
 def test_every_pdf_the_portal_makes_is_in_ipaex_alone(pdffonts, tmp_path, prefecture_user,
                                                       municipal_user):
     from collaboration.reports import annual_charts, annual_figures
-    from meetings.packet import render_packet
+    from meetings.report_kinds import render_packet
     from portal import pdf
     from portal.chart_images import chart_pages_html
     from portal.models import Report
