@@ -14,5 +14,5 @@ def person_label(user, position: str = "") -> str:
 
 
 def seat_label(seat) -> str:
-    """A seat's holder as a member list names them."""
-    return person_label(seat.user, seat.title)
+    """A seat's holder as a member list names them, with or without a portal account."""
+    return seat.label

@@ -1,4 +1,5 @@
-"""Meeting notices: one e-mail per version of a meeting, with its .ics attached."""
+"""Meeting notices (one e-mail per version of a meeting, with its .ics attached) and the
+request to comment on circulated minutes (once per minutes)."""
 
 import smtplib
 
@@ -10,8 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .calendar import calendar
-from .models import Meeting, MeetingNotice
-from .services import NOTICE_TASK, members_to_notify
+from .models import Meeting, MeetingNotice, Minutes
+from .services import CIRCULATION_TASK, NOTICE_TASK, attendees_to_ask, members_to_notify
 
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
@@ -39,14 +40,14 @@ def send_meeting_notice(meeting_id: int, sequence: int) -> bool:
 def _send(meeting: Meeting, sequence: int) -> None:
     cancelled = meeting.status == Meeting.Status.CANCELLED
     context = {"meeting": meeting, "cancelled": cancelled, "update": sequence > 0,
-               "url": settings.PORTAL_BASE_URL.rstrip("/") + meeting.get_absolute_url()}
+               "url": _page(meeting)}
     with translation.override("ja"):
         subject = render_to_string("meetings/email/notice_subject.txt", context).strip()
         text = render_to_string("meetings/email/notice.txt", context)
         html = render_to_string("meetings/email/notice.html", context)
     method = "CANCEL" if cancelled else "REQUEST"
     seats = members_to_notify(meeting)
-    recipients = [seat.user.email for seat in seats]
+    recipients = [seat.address for seat in seats]
     if recipients:
         # One message to all members, none of whom sees the others' addresses.
         message = EmailMultiAlternatives(
@@ -56,3 +57,36 @@ def _send(meeting: Meeting, sequence: int) -> None:
         message.attach("meeting.ics", calendar([meeting], method=method, seats=seats),
                        f"text/calendar; charset=utf-8; method={method}")
         message.send()
+
+
+def _page(meeting: Meeting) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + meeting.get_absolute_url()
+
+
+@shared_task(name=CIRCULATION_TASK, autoretry_for=TRANSIENT, retry_backoff=60, max_retries=5,
+             soft_time_limit=120, time_limit=180)
+def send_minutes_for_comment(minutes_id: int) -> bool:
+    """E-mails the attendees that the minutes wait for their comments; once per minutes."""
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().filter(pk=minutes_id).first()
+        if minutes is None or minutes.circulation_sent_at is not None:
+            return False
+        if minutes.status != Minutes.Status.CIRCULATED:
+            return False  # approved already: nothing left to comment on
+        meeting = Meeting.objects.select_related("body").get(pk=minutes.meeting_id)
+        recipients = [seat.address for seat in attendees_to_ask(minutes)]
+        if recipients:
+            context = {"meeting": meeting, "minutes": minutes, "url": _page(meeting)}
+            with translation.override("ja"):
+                subject = render_to_string("meetings/email/minutes_subject.txt",
+                                           context).strip()
+                text = render_to_string("meetings/email/minutes.txt", context)
+                html = render_to_string("meetings/email/minutes.html", context)
+            message = EmailMultiAlternatives(
+                subject, text, from_email=settings.PORTAL_FROM_EMAIL, bcc=recipients,
+                headers={"To": "undisclosed-recipients:;"})
+            message.attach_alternative(html, "text/html")
+            message.send()
+        minutes.circulation_sent_at = timezone.now()
+        minutes.save(update_fields=["circulation_sent_at"])
+    return True
