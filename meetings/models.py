@@ -112,7 +112,12 @@ class Membership(models.Model):
     @property
     def label(self) -> str:
         """「大蔵村 企画担当課長 山田 太郎」: how member lists name the holder."""
-        return " ".join(part for part in (self.organisation_label, self.title, self.name) if part)
+        if self.user_id:
+            from .people import person_label
+
+            return person_label(self.user, self.title)
+        return " ".join(part for part in (self.organisation_name, self.title, self.person_name)
+                        if part)
 
 
 class Meeting(models.Model):

@@ -10,7 +10,11 @@ def person_name(user) -> str:
 def person_label(user, position: str = "") -> str:
     """「組織 役職 氏名」 for a portal account; the organisation is left out when there is none."""
     organisation = user.organisation.name if user.organisation_id else ""
-    return " ".join(part for part in (organisation, position, person_name(user)) if part)
+    name = person_name(user)
+    if organisation and name.startswith(organisation):
+        # An office's shared account is named after the office: say the office once.
+        name = name[len(organisation):].strip() or name
+    return " ".join(part for part in (organisation, position, name) if part)
 
 
 def seat_label(seat) -> str:
