@@ -174,3 +174,20 @@ def test_action_item_owners_and_commenters_appear_by_organisation_and_name(
     page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
     assert f"山形市 {municipal_user.last_name} {municipal_user.first_name}" in page
     assert f">{municipal_user.username}<" not in page
+
+
+def test_with_a_broker_the_notice_waits_in_the_outbox_under_the_name_a_worker_knows(
+        council, prefecture_user):
+    from portal.celery import app
+    from portal.models import OutboxTask
+
+    meeting = make_meeting(prefecture_user, council)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # as with Redis: the row first, the broker after commit
+    try:
+        services.meeting_announce(actor=prefecture_user, meeting=meeting)
+    finally:
+        app.conf.task_always_eager = eager
+    (row,) = OutboxTask.objects.all()
+    assert row.task == "meetings.send_meeting_notice" and row.args == [meeting.pk, 0]
+    assert row.task in app.tasks and app.tasks[row.task].name == send_meeting_notice.name
