@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
         from portal import caching
         from portal.audit import track
 
-        from . import policies  # noqa: F401  registers them
+        from . import policies, report_kinds  # noqa: F401  registers them
         from .models import ActionItem, AgendaItem, Body, Meeting, Membership
 
         for model in (Body, Membership, Meeting, AgendaItem, ActionItem):

@@ -72,7 +72,7 @@ def membership_add(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("%(name)s has a seat from %(day)s.") % {
-                "name": seat.user.display_name, "day": wareki_date(seat.starts_on)})
+                "name": seat.label, "day": wareki_date(seat.starts_on)})
             return redirect("body_rotation", body.pk)
     return _rotation_page(request, body, seat_form=form, status=400)
 
@@ -92,7 +92,7 @@ def membership_end(request, pk, seat_pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The seat of %(name)s ends on %(day)s.") % {
-            "name": seat.user.display_name, "day": wareki_date(form.cleaned_data["on"])})
+            "name": seat.label, "day": wareki_date(form.cleaned_data["on"])})
     return redirect("body_rotation", body.pk)
 
 
@@ -114,7 +114,7 @@ def membership_replace(request, pk, seat_pk):
                 messages.error(request, message)
         else:
             messages.success(request, _("%(old)s hands the seat over to %(new)s on %(day)s.") % {
-                "old": seat.user.display_name, "new": new.user.display_name,
+                "old": seat.label, "new": new.label,
                 "day": wareki_date(new.starts_on)})
             return redirect(reverse("body_rotation", args=[body.pk]) + f"#seat-{new.pk}")
     return _rotation_page(request, body, bound=form, status=400)

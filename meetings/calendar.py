@@ -35,7 +35,7 @@ def _add_people(event: Event, seats) -> None:
                                     settings.MEETING_ORGANIZER_NAME))
     for seat in seats:
         event.add("attendee", _address(
-            seat.user.email, seat.user.display_name,
+            seat.address, seat.name,
             ROLE="CHAIR" if seat.is_chair else "REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION",
             RSVP="FALSE", CUTYPE="INDIVIDUAL"))
 

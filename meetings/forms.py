@@ -8,6 +8,7 @@ from portal.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import User
 
 from .models import Meeting
+from .people import person_label
 
 LOCAL = {"type": "datetime-local"}
 
@@ -70,7 +71,7 @@ class ActionItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members.select_related("organisation")
         # People by name and organisation, not by their user names.
-        self.fields["owner"].label_from_instance = lambda user: user.name_and_organisation
+        self.fields["owner"].label_from_instance = person_label
 
     def clean_due_on(self):
         due = self.cleaned_data.get("due_on")
@@ -94,19 +95,26 @@ def people():
 
 class PersonField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.organisation or '—'}）"
+        return person_label(obj)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_name}（{obj.organisation or '—'}）"
+        return person_label(obj)
 
 
 DATE = {"type": "date"}
 
 
 class SeatForm(forms.Form):
-    user = PersonField(label=_("Member"), queryset=User.objects.none())
+    user = PersonField(label=_("Member"), queryset=User.objects.none(), required=False,
+                       empty_label=_("— someone without a portal account (below) —"))
+    person_name = forms.CharField(label=_("Name of someone without a portal account"),
+                                  max_length=100, required=False)
+    organisation_name = forms.CharField(label=_("Their organisation"), max_length=100,
+                                        required=False, help_text=_("e.g. 県看護協会"))
+    email = forms.EmailField(label=_("Their e-mail address"), required=False,
+                             help_text=_("Meeting notices go to this address."))
     title = forms.CharField(label=_("Position"), max_length=100,
                             help_text=_("e.g. 企画担当課長, 企画振興部次長, 連携支援室長"))
     role = forms.ChoiceField(label=_("Role on the body"), required=False, choices=[
@@ -118,9 +126,18 @@ class SeatForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people()
 
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not data.get("person_name", "").strip():
+            self.add_error("user", _("Choose a portal account or give the person's name."))
+        return data
+
     def values(self) -> dict:
         data = self.cleaned_data
-        return {"user": data["user"], "title": data["title"], "starts_on": data["starts_on"],
+        holder = {"user": data["user"]} if data["user"] else {
+            "person_name": data["person_name"], "organisation_name": data["organisation_name"],
+            "email": data["email"]}
+        return {**holder, "title": data["title"], "starts_on": data["starts_on"],
                 "is_chair": data["role"] == "chair", "is_vice_chair": data["role"] == "vice_chair"}
 
 
@@ -144,7 +161,7 @@ class ReplaceForm(forms.Form):
             # One form per seat on the rotation page: the page's note explains the fields once.
             for field in self.fields.values():
                 field.help_text = ""
-            name = seat.user.display_name
+            name = seat.name
             self.fields["successor"].label = _("Successor of %(name)s") % {"name": name}
             self.fields["title"].label = _("Position of the successor of %(name)s") % {
                 "name": name}

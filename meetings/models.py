@@ -61,8 +61,13 @@ class Membership(models.Model):
 
     objects = AuditedManager()
     body = models.ForeignKey(Body, models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="memberships",
-                             verbose_name=_("member"))
+    # A seat is held by a portal account, or by someone from any organisation without one
+    # (named here, reached by e-mail).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                             related_name="memberships", verbose_name=_("member"))
+    person_name = models.CharField(_("name"), max_length=100, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
     title = models.CharField(_("position"), max_length=100,
                              help_text=_("e.g. 企画担当課長, 企画振興部次長, 連携支援室長"))
     is_chair = models.BooleanField(_("chair"), default=False)
@@ -74,12 +79,45 @@ class Membership(models.Model):
         ordering = ["-is_chair", "-is_vice_chair", "starts_on", "id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.CheckConstraint(
-            condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
-            name="membership_term_in_order")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__isnull=True)
+                                   | models.Q(ends_on__gte=models.F("starts_on")),
+                                   name="membership_term_in_order"),
+            models.CheckConstraint(condition=models.Q(user__isnull=False)
+                                   | ~models.Q(person_name=""), name="membership_names_holder"),
+        ]
 
     def __str__(self):
-        return f"{self.user.display_name} ({self.body})"
+        return f"{self.name} ({self.body})"
+
+    @property
+    def name(self) -> str:
+        from .people import person_name
+
+        return person_name(self.user) if self.user_id else self.person_name
+
+    @property
+    def organisation_label(self) -> str:
+        if self.user_id:
+            return self.user.organisation.name if self.user.organisation_id else ""
+        return self.organisation_name
+
+    @property
+    def address(self) -> str:
+        """Where notices go: the account's e-mail (while it is active), or the seat's own."""
+        if self.user_id:
+            return self.user.email if self.user.is_active else ""
+        return self.email
+
+    @property
+    def label(self) -> str:
+        """「大蔵村 企画担当課長 山田 太郎」: how member lists name the holder."""
+        if self.user_id:
+            from .people import person_label
+
+            return person_label(self.user, self.title)
+        return " ".join(part for part in (self.organisation_name, self.title, self.person_name)
+                        if part)
 
 
 class Meeting(models.Model):
@@ -171,6 +209,8 @@ class Minutes(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.DRAFT)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Proof that the request for comments went to the attendees: once, however often clicked.
+    circulation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("minutes")
@@ -235,26 +275,3 @@ class MeetingNotice(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "sequence"],
                                                name="one_notice_per_version")]
-
-
-class PacketJob(models.Model):
-    """A request for a meeting packet PDF, built by a worker; the file becomes an attachment."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("being built")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="packet_jobs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    attachment = models.ForeignKey("portal.Attachment", models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    error = models.CharField(_("reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

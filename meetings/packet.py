@@ -1,26 +1,46 @@
-"""The meeting packet: agenda, linked survey results and initiative summaries, as one A4 PDF
-in Japanese (IPAex Gothic), with page numbers and the portal's name and date on each page."""
+"""The meeting packet (会議資料): a cover, the roster of the day, the agenda with 資料番号, and
+each item's material (a survey's results, a theme, an initiative), then the documents list."""
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from portal.reports import render_pdf
-from portal.services.attachments import attachment_create
-from portal.uploads import PDF
+from portal.models import Attachment
+from portal.permissions import VIEW, scope
+from surveys.results import results_for
 
-
-def render_packet(meeting, user) -> bytes:
-    from surveys.results import results_for
-
-    agenda = list(meeting.agenda.select_related("theme", "initiative__category", "survey"))
-    sections = [(item, results_for(user, item.survey)["results"] if item.survey else None)
-                for item in agenda]
-    return render_pdf("meetings/packet.html", {"meeting": meeting, "sections": sections})
+from .models import Attendance, Meeting
+from .people import seat_label
+from .services import roster
 
 
-def build(meeting, user):
-    """Renders the packet and stores it as an attachment of the meeting."""
-    content = render_packet(meeting, user)
-    name = f"会議資料_{meeting.body.name}_第{meeting.number}回.pdf"
-    upload = SimpleUploadedFile(name, content, content_type=PDF.mime_type)
-    return attachment_create(actor=user, owner=meeting, upload=upload, allowed=(PDF,),
-                             title=f"会議資料（第{meeting.number}回）")
+def may_see_results(user) -> bool:
+    """Survey results follow the survey pages' rule: prefecture staff and liaison rooms."""
+    return user.is_prefecture or user.scope_region is not None
+
+
+def documents_of(user, meeting: Meeting):
+    return scope(user, VIEW, Attachment.objects.filter(
+        content_type__app_label="meetings", content_type__model="meeting",
+        object_id=str(meeting.pk))).order_by("uploaded_at", "id")
+
+
+def packet_context(meeting: Meeting, user) -> dict:
+    """What the packet shows, read with ``user``'s rights (the person who asked for it)."""
+    day = timezone.localtime(meeting.starts_at).date()
+    taken = {a.membership_id: a for a in meeting.attendance.all()}
+    members = [(seat, seat_label(seat), taken.get(seat.pk))
+               for seat in roster(meeting.body, day)]
+    results_allowed = may_see_results(user)
+    items = []
+    for number, item in enumerate(meeting.agenda.select_related(
+            "theme", "initiative__category", "survey"), start=1):
+        results = None
+        if item.survey is not None and results_allowed:
+            results = results_for(user, item.survey)
+        initiatives = list(scope(user, VIEW, item.theme.initiatives.order_by("title"))) \
+            if item.theme is not None else []
+        items.append({"number": number, "item": item, "results": results,
+                      "theme_initiatives": initiatives})
+    return {"meeting": meeting, "day": day, "members": members, "items": items,
+            "results_allowed": results_allowed,
+            "documents": list(documents_of(user, meeting)),
+            "statuses": dict(Attendance.Status.choices)}

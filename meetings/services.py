@@ -21,6 +21,7 @@ from .models import (
     Minutes,
     MinutesComment,
 )
+from .people import person_label
 
 # The order of a Japanese member list: the chair, the prefecture, its offices, the municipalities
 # in 団体コード order.
@@ -111,10 +112,13 @@ def meeting_cancel(*, actor, meeting: Meeting) -> Meeting:
     return meeting
 
 
-def _notify(meeting: Meeting) -> None:
-    from .tasks import send_meeting_notice
+# The tasks that send e-mail, by name: the tasks import the services, never the other way.
+NOTICE_TASK = "meetings.tasks.send_meeting_notice"
+CIRCULATION_TASK = "meetings.tasks.send_minutes_for_comment"
 
-    enqueue_on_commit(send_meeting_notice, meeting.pk, meeting.sequence)
+
+def _notify(meeting: Meeting) -> None:
+    enqueue_on_commit(NOTICE_TASK, meeting.pk, meeting.sequence)
 
 
 @transaction.atomic
@@ -167,6 +171,8 @@ def minutes_advance(*, actor, minutes: Minutes, to: str) -> Minutes:
                               % {"status": minutes.get_status_display()})
     minutes.status = to
     minutes.save(update_fields=["status", "updated_at"])
+    if to == Minutes.Status.CIRCULATED:
+        enqueue_on_commit(CIRCULATION_TASK, minutes.pk)
     audit.record(minutes.meeting, audit.Action.PUBLISH if to == "published" else
                  audit.Action.UPDATE, changes={"minutes": [None, minutes.get_status_display()]})
     return minutes
@@ -205,9 +211,19 @@ def action_item_done(*, actor, item: ActionItem) -> ActionItem:
     return item
 
 
+def attendees_to_ask(minutes: Minutes) -> list[Membership]:
+    """The seats that attended (in person or by proxy) and have an address to write to."""
+    seats = Membership.objects.filter(
+        attendance__meeting_id=minutes.meeting_id,
+        attendance__status__in=[Attendance.Status.PRESENT, Attendance.Status.PROXY],
+    ).select_related("user__organisation").order_by("id")
+    return [seat for seat in seats if seat.address]
+
+
 def members_to_notify(meeting: Meeting) -> list[Membership]:
-    return list(roster(meeting.body, timezone.localtime(meeting.starts_at).date())
-                .exclude(user__email="").filter(user__is_active=True))
+    """The seats of the meeting's day that have somewhere to send a notice to."""
+    return [seat for seat in roster(meeting.body, timezone.localtime(meeting.starts_at).date())
+            if seat.address]
 
 
 # Seats and working teams.
@@ -218,16 +234,30 @@ def _open_on(membership: Membership, day: datetime.date) -> bool:
 
 
 @transaction.atomic
-def membership_add(*, actor, body: Body, user, title: str, starts_on: datetime.date,
-                   is_chair: bool = False, is_vice_chair: bool = False) -> Membership:
-    """A new seat on ``body`` from ``starts_on``; a person holds one open seat per body."""
+def membership_add(*, actor, body: Body, user=None, title: str, starts_on: datetime.date,
+                   is_chair: bool = False, is_vice_chair: bool = False, person_name: str = "",
+                   organisation_name: str = "", email: str = "") -> Membership:
+    """A new seat on ``body`` from ``starts_on``, for a portal account (``user``) or for a
+    person without one (``person_name``, ``organisation_name``, ``email``); a person holds
+    one open seat per body."""
     _require(actor, permissions.CHANGE, body)
     Body.objects.select_for_update().get(pk=body.pk)  # a double click adds one seat
-    if body.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on),
-                               user=user).exists():
+    current = body.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if user is not None:
+        holder = {"user": user}
+        same = current.filter(user=user)
+    else:
+        holder = {"person_name": person_name.strip()[:100],
+                  "organisation_name": organisation_name.strip()[:100],
+                  "email": email.strip()[:254]}
+        if not holder["person_name"]:
+            raise ValidationError(_("Choose a portal account or give the person's name."))
+        same = current.filter(user=None, person_name=holder["person_name"],
+                              organisation_name=holder["organisation_name"])
+    if same.exists():
         raise ValidationError(_("%(name)s already has a seat on this body.")
-                              % {"name": user.display_name})
-    seat = Membership(body=body, user=user, title=title.strip()[:100], starts_on=starts_on,
+                              % {"name": person_name if user is None else person_label(user)})
+    seat = Membership(body=body, **holder, title=title.strip()[:100], starts_on=starts_on,
                       is_chair=is_chair, is_vice_chair=is_vice_chair and not is_chair)
     seat.full_clean()
     seat.save()
@@ -266,7 +296,7 @@ def membership_replace(*, actor, membership: Membership, successor, on: datetime
     if seat.body.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on),
                                     user=successor).exclude(pk=seat.pk).exists():
         raise ValidationError(_("%(name)s already has a seat on this body.")
-                              % {"name": successor.display_name})
+                              % {"name": person_label(successor)})
     seat.ends_on = last_day
     seat.save(update_fields=["ends_on"])
     new = Membership(body=seat.body, user=successor, title=(title.strip() or seat.title)[:100],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import body_views, edit_views, views
+from . import action_views, body_views, edit_views, views
 
 urlpatterns = [
     path("councils/", views.body_list, name="body_list"),
@@ -21,7 +21,16 @@ urlpatterns = [
          name="agenda_move"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/remove/", edit_views.agenda_remove,
          name="agenda_remove"),
-    path("meetings/<int:pk>/<slug:what>/", views.meeting_act, name="meeting_act"),
+    path("meetings/<int:pk>/announce/", action_views.meeting_announce, name="meeting_announce"),
+    path("meetings/<int:pk>/cancel/", action_views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/attendance/", action_views.meeting_attendance,
+         name="meeting_attendance"),
+    path("meetings/<int:pk>/minutes/", action_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/comment/", action_views.minutes_comment, name="minutes_comment"),
+    path("meetings/<int:pk>/action/", action_views.action_item_add, name="action_item_add"),
+    path("meetings/<int:pk>/done/", action_views.action_item_done, name="action_item_done"),
+    path("meetings/<int:pk>/attach/", action_views.meeting_attach, name="meeting_attach"),
+    path("meetings/<int:pk>/packet/", action_views.meeting_packet, name="meeting_packet"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -138,8 +138,15 @@ MATRIX = {
                     signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
     "meeting_detail": ("get", lambda c: reverse("meeting_detail", args=[c["meeting"].pk]),
                        signed_in(404, prefecture=OK, admin=OK, municipal=OK)),
-    "meeting_act": ("post", lambda c: reverse("meeting_act", args=[c["meeting"].pk, "cancel"]),
-                    signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
+    # The buttons of the meeting's page: those who run it act; its member comments (an empty
+    # form: back with a message), marks items done and asks for the packet.
+    **{name: ("post", lambda c, name=name: reverse(name, args=[c["meeting"].pk]),
+              signed_in(404, prefecture=REDIRECT, admin=REDIRECT))
+       for name in ("meeting_announce", "meeting_cancel", "meeting_attendance",
+                    "meeting_minutes", "action_item_add", "meeting_attach")},
+    **{name: ("post", lambda c, name=name: reverse(name, args=[c["meeting"].pk]),
+              signed_in(404, prefecture=REDIRECT, admin=REDIRECT, municipal=REDIRECT))
+       for name in ("minutes_comment", "action_item_done", "meeting_packet")},
     # Running a body and changing a meeting: prefecture staff run the council; its member
     # only sees it. Empty forms: a 400 where the page is shown again, else back with a message.
     "body_rotation": ("get", lambda c: reverse("body_rotation", args=[c["council"].pk]),

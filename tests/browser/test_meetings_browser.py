@@ -96,7 +96,7 @@ def test_a_liaison_room_rotates_two_members_changes_a_meeting_and_cancels_it(
     for seat, successor in zip(seats, successors, strict=True):
         name = seat.user.display_name
         page.get_by_role("combobox", name=f"{name}さんの後任").select_option(
-            label=f"{successor.display_name}（{successor.organisation}）")
+            label=f"{successor.organisation} {successor.display_name}")
         page.get_by_label(f"{name}さんの引継ぎ日").fill(day.isoformat())
         page.get_by_role("button", name=f"{name}さんの席を引き継ぐ").click()
         expect(page.get_by_role("status")).to_contain_text(f"{successor.display_name}さんへ")
@@ -150,3 +150,124 @@ def test_a_liaison_room_rotates_two_members_changes_a_meeting_and_cancels_it(
     assert "予定に追加" not in mail.outbox[2].body
     assert list(meeting.agenda.values_list("title", flat=True)) == [
         "報告", "連携テーマの確認", "協議"]
+
+
+def test_a_liaison_room_runs_a_working_team_from_rotation_to_the_packet(
+        transactional_db, visitor, tasks_in_process):
+    """Done means, as a liaison room without the admin: a team with its theme, two seats
+    rotated on 1 April, a meeting with agenda items linked by searching, the notice, one
+    update, the cancellation, and the packet read back from the PDF."""
+    import io
+
+    from django.core import mail
+    from pypdf import PdfReader
+
+    from collaboration.models import Theme
+    from meetings.forms import next_rotation_day
+    from meetings.models import Body
+    from meetings.services import roster
+    from portal.models import Organisation
+    from tests.collaboration.conftest import make_initiative
+    from tests.factories import UserFactory
+    from tests.surveys.conftest import make_survey
+
+    load_all_reference_data()
+    create_demo_users()
+    create_demo_councils()
+    Theme.objects.create(title="除雪の広域連携", description="除雪車と人員を市町村で融通する")
+    make_initiative("除雪車の共同利用", codes=("062014",))
+    make_survey()
+    regional = Body.objects.get(kind=Body.Kind.REGIONAL, region__code="murayama")
+    successors = [UserFactory(organisation=Organisation.objects.get(municipality__lg_code=code),
+                              last_name="後任", first_name=f"{index}号",
+                              username=f"team-successor-{index}")
+                  for index, code in enumerate(("062014", "062103"), start=1)]
+    page = visitor.page
+    page.goto(visitor.base_url + "/login/")
+    page.get_by_label("ユーザー名").fill("demo-murayama")
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+
+    page.goto(visitor.base_url + regional.get_absolute_url())
+    page.get_by_role("link", name="ワーキングチームを設置").click()
+    page.get_by_label("チーム名").fill("除雪連携ワーキングチーム")
+    page.get_by_label("連携テーマ").select_option(label="除雪の広域連携")
+    page.get_by_label("委員", exact=True).select_option(label=["山形市 企画担当",
+                                                              "天童市 企画担当"])
+    page.get_by_label("委員の役職").fill("除雪担当")
+    visitor.check("team-new")
+    page.get_by_role("button", name="チームを設置する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("除雪連携ワーキングチーム")
+    team = Body.objects.get(name="除雪連携ワーキングチーム")
+    assert team.theme.title == "除雪の広域連携" and team.parent == regional
+
+    page.get_by_role("link", name="委員の管理・4月の異動").click()
+    day = next_rotation_day()
+    for name, successor in zip(("山形市 企画担当", "天童市 企画担当"), successors, strict=True):
+        page.get_by_role("combobox", name=f"{name}さんの後任").select_option(
+            label=f"{successor.organisation} {successor.display_name}")
+        page.get_by_label(f"{name}さんの引継ぎ日").fill(day.isoformat())
+        page.get_by_role("button", name=f"{name}さんの席を引き継ぐ").click()
+        expect(page.get_by_role("status")).to_contain_text(f"{successor.display_name}さんへ")
+    visitor.check("team-rotation-done")
+    last_day = day - datetime.timedelta(days=1)
+    before = {m.user.username for m in roster(team, last_day)}
+    after = {m.user.username for m in roster(team, day)}
+    assert before == {"demo-062014", "demo-062103"}
+    assert after == {"team-successor-1", "team-successor-2"}
+
+    page.get_by_role("link", name="除雪連携ワーキングチーム").click()
+    starts = (timezone.localtime() + datetime.timedelta(days=20)).replace(
+        hour=10, minute=0, second=0, microsecond=0)
+    page.get_by_label("表題").fill("除雪体制の検討")
+    page.get_by_label("開始日時").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("終了日時").fill((starts + datetime.timedelta(hours=2)).strftime(
+        "%Y-%m-%dT%H:%M"))
+    page.get_by_label("会場").fill("村山総合支庁 第1会議室")
+    page.get_by_label("議題（1行に1件）").fill("除雪協定の検討\n調査結果の報告\n先進事例の紹介")
+    page.get_by_role("button", name="会議を作成する").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("第1回")
+    page.get_by_role("button", name="委員に開催通知を送る").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    assert len(mail.outbox) == 1
+
+    page.get_by_role("link", name="日時・会場・議題を変更").click()
+    for words, item, target in (("除雪", "1. 除雪協定の検討", "連携テーマ：除雪の広域連携"),
+                                ("ニーズ調査", "2. 調査結果の報告",
+                                 "調査結果：令和8年度 連携課題・ニーズ調査"),
+                                ("除雪車", "3. 先進事例の紹介", "取組み：除雪車の共同利用")):
+        page.get_by_label("名称に含まれる語").fill(words)
+        page.get_by_role("button", name="検索", exact=True).click()
+        page.get_by_role("combobox", name="議題", exact=True).select_option(label=item)
+        page.get_by_role("combobox", name="関連付け先", exact=True).first.select_option(
+            label=target)
+        page.get_by_role("button", name="関連付ける").click()
+        expect(page.get_by_role("row", name=item.split(" ", 1)[1])).to_contain_text(
+            target.split("：", 1)[1])
+    visitor.check("team-meeting-edit")
+    later = starts + datetime.timedelta(hours=1)
+    page.get_by_label("開始日時").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("終了日時").fill((later + datetime.timedelta(hours=2)).strftime(
+        "%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="変更を保存する").dblclick()
+    expect(page.get_by_role("status")).to_contain_text("変更通知")
+    assert len(mail.outbox) == 2
+    page.get_by_role("button", name="会議を中止する").click()
+    expect(page.get_by_role("note")).to_contain_text("中止")
+    assert len(mail.outbox) == 3
+    visitor.check("team-meeting-cancelled")
+
+    page.get_by_role("button", name="会議資料（PDF）を作成する").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("会議資料")
+    visitor.check("team-packet-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("をダウンロード$")).click()
+    pdf = open(download.value.path(), "rb").read()
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    for words in ("除雪連携ワーキングチーム", "第1回「除雪体制の検討」",
+                  "この会議は中止になりました", "出席者名簿", "山形市除雪担当企画担当",
+                  "資料1除雪協定の検討",
+                  "連携テーマ：除雪の広域連携", "除雪車と人員を市町村で融通する",
+                  "資料2調査結果の報告", "連携したい分野", "資料3先進事例の紹介",
+                  "除雪車の共同利用", "配布資料一覧"):
+        assert words in text, words

@@ -49,7 +49,7 @@ def test_a_changed_time_after_the_notice_goes_once_per_version_then_cancel_says_
     meeting = make_meeting(branch_user, regional)
     client.force_login(branch_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("meeting_act", args=[meeting.pk, "announce"]))
+        client.post(reverse("meeting_announce", args=[meeting.pk]))
     assert len(mail.outbox) == 1
     url = reverse("meeting_edit", args=[meeting.pk])
     page = client.get(url).content.decode()
@@ -63,8 +63,8 @@ def test_a_changed_time_after_the_notice_goes_once_per_version_then_cancel_says_
     assert len(mail.outbox) == 2
     assert "変更" in mail.outbox[1].subject
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("meeting_act", args=[meeting.pk, "cancel"]))
-        client.post(reverse("meeting_act", args=[meeting.pk, "cancel"]))
+        response = client.post(reverse("meeting_cancel", args=[meeting.pk]))
+        client.post(reverse("meeting_cancel", args=[meeting.pk]))
     assert response.status_code == 302 and len(mail.outbox) == 3
 
     parsed = [_ics(message) for message in mail.outbox]
@@ -195,7 +195,7 @@ def test_an_item_of_another_meeting_is_not_found_through_this_one(client, region
 def test_each_step_of_the_minutes_says_what_happened(client, council, prefecture_user):
     meeting = make_meeting(prefecture_user, council)
     client.force_login(prefecture_user)
-    url = reverse("meeting_act", args=[meeting.pk, "minutes"])
+    url = reverse("meeting_minutes", args=[meeting.pk])
     said = []
     for step in ("", "circulated", "approved", "published"):
         response = client.post(url, {"text": "議事の概要", "advance": step}, follow=True)

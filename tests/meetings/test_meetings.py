@@ -177,7 +177,7 @@ def test_overdue_action_items_show_on_their_owners_home_page(client, council, pr
     page = client.get(reverse("home")).content.decode()
     assert "期限切れ：除雪協定案の作成" in page
     item = ActionItem.objects.get()
-    client.post(reverse("meeting_act", args=[meeting.pk, "done"]), {"item": item.pk})
+    client.post(reverse("action_item_done", args=[meeting.pk]), {"item": item.pk})
     item.refresh_from_db()
     assert item.status == "done"
     assert "除雪協定案の作成" not in client.get(reverse("home")).content.decode()

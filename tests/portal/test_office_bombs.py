@@ -143,7 +143,7 @@ def test_the_initiative_page_refuses_the_bomb_and_stores_nothing(client, municip
 def test_the_meeting_page_refuses_the_bomb(client, prefecture_user, bomb, private_storage):
     meeting = make_meeting(prefecture_user, make_council(prefecture_user))
     client.force_login(prefecture_user)
-    page = client.post(reverse("meeting_act", args=[meeting.pk, "attach"]),
+    page = client.post(reverse("meeting_attach", args=[meeting.pk]),
                        {"file": SimpleUploadedFile("資料.xlsx", bomb)}, follow=True)
     assert "このOfficeファイルは展開すると100 MBを超える" in page.content.decode()
     assert Attachment.objects.count() == 0

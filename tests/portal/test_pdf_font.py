@@ -141,7 +141,7 @@ def test_every_pdf_the_portal_makes_is_in_ipaex_alone(pdffonts, tmp_path, prefec
                                                       municipal_user):
     from collaboration.reports import annual_charts, annual_figures
     from devtools.demo.portal import create_demo_statistics
-    from meetings.packet import render_packet
+    from meetings.report_kinds import render_packet
     from portal import pdf
     from portal.chart_images import chart_pages_html
     from portal.models import Report
