@@ -47,7 +47,8 @@ def chosen_values(question: Question) -> set[str]:
     return {str(value) for value in chosen if value not in ("", None)}
 
 
-def check_question_change(question: Question, *, kind: str, choices: list[str]) -> None:
+def check_question_change(question: Question, *, kind: str, choices: list[str],
+                          rows: list[str] | None = None) -> None:
     """Today's rules once answers exist: no type change, no removal of answered choices."""
     if not question.pk:
         return
@@ -59,6 +60,9 @@ def check_question_change(question: Question, *, kind: str, choices: list[str]) 
         raise ValidationError(_("Municipalities have answered this question already: "
                                 "changing its type would orphan their answers. Fix the "
                                 "wording only, or add a new question."))
+    if rows is not None and len(rows) < len(question.rows or []):
+        raise ValidationError(_("Municipalities have answered this grid already: its rows "
+                                "cannot be removed. Fix their wording or add rows at the end."))
     removed = (set(question.choices or []) - set(choices)) & chosen_values(question)
     if removed:
         raise ValidationError(_("Choices already answered cannot be removed: %(list)s.")
@@ -96,12 +100,17 @@ def _next_order(queryset) -> int:
 
 
 @transaction.atomic
-def section_save(*, actor, survey: Survey, section: Section | None = None,
-                 title: str) -> Section:
+def section_save(*, actor, survey: Survey, section: Section | None = None, title: str,
+                 condition_question: Question | None = None,
+                 condition_values=()) -> Section:
+    """Adds or renames a section; with ``condition_question`` it is shown only when that
+    earlier choice question holds one of ``condition_values``."""
     _check_staff(actor)
     if section is None:
         section = Section(survey=survey, order=_next_order(survey.sections.all()))
     section.title = title
+    section.condition_question = condition_question
+    section.condition_values = list(condition_values) if condition_question else []
     section.save()
     caching.bump("surveys")
     return section
@@ -113,7 +122,8 @@ def question_save(*, actor, question: Question) -> Question:
     _check_staff(actor)
     if question.pk:
         stored = Question.objects.select_related("section").get(pk=question.pk)
-        check_question_change(stored, kind=question.kind, choices=question.choices)
+        check_question_change(stored, kind=question.kind, choices=question.choices,
+                              rows=question.rows)
     else:
         question.order = _next_order(question.section.questions.all())
     question.save()

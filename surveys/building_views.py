@@ -27,6 +27,7 @@ from .building_forms import (
     plan_from,
     plan_initial,
 )
+from .conditions import describe, earlier_choice_questions
 from .models import Question, Section, Survey
 from .services import questions_of, survey_copy
 from .views import _sections
@@ -135,6 +136,9 @@ def survey_questions(request, pk):
     for section in sections:
         _mark_edges(by_section[section.pk], request.GET.get("moved", ""))
     answered = building.answered_questions(survey)
+    by_pk = {question.pk: question for question in questions}
+    for item in [*sections, *questions]:
+        item.condition_text = describe(item, by_pk)
     return render(request, "surveys/survey_questions.html", {
         "survey": survey, "form": form, "answered": answered,
         "has_answers": survey.responses.exists(),
@@ -166,10 +170,13 @@ def _back(survey, anchor=""):
 def survey_section_edit(request, pk, section_pk):
     survey = _survey(request, pk)
     section = _section(request, survey, section_pk)
-    form = SectionForm(request.POST or None, instance=section)
+    form = SectionForm(request.POST or None, instance=section, candidates=earlier_choice_questions(
+        section, questions_of(survey)))
     if request.method == "POST" and form.is_valid():
         building.section_save(actor=request.user, survey=survey, section=section,
-                              title=form.cleaned_data["title"])
+                              title=form.cleaned_data["title"],
+                              condition_question=form.instance.condition_question,
+                              condition_values=form.instance.condition_values)
         messages.success(request, _("The section has been saved."))
         return _back(survey, f"#section-{section.pk}")
     return render(request, "surveys/survey_part_form.html", {
@@ -194,7 +201,8 @@ def survey_section_delete(request, pk, section_pk):
 
 
 def _question_page(request, survey, question, *, heading):
-    form = QuestionForm(request.POST or None, instance=question)
+    form = QuestionForm(request.POST or None, instance=question,
+                        candidates=earlier_choice_questions(question, questions_of(survey)))
     if request.method == "POST" and form.is_valid():
         try:
             question = building.question_save(actor=request.user, question=form.save(
