@@ -93,8 +93,8 @@ def _fields_for(question: Question) -> dict[str, forms.Field]:
         widget = forms.Textarea(attrs={"rows": 5, **attrs}) \
             if kind == Question.Kind.LONG_TEXT else forms.TextInput(attrs=attrs)
         if question.max_length:
-            common["help_text"] = " ".join(filter(None, [question.help_text, _(
-                "Up to %(limit)s characters.") % {"limit": limit}]))
+            common["help_text"] = " ".join(map(str, filter(None, [question.help_text, _(
+                "Up to %(limit)s characters.") % {"limit": limit}])))
         fields = {name: forms.CharField(max_length=limit, widget=widget, **common)}
     elif kind == Question.Kind.DATE:
         fields = {name: forms.DateField(widget=forms.DateInput(
@@ -104,9 +104,9 @@ def _fields_for(question: Question) -> dict[str, forms.Field]:
         fields = {name: forms.CharField(required=False, widget=forms.HiddenInput),
                   upload_name(question): forms.FileField(
                       required=False, label=question.text,
-                      help_text=" ".join(filter(None, [question.help_text, _(
+                      help_text=" ".join(map(str, filter(None, [question.help_text, _(
                           "PDF, Excel, Word, PowerPoint or an image (PNG, JPEG). The file is "
-                          "stored when you save the draft or submit.")])))}
+                          "stored when you save the draft or submit.")]))))}
         fields[upload_name(question)].widget.attrs["data-required"] = \
             "1" if question.required else ""
     elif kind == Question.Kind.GRID:
