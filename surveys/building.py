@@ -204,3 +204,36 @@ def open_now(*, actor, survey: Survey, now=None) -> Survey:
     Survey.objects.filter(pk=survey.pk, opens_at__gt=now).update(opens_at=now)
     survey.refresh_from_db()
     return survey
+
+
+class HasAnswers(Exception):
+    """Municipalities have answered: the questionnaire is not replaced under them."""
+
+
+@transaction.atomic
+def questionnaire_import(*, actor, survey: Survey, parsed) -> int:
+    """Replaces the survey's sections and questions by those of a checked sheet
+    (``questionnaire_xlsx.parse`` without problems); returns the number of questions."""
+    _check_staff(actor)
+    if parsed.problems:
+        raise ValidationError(_("The sheet has problems; nothing was imported."))
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.responses.exists():
+        raise HasAnswers
+    survey.sections.all().delete()
+    by_number = {}
+    for order, (title, condition, questions) in enumerate(parsed.sections, start=1):
+        section = Section.objects.create(survey=survey, title=title, order=order)
+        if condition is not None:
+            section.condition_question = by_number[condition[0]]
+            section.condition_values = condition[1]
+            section.save(update_fields=["condition_question", "condition_values"])
+        for number, (question, question_condition) in enumerate(questions, start=1):
+            question.section, question.order = section, number
+            if question_condition is not None:
+                question.condition_question = by_number[question_condition[0]]
+                question.condition_values = question_condition[1]
+            question.save()
+            by_number[len(by_number) + 1] = question
+    caching.bump("surveys")
+    return len(by_number)

@@ -240,3 +240,19 @@ class CopyForm(forms.Form):
     def __init__(self, *args, surveys, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = surveys
+
+
+class QuestionnaireImportForm(forms.Form):
+    file = forms.FileField(label=_("Questionnaire sheet (.xlsx)"), help_text=_(
+        "One row per question, as in the template. A sheet with any problem is refused as a "
+        "whole."))
+
+    def clean_file(self):
+        from django.core.exceptions import ValidationError
+
+        from portal.uploads import XLSX, check_upload
+
+        try:
+            return check_upload(self.cleaned_data["file"], allowed=(XLSX,))
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 from portal.japanese import fiscal_year
 from portal.models import Municipality, Region, User
 from portal.permissions import CHANGE, Roles, access, get_object_or_404, scope
+from portal.reports import XLSX_TYPE
 
-from . import building
+from . import building, questionnaire_xlsx
 from .answer_form import AnswerForm
 from .building_forms import (
     CopyForm,
     QuestionForm,
+    QuestionnaireImportForm,
     ReminderPlanFormSet,
     SectionForm,
     SurveyForm,
@@ -284,3 +286,46 @@ def survey_send(request, pk):
         messages.success(request, _("The request to answer will be sent when the survey "
                                     "opens."))
     return redirect("survey_status", pk=survey.pk)
+
+
+@access(SURVEY_BUILDERS)
+def survey_questionnaire_import(request, pk):
+    survey = _survey(request, pk)
+    form = QuestionnaireImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        parsed = questionnaire_xlsx.parse(form.cleaned_data["file"].content)
+        problems = parsed.problems
+        if not problems:
+            try:
+                count = building.questionnaire_import(actor=request.user, survey=survey,
+                                                      parsed=parsed)
+            except building.HasAnswers:
+                form.add_error(None, _("Municipalities have answered this survey: its "
+                                       "questionnaire cannot be replaced."))
+            else:
+                messages.success(request, _("%(count)s questions have been imported.")
+                                 % {"count": count})
+                return _back(survey)
+    return render(request, "surveys/questionnaire_import.html", {
+        "survey": survey, "form": form, "problems": problems,
+        "has_questions": questions_of(survey).exists(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@access(SURVEY_BUILDERS)
+def survey_questionnaire_export(request, pk):
+    survey = _survey(request, pk)
+    return _xlsx(questionnaire_xlsx.questionnaire_bytes(survey), f"questions-{survey.pk}.xlsx")
+
+
+@access(SURVEY_BUILDERS)
+def survey_questionnaire_template(request, pk):
+    _survey(request, pk)
+    return _xlsx(questionnaire_xlsx.template_bytes(), "questions-template.xlsx")
