@@ -3,6 +3,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -29,7 +30,7 @@ def focused(page) -> str:
 
 
 def test_staff_build_a_grid_a_file_answer_and_a_branch_that_a_chief_answers_by_keyboard(
-        transactional_db, visitor, tasks_in_process):
+        transactional_db, visitor, tasks_in_process, tmp_path):
     load_all_reference_data()
     create_demo_users()
     now = timezone.now()
@@ -78,6 +79,28 @@ def test_staff_build_a_grid_a_file_answer_and_a_branch_that_a_chief_answers_by_k
     file_question = Question.objects.get(text="協定書")
     assert file_question.kind == "file" and file_question.condition_values == ["はい"]
     assert Question.objects.get(kind="grid").rows == ["防災", "水道", "観光"]
+    # A second survey from the Excel sheet: first a bad one, refused with where it is wrong.
+    second = Survey.objects.create(title="令和9年度 追加調査", fiscal_year=2027,
+                                   opens_at=now - datetime.timedelta(days=1),
+                                   deadline=now + datetime.timedelta(days=14))
+    page.goto(visitor.base_url + f"/surveys/{second.pk}/questions/")
+    page.get_by_role("link", name="Excelから設問を取り込む").click()
+    with page.expect_download() as template:
+        page.get_by_role("link", name="ひな形をダウンロード（xlsx）").click()
+    sheet = tmp_path / "questions.xlsx"
+    template.value.save_as(sheet)
+    workbook = openpyxl.load_workbook(sheet)
+    workbook.active["C3"] = "なぞの形式"
+    bad = tmp_path / "bad.xlsx"
+    workbook.save(bad)
+    page.get_by_label("設問のシート（.xlsx）").set_input_files(str(bad))
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.get_by_role("alert")).to_contain_text("3行目、C（形式）列")
+    shot(visitor, "questionnaire-import-refused")
+    page.get_by_label("設問のシート（.xlsx）").set_input_files(str(sheet))
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.get_by_text("6問を取り込みました")).to_be_visible()
+    assert Question.objects.filter(section__survey=second).count() == 6
     page.get_by_role("button", name="ログアウト").click()
 
     log_in(visitor, "demo-062014")
@@ -101,7 +124,7 @@ def test_staff_build_a_grid_a_file_answer_and_a_branch_that_a_chief_answers_by_k
     page.keyboard.press("ArrowDown")  # いいえ
     expect(upload).to_be_hidden()
     page.keyboard.press("Tab")
-    grid = Question.objects.get(kind="grid")
+    grid = Question.objects.get(section__survey=survey, kind="grid")
     assert focused(page) == f"q{grid.pk}_g1"  # the hidden one is skipped
     page.keyboard.press("Space")
     text = page.get_by_label("県への要望")
@@ -111,6 +134,7 @@ def test_staff_build_a_grid_a_file_answer_and_a_branch_that_a_chief_answers_by_k
     expect(page.locator(".char-count")).to_have_text("6 / 100 文字")
     expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=8000)
     shot(visitor, "answer-branch-shown-and-hidden")
-    stored = SurveyResponse.objects.get()
-    assert stored.answers[f"q{Question.objects.get(text='連携協定はありますか').pk}"] == "いいえ"
+    stored = SurveyResponse.objects.get(survey=survey)
+    first = Question.objects.get(section__survey=survey, text="連携協定はありますか")
+    assert stored.answers[f"q{first.pk}"] == "いいえ"
     assert stored.answers[f"q{grid.pk}_g1"] == "1"
