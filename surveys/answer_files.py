@@ -43,11 +43,16 @@ def attachments_of(response) -> dict[str, Attachment]:
         content_type=ContentType.objects.get_for_model(response), object_id=str(response.pk))}
 
 
-def attachments_for(responses) -> dict[int, dict[str, Attachment]]:
-    """The files of many answers in one query, by response id."""
+def attachments_for(responses, questions=None) -> dict[int, dict[str, Attachment]]:
+    """The files of many answers in one query, by response id; none is looked up when no
+    answer holds a file of ``questions``."""
     from .models import SurveyResponse
 
     by_response = {response.pk: {} for response in responses}
+    if questions is not None and not any(
+            response.answers.get(f"q{question.pk}") for question in file_questions(questions)
+            for response in responses):
+        return by_response
     for attachment in Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(SurveyResponse),
             object_id__in=[str(pk) for pk in by_response]):

@@ -102,7 +102,7 @@ def raw_table(survey, responses, questions) -> list[list]:
         if question.allow_other:
             header.append(_("%(question)s — other") % {"question": question.text})
     rows = [header]
-    files = attachments_for(responses)
+    files = attachments_for(responses, questions)
     for response in sorted(responses, key=lambda r: r.municipality.lg_code):
         answers = response.answers
         shown = shown_questions(questions, answers)

@@ -118,8 +118,7 @@ def results_for(user, survey) -> dict:
     questions = [q for q in questions_of(survey) if q.kind != Question.Kind.DISPLAY]
     # Only what each municipality was shown counts, in the answers and in the shares.
     shown = {r.pk: shown_questions(questions, r.answers) for r in responses}
-    files = attachments_for(responses) if any(
-        q.kind == Question.Kind.FILE for q in questions) else {}
+    files = attachments_for(responses, questions)
     for question in questions:
         seen_by = [r for r in responses if question.pk in shown[r.pk]]
         answered = [(r.municipality, _values(question, r.answers)) for r in seen_by]
