@@ -14,17 +14,52 @@ from .models import Question
 OTHER = "__other__"
 RANKS = 3
 MAX_TEXT = 4000
+SHORT_TEXT = 200
 MAX_ITEMS = 60
+MAX_ROWS = 30
+
+
+def text_limit(question: Question) -> int:
+    """The most characters a text answer may have: the planner's limit, else the type's."""
+    ceiling = SHORT_TEXT if question.kind == Question.Kind.SHORT_TEXT else MAX_TEXT
+    return min(question.max_length or ceiling, ceiling)
+
+
+def grid_names(question: Question) -> list[str]:
+    return [f"q{question.pk}_g{row}" for row in range(1, len(question.rows or []) + 1)]
+
+
+def upload_name(question: Question) -> str:
+    """The file input of a file question; the answer key holds the stored file's id."""
+    return f"q{question.pk}_file"
 
 
 def field_names(question: Question) -> list[str]:
-    """The form fields (and answer keys) one question uses."""
+    """The answer keys one question uses (a display-only text has none)."""
     name = f"q{question.pk}"
+    if question.kind == Question.Kind.DISPLAY:
+        return []
+    if question.kind == Question.Kind.GRID:
+        return grid_names(question)
     if question.kind == Question.Kind.RANKING:
         return [f"{name}_r{rank}" for rank in range(1, RANKS + 1)]
     if question.allow_other and question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
         return [name, f"{name}_other"]
     return [name]
+
+
+def form_field_names(question: Question) -> list[str]:
+    """The form fields shown for one question: its answer keys and, for a file, the input."""
+    if question.kind == Question.Kind.FILE:
+        return [*field_names(question), upload_name(question)]
+    return field_names(question)
+
+
+def grid_scale(question: Question) -> list[tuple[str, str]]:
+    """The columns of a grid: its choice set, or the 1–5 scale."""
+    if question.choices:
+        return [(str(c), str(c)) for c in question.choices]
+    return [(str(n), str(n)) for n in range(1, 6)]
 
 
 def _choice_list(question: Question) -> list[tuple[str, str]]:
@@ -49,11 +84,36 @@ def _fields_for(question: Question) -> dict[str, forms.Field]:
     elif kind in (Question.Kind.MULTIPLE, Question.Kind.FIELDS, Question.Kind.METHODS):
         fields = {name: forms.MultipleChoiceField(choices=_choice_list(question),
                                                   widget=forms.CheckboxSelectMultiple, **common)}
-    elif kind == Question.Kind.SHORT_TEXT:
-        fields = {name: forms.CharField(max_length=200, **common)}
-    elif kind == Question.Kind.LONG_TEXT:
-        fields = {name: forms.CharField(max_length=MAX_TEXT, widget=forms.Textarea(
-            attrs={"rows": 5}), **common)}
+    elif kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+        limit = text_limit(question)
+        attrs = {"data-limit": limit, "data-counter-text": _("%(count)s of %(limit)s characters")
+                 % {"count": "{count}", "limit": limit}}
+        widget = forms.Textarea(attrs={"rows": 5, **attrs}) \
+            if kind == Question.Kind.LONG_TEXT else forms.TextInput(attrs=attrs)
+        if question.max_length:
+            common["help_text"] = " ".join(map(str, filter(None, [question.help_text, _(
+                "Up to %(limit)s characters.") % {"limit": limit}])))
+        fields = {name: forms.CharField(max_length=limit, widget=widget, **common)}
+    elif kind == Question.Kind.DATE:
+        fields = {name: forms.DateField(widget=forms.DateInput(
+            attrs={"type": "date"}, format="%Y-%m-%d"), input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+            **common)}
+    elif kind == Question.Kind.FILE:
+        fields = {name: forms.CharField(required=False, widget=forms.HiddenInput),
+                  upload_name(question): forms.FileField(
+                      required=False, label=question.text,
+                      help_text=" ".join(map(str, filter(None, [question.help_text, _(
+                          "PDF, Excel, Word, PowerPoint or an image (PNG, JPEG). The file is "
+                          "stored when you save the draft or submit.")]))))}
+        fields[upload_name(question)].widget.attrs["data-required"] = \
+            "1" if question.required else ""
+    elif kind == Question.Kind.GRID:
+        fields = {row_name: forms.ChoiceField(
+            choices=grid_scale(question), widget=forms.RadioSelect,
+            label=str(row), required=question.required)
+            for row_name, row in zip(grid_names(question), question.rows, strict=True)}
+    elif kind == Question.Kind.DISPLAY:
+        fields = {}
     elif kind == Question.Kind.NUMBER:
         label = f"{question.text}（{question.unit}）" if question.unit else question.text
         fields = {name: forms.DecimalField(min_value=question.minimum,
@@ -76,16 +136,28 @@ def _fields_for(question: Question) -> dict[str, forms.Field]:
 
 
 class AnswerForm(forms.Form):
-    def __init__(self, questions, *args, **kwargs):
+    """``shown``: the questions the answers show (see conditions.py); a hidden question is
+    never required. None: all of them, as in the preview."""
+
+    def __init__(self, questions, *args, shown: set[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        self.shown = shown
         for question in self.questions:
-            self.fields.update(_fields_for(question))
+            fields = _fields_for(question)
+            if shown is not None and question.pk not in shown:
+                for field in fields.values():
+                    field.required = False
+            self.fields.update(fields)
 
     def clean(self):
         data = super().clean()
         for question in self.questions:
             name = f"q{question.pk}"
+            if question.kind == Question.Kind.FILE and question.required and not data.get(
+                    name) and (self.shown is None or question.pk in self.shown):
+                self.add_error(upload_name(question), forms.Field.default_error_messages[
+                    "required"])
             if question.kind == Question.Kind.RANKING:
                 picked = [data.get(f"{name}_r{rank}") for rank in range(1, RANKS + 1)]
                 picked = [value for value in picked if value]
@@ -103,7 +175,11 @@ def raw_answers(questions, post) -> dict:
     answers = {}
     for question in questions:
         for name in field_names(question):
-            values = [value[:MAX_TEXT].replace("\x00", "") for value in post.getlist(name)]
+            # One character per line break, as the browser counts it against the limit.
+            values = [value.replace("\r\n", "\n")[:MAX_TEXT].replace("\x00", "")
+                      for value in post.getlist(name)]
+            if question.kind == Question.Kind.FILE:
+                values = [value for value in values if value.isdigit() and len(value) < 12]
             if question.kind in (Question.Kind.MULTIPLE, Question.Kind.FIELDS,
                                  Question.Kind.METHODS) and name == f"q{question.pk}":
                 answers[name] = values[:MAX_ITEMS]

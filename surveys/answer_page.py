@@ -10,7 +10,9 @@ from django.utils import timezone
 from portal.japanese import wareki_date
 from portal.models import User
 
-from .answer_form import field_names
+from .answer_files import attachments_of
+from .answer_form import form_field_names
+from .conditions import data_attributes, shown_questions
 from .merging import Conflict, digests, display_lines, key_of, values_of
 
 
@@ -39,19 +41,38 @@ class Item:
     mine_lines: list | None = None
     theirs_lines: list | None = None
     theirs_json: str = ""
+    hidden: bool = False
+    condition: str = ""
+    attachment: object = None
 
 
-def sections(questions, form, response, conflicts=()) -> list:
-    """Questions grouped by section for the answer form, each with its fields and state."""
+@dataclass
+class Group:
+    """A section of the answer form and whether its condition hides it."""
+
+    section: object
+    hidden: bool
+    condition: str
+
+
+def sections(questions, form, response, conflicts=(), answers=None) -> list:
+    """Questions grouped by section for the answer form, each with its fields and state; a
+    question or section whose condition does not hold with ``answers`` (the stored ones by
+    default) starts hidden."""
     meta = response.question_meta if response else {}
     names = people(*meta.values())
     by_key = {conflict.key: conflict for conflict in conflicts}
+    answers = (response.answers if response else {}) if answers is None else answers
+    shown = shown_questions(questions, answers)
+    files = attachments_of(response)
     grouped = {}
     for question in questions:
         key = key_of(question)
         entry = meta.get(key, {})
-        item = Item(question, [form[name] for name in field_names(question)], key,
-                    names.get(entry.get("by"), ""), saved_when(entry))
+        item = Item(question, [form[name] for name in form_field_names(question)], key,
+                    names.get(entry.get("by"), ""), saved_when(entry),
+                    hidden=question.pk not in shown, condition=data_attributes(question),
+                    attachment=files.get(str(answers.get(key, ""))))
         conflict = by_key.get(key)
         if conflict is not None:
             item.conflict = conflict
@@ -62,7 +83,9 @@ def sections(questions, form, response, conflicts=()) -> list:
             item.saved_by, item.saved_at = who.get(conflict.meta.get("by"), ""), saved_when(
                 conflict.meta)
         grouped.setdefault(question.section, []).append(item)
-    return list(grouped.items())
+    return [(Group(section, all(item.hidden for item in items) and bool(
+        section.condition_question_id), data_attributes(section)), items)
+        for section, items in grouped.items()]
 
 
 def form_state(questions, response, conflicts=()) -> dict:

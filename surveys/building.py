@@ -48,7 +48,8 @@ def chosen_values(question: Question) -> set[str]:
     return {str(value) for value in chosen if value not in ("", None)}
 
 
-def check_question_change(question: Question, *, kind: str, choices: list[str]) -> None:
+def check_question_change(question: Question, *, kind: str, choices: list[str],
+                          rows: list[str] | None = None) -> None:
     """Today's rules once answers exist: no type change, no removal of answered choices."""
     if not question.pk:
         return
@@ -58,6 +59,9 @@ def check_question_change(question: Question, *, kind: str, choices: list[str]) 
         raise ValidationError(_("Municipalities have answered this question already: "
                                 "changing its type would orphan their answers. Fix the "
                                 "wording only, or add a new question."))
+    if rows is not None and len(rows) < len(question.rows or []):
+        raise ValidationError(_("Municipalities have answered this grid already: its rows "
+                                "cannot be removed. Fix their wording or add rows at the end."))
     removed = (set(question.choices or []) - set(choices)) & chosen_values(question)
     if removed:
         raise ValidationError(_("Choices already answered cannot be removed: %(list)s.")
@@ -95,12 +99,17 @@ def _next_order(queryset) -> int:
 
 
 @transaction.atomic
-def section_save(*, actor, survey: Survey, section: Section | None = None,
-                 title: str) -> Section:
+def section_save(*, actor, survey: Survey, section: Section | None = None, title: str,
+                 condition_question: Question | None = None,
+                 condition_values=()) -> Section:
+    """Adds or renames a section; with ``condition_question`` it is shown only when that
+    earlier choice question holds one of ``condition_values``."""
     _check_staff(actor)
     if section is None:
         section = Section(survey=survey, order=_next_order(survey.sections.all()))
     section.title = title
+    section.condition_question = condition_question
+    section.condition_values = list(condition_values) if condition_question else []
     section.save()
     caching.bump("surveys")
     return section
@@ -112,7 +121,8 @@ def question_save(*, actor, question: Question) -> Question:
     _check_staff(actor)
     if question.pk:
         stored = Question.objects.select_related("section").get(pk=question.pk)
-        check_question_change(stored, kind=question.kind, choices=question.choices)
+        check_question_change(stored, kind=question.kind, choices=question.choices,
+                              rows=question.rows)
     else:
         question.order = _next_order(question.section.questions.all())
     question.save()
@@ -187,3 +197,36 @@ def open_now(*, actor, survey: Survey, now=None) -> Survey:
     Survey.objects.filter(pk=survey.pk, opens_at__gt=now).update(opens_at=now)
     survey.refresh_from_db()
     return survey
+
+
+class HasAnswers(Exception):
+    """Municipalities have answered: the questionnaire is not replaced under them."""
+
+
+@transaction.atomic
+def questionnaire_import(*, actor, survey: Survey, parsed) -> int:
+    """Replaces the survey's sections and questions by those of a checked sheet
+    (``questionnaire_xlsx.parse`` without problems); returns the number of questions."""
+    _check_staff(actor)
+    if parsed.problems:
+        raise ValidationError(_("The sheet has problems; nothing was imported."))
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.responses.exists():
+        raise HasAnswers
+    survey.sections.all().delete()
+    by_number = {}
+    for order, (title, condition, questions) in enumerate(parsed.sections, start=1):
+        section = Section.objects.create(survey=survey, title=title, order=order)
+        if condition is not None:
+            section.condition_question = by_number[condition[0]]
+            section.condition_values = condition[1]
+            section.save(update_fields=["condition_question", "condition_values"])
+        for number, (question, question_condition) in enumerate(questions, start=1):
+            question.section, question.order = section, number
+            if question_condition is not None:
+                question.condition_question = by_number[question_condition[0]]
+                question.condition_values = question_condition[1]
+            question.save()
+            by_number[len(by_number) + 1] = question
+    caching.bump("surveys")
+    return len(by_number)

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,18 +15,21 @@ from django.views.decorators.http import require_POST
 from portal.japanese import fiscal_year
 from portal.models import Municipality, Region, User
 from portal.permissions import CHANGE, Roles, access, get_object_or_404, scope
+from portal.reports import XLSX_TYPE
 
-from . import building
+from . import building, questionnaire_xlsx
 from .answer_form import AnswerForm
 from .building_forms import (
     CopyForm,
     QuestionForm,
+    QuestionnaireImportForm,
     ReminderPlanFormSet,
     SectionForm,
     SurveyForm,
     plan_from,
     plan_initial,
 )
+from .conditions import describe, earlier_choice_questions
 from .models import Question, Section, Survey
 from .services import questions_of, survey_copy
 from .views import _sections
@@ -135,6 +138,9 @@ def survey_questions(request, pk):
     for section in sections:
         _mark_edges(by_section[section.pk], request.GET.get("moved", ""))
     answered = building.answered_questions(survey)
+    by_pk = {question.pk: question for question in questions}
+    for item in [*sections, *questions]:
+        item.condition_text = describe(item, by_pk)
     return render(request, "surveys/survey_questions.html", {
         "survey": survey, "form": form, "answered": answered,
         "has_answers": survey.responses.exists(),
@@ -166,10 +172,13 @@ def _back(survey, anchor=""):
 def survey_section_edit(request, pk, section_pk):
     survey = _survey(request, pk)
     section = _section(request, survey, section_pk)
-    form = SectionForm(request.POST or None, instance=section)
+    form = SectionForm(request.POST or None, instance=section, candidates=earlier_choice_questions(
+        section, questions_of(survey)))
     if request.method == "POST" and form.is_valid():
         building.section_save(actor=request.user, survey=survey, section=section,
-                              title=form.cleaned_data["title"])
+                              title=form.cleaned_data["title"],
+                              condition_question=form.instance.condition_question,
+                              condition_values=form.instance.condition_values)
         messages.success(request, _("The section has been saved."))
         return _back(survey, f"#section-{section.pk}")
     return render(request, "surveys/survey_part_form.html", {
@@ -194,7 +203,8 @@ def survey_section_delete(request, pk, section_pk):
 
 
 def _question_page(request, survey, question, *, heading):
-    form = QuestionForm(request.POST or None, instance=question)
+    form = QuestionForm(request.POST or None, instance=question,
+                        candidates=earlier_choice_questions(question, questions_of(survey)))
     if request.method == "POST" and form.is_valid():
         try:
             question = building.question_save(actor=request.user, question=form.save(
@@ -276,3 +286,46 @@ def survey_send(request, pk):
         messages.success(request, _("The request to answer will be sent when the survey "
                                     "opens."))
     return redirect("survey_status", pk=survey.pk)
+
+
+@access(SURVEY_BUILDERS)
+def survey_questionnaire_import(request, pk):
+    survey = _survey(request, pk)
+    form = QuestionnaireImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        parsed = questionnaire_xlsx.parse(form.cleaned_data["file"].content)
+        problems = parsed.problems
+        if not problems:
+            try:
+                count = building.questionnaire_import(actor=request.user, survey=survey,
+                                                      parsed=parsed)
+            except building.HasAnswers:
+                form.add_error(None, _("Municipalities have answered this survey: its "
+                                       "questionnaire cannot be replaced."))
+            else:
+                messages.success(request, _("%(count)s questions have been imported.")
+                                 % {"count": count})
+                return _back(survey)
+    return render(request, "surveys/questionnaire_import.html", {
+        "survey": survey, "form": form, "problems": problems,
+        "has_questions": questions_of(survey).exists(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@access(SURVEY_BUILDERS)
+def survey_questionnaire_export(request, pk):
+    survey = _survey(request, pk)
+    return _xlsx(questionnaire_xlsx.questionnaire_bytes(survey), f"questions-{survey.pk}.xlsx")
+
+
+@access(SURVEY_BUILDERS)
+def survey_questionnaire_template(request, pk):
+    _survey(request, pk)
+    return _xlsx(questionnaire_xlsx.template_bytes(), "questions-template.xlsx")

@@ -16,7 +16,9 @@ from portal.reports import XLSX_TYPE
 from portal.spreadsheets import CsvWriter, append
 from portal.workbooks import PERCENT, finish_filled_sheet, notes_sheet, number_format
 
-from .answer_form import OTHER, RANKS
+from .answer_files import attachments_for
+from .answer_form import OTHER, RANKS, grid_names
+from .conditions import shown_questions
 from .models import Question
 
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -36,12 +38,61 @@ def _number(value):
     return int(number) if number == number.to_integral_value() else number
 
 
+def kind_columns(question) -> list[str] | None:
+    """The raw-answer headers of the question kinds with a layout of their own: a grid's rows,
+    a date, a file (name and link); a display-only text has none. None: the common layout."""
+    if question.kind == Question.Kind.DISPLAY:
+        return []
+    if question.kind == Question.Kind.GRID:
+        return [_("%(question)s — %(row)s") % {"question": question.text, "row": row}
+                for row in question.rows]
+    if question.kind == Question.Kind.DATE:
+        return [question.text]
+    if question.kind == Question.Kind.FILE:
+        return [question.text, _("%(question)s — link") % {"question": question.text}]
+    return None
+
+
+def kind_cells(question, answers: dict, files: dict, shown: set) -> list | None:
+    """One answer's cells for ``kind_columns``: grid scores as numbers, a date as a date, a file
+    as its name and download address; empty where the question was not shown."""
+    import datetime
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    columns = kind_columns(question)
+    if columns is None:
+        return None
+    if question.pk not in shown:
+        return [""] * len(columns)
+    if question.kind == Question.Kind.GRID:
+        return [_number(answers[key]) if question.choices == [] and answers.get(key)
+                else answers.get(key, "") for key in grid_names(question)]
+    value = answers.get(f"q{question.pk}", "")
+    if question.kind == Question.Kind.DATE:
+        try:
+            return [datetime.date.fromisoformat(str(value))] if value else [""]
+        except ValueError:
+            return [value]
+    if question.kind == Question.Kind.FILE:
+        attachment = files.get(str(value))
+        if attachment is None:
+            return ["", ""]
+        return [attachment.name, settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+            "file_download", args=[attachment.pk])]
+    return []
+
+
 def raw_table(survey, responses, questions) -> list[list]:
     """One row per municipality in 団体コード order; choices as their standard values, and the
     “その他” text in a column of its own."""
     header = [_("Local government code"), _("Municipality"), _("Status"), _("Submitted"),
               _("Late")]
     for question in questions:
+        if (columns := kind_columns(question)) is not None:
+            header += columns
+            continue
         if question.kind == Question.Kind.RANKING:
             header += [_("%(question)s — choice %(rank)s") % {"question": question.text,
                                                               "rank": rank}
@@ -51,14 +102,20 @@ def raw_table(survey, responses, questions) -> list[list]:
         if question.allow_other:
             header.append(_("%(question)s — other") % {"question": question.text})
     rows = [header]
+    files = attachments_for(responses, questions)
     for response in sorted(responses, key=lambda r: r.municipality.lg_code):
         answers = response.answers
+        shown = shown_questions(questions, answers)
         row = [response.municipality.lg_code, response.municipality.name,
                response.get_status_display(),
                timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0)
                if response.submitted_at else "", _("yes") if response.is_late else ""]
         for question in questions:
             name = f"q{question.pk}"
+            if (cells := kind_cells(question, answers, files.get(response.pk, {}),
+                                    shown)) is not None:
+                row += cells
+                continue
             if question.kind == Question.Kind.RANKING:
                 row += [answers.get(f"{name}_r{rank}", "") for rank in range(1, RANKS + 1)]
                 continue
@@ -87,6 +144,15 @@ def choice_rows(responses, questions) -> list[list]:
             rows += [[response.municipality.lg_code, response.municipality.name,
                       question.text, _("Other") if v == OTHER else str(v)] for v in value]
     return rows
+
+
+def grid_sheet(sheet, result, bold) -> None:
+    """A grid's sheet: a row per grid row, the municipalities per column as numbers."""
+    columns = [column for column, _count, _percent in result.grid[0][1]]
+    append(sheet, [result.question.text, *columns, _("Answers")], font=bold)
+    for row, cells, answered in result.grid:
+        append(sheet, [row, *(count for _column, count, _percent in cells), answered])
+    finish_filled_sheet(sheet)
 
 
 def csv_response(survey, responses, questions) -> HttpResponse:
@@ -146,6 +212,8 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
             number_format(sheet, 3, PERCENT)
             if question.pk in images:
                 place(sheet, images[question.pk], "E2")
+        elif result.grid:
+            grid_sheet(sheet, result, bold)
         elif result.numbers:
             append(sheet, [_("Municipality"), question.text + (
                 f"（{question.unit}）" if question.unit else "")], font=bold)

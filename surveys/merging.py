@@ -63,7 +63,10 @@ def display_lines(question: Question, values: dict) -> list[str]:
             continue
         items = value if isinstance(value, list) else [value]
         items = [_("Other (その他)") if item == OTHER else str(item) for item in items]
-        if name.endswith("_other"):
+        if question.kind == Question.Kind.GRID:
+            row = question.rows[int(name.rsplit("_g", 1)[1]) - 1]
+            lines.append(f"{row}: {items[0]}")
+        elif name.endswith("_other"):
             lines.append(_("Other: %(text)s") % {"text": items[0]})
         elif "_r" in name:
             lines.append(_("Choice %(rank)s: %(item)s") % {"rank": name.rsplit("_r", 1)[1],

@@ -86,6 +86,11 @@ class Section(models.Model):
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="sections")
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Shown only when an earlier choice question's answer holds one of these values.
+    condition_question = models.ForeignKey(
+        "Question", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("shown only when the question"))
+    condition_values = models.JSONField(_("has one of the answers"), default=list, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -109,6 +114,10 @@ class Question(models.Model):
         FIELDS = "fields", _("policy fields")
         METHODS = "methods", _("collaboration methods")
         RANKING = "ranking", _("ranking")
+        GRID = "grid", _("grid (rows × one scale or choice set)")
+        DATE = "date", _("date")
+        FILE = "file", _("file answer")
+        DISPLAY = "display", _("display-only text")
 
     section = models.ForeignKey(Section, models.CASCADE, related_name="questions",
                                 verbose_name=_("section"))
@@ -125,6 +134,13 @@ class Question(models.Model):
                                   blank=True)
     maximum = models.DecimalField(_("maximum"), max_digits=14, decimal_places=2, null=True,
                                   blank=True)
+    max_length = models.PositiveSmallIntegerField(_("character limit"), null=True, blank=True)
+    rows = models.JSONField(_("rows"), default=list, blank=True,
+                            help_text=_("For grid questions: one per line."))
+    condition_question = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("shown only when the question"))
+    condition_values = models.JSONField(_("has one of the answers"), default=list, blank=True)
 
     class Meta:
         ordering = ["section__order", "order", "id"]

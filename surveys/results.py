@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from portal.charts import bar_chart
 from portal.models import Municipality, Region
 
-from .answer_form import OTHER, RANKS
+from .answer_files import attachments_for
+from .answer_form import OTHER, RANKS, grid_names, grid_scale
+from .conditions import shown_questions
 from .models import Question, SurveyResponse, ThemeSource
 from .services import questions_of
 
@@ -28,10 +30,15 @@ class QuestionResult:
     numbers: dict | None = None
     texts: list = field(default_factory=list)  # (municipality, text)
     others: list = field(default_factory=list)
+    shown: int | None = None  # municipalities the question was shown to, when it has a condition
+    grid: list = field(default_factory=list)  # (row, [(column, count, percent)], answered)
+    files: list = field(default_factory=list)  # (municipality, attachment)
 
 
 def _values(question, answers) -> list[str]:
     name = f"q{question.pk}"
+    if question.kind == Question.Kind.GRID:
+        return [answers[key] for key in grid_names(question) if answers.get(key)]
     if question.kind == Question.Kind.RANKING:
         return [answers.get(f"{name}_r{rank}") for rank in range(1, RANKS + 1)
                 if answers.get(f"{name}_r{rank}")]
@@ -39,6 +46,41 @@ def _values(question, answers) -> list[str]:
     if value in (None, "", []):
         return []
     return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+def grid_counts(question, answer_sets) -> list:
+    """Per row of a grid: how many chose each column, and the share of those who answered
+    that row."""
+    columns = [value for value, _label in grid_scale(question)]
+    rows = []
+    for key, row in zip(grid_names(question), question.rows, strict=True):
+        counter = Counter(str(answers[key]) for answers in answer_sets if answers.get(key))
+        answered = sum(counter.values())
+        rows.append((row, [(column, counter[column], round(100 * counter[column] / answered)
+                            if answered else 0) for column in columns], answered))
+    return rows
+
+
+def file_answers(question, responses, files) -> list:
+    """The stored file of each answer that has one (only files of that answer count)."""
+    key = f"q{question.pk}"
+    return [(r.municipality, attachment) for r in responses
+            if (attachment := files.get(r.pk, {}).get(str(r.answers.get(key, ""))))]
+
+
+def date_answers(answered) -> list:
+    """Dates as 和暦 with the Western year; a draft's stray text as typed."""
+    import datetime
+
+    from portal.japanese import wareki_date
+
+    rows = []
+    for municipality, values in answered:
+        try:
+            rows.append((municipality, wareki_date(datetime.date.fromisoformat(values[0]))))
+        except ValueError:
+            rows.append((municipality, values[0]))
+    return rows
 
 
 def submitted_responses(user, survey) -> list[SurveyResponse]:
@@ -73,11 +115,25 @@ def results_for(user, survey) -> dict:
     regions = list(Region.objects.all())
     kinds = list(Municipality.Kind.choices)
     items = []
-    for question in questions_of(survey):
-        answered = [(r.municipality, _values(question, r.answers)) for r in responses]
+    questions = [q for q in questions_of(survey) if q.kind != Question.Kind.DISPLAY]
+    # Only what each municipality was shown counts, in the answers and in the shares.
+    shown = {r.pk: shown_questions(questions, r.answers) for r in responses}
+    files = attachments_for(responses, questions)
+    for question in questions:
+        seen_by = [r for r in responses if question.pk in shown[r.pk]]
+        answered = [(r.municipality, _values(question, r.answers)) for r in seen_by]
         answered = [(m, values) for m, values in answered if values]
         result = QuestionResult(question, len(answered))
-        if question.kind in CHOICE_KINDS:
+        if question.condition_question_id or question.section.condition_question_id:
+            result.shown = len(seen_by)
+        if question.kind == Question.Kind.GRID:
+            result.grid = grid_counts(question, [r.answers for r in seen_by])
+        elif question.kind == Question.Kind.FILE:
+            result.files = file_answers(question, seen_by, files)
+            result.texts = [(m, attachment.name) for m, attachment in result.files]
+        elif question.kind == Question.Kind.DATE:
+            result.texts = date_answers(answered)
+        elif question.kind in CHOICE_KINDS:
             counter, by_region, by_kind = Counter(), Counter(), Counter()
             for municipality, values in answered:
                 for value in set(values):
@@ -99,7 +155,7 @@ def results_for(user, survey) -> dict:
             result.chart = bar_chart([(label[:8], Decimal(count), "bar--actual")
                                       for label, count, *_rest in result.counts],
                                      title=question.text, unit=_("municipalities"))
-            result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in responses
+            result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in seen_by
                              if (m := r.municipality) and r.answers.get(f"q{question.pk}_other")]
         elif question.kind == Question.Kind.NUMBER:
             numbers = []

@@ -8,7 +8,9 @@ from django.utils import timezone
 from collaboration.models import Theme
 from portal import audit
 
+from . import answer_files
 from .answer_form import AnswerForm, as_form_data, field_names
+from .conditions import hidden_keys, shown_questions
 from .merging import Merge, key_of, merge
 from .models import Question, Survey, SurveyResponse, ThemeSource
 from .policies import may_follow
@@ -72,8 +74,9 @@ def _locked_response(survey, municipality) -> SurveyResponse:
                                                           municipality=municipality)
 
 
-def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor) -> None:
-    """Writes the questions the merge applied, each stamped with the new version."""
+def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor, questions) -> None:
+    """Writes the questions the merge applied, each stamped with the new version; the answers
+    of questions their conditions now hide are cleared."""
     if not merged.applied:
         return
     stored, meta = dict(response.answers), dict(response.question_meta)
@@ -85,40 +88,49 @@ def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor) -> Non
             if name in answers:
                 stored[name] = answers[name]
         meta[key_of(question)] = {"version": response.version, "by": actor.pk, "at": at}
+    for question, names in hidden_keys(questions, stored).items():
+        for name in names:
+            stored.pop(name, None)
+        meta[key_of(question)] = {"version": response.version, "by": actor.pk, "at": at}
     response.answers, response.question_meta, response.updated_by = stored, meta, actor
     response.save()
 
 
-def _merged(response, survey, answers, base_version, resolution) -> Merge:
-    return merge(response, questions_of(survey), answers, base_version=base_version,
-                 **resolution)
+def _merged(response, questions, answers, base_version, resolution) -> Merge:
+    return merge(response, questions, answers, base_version=base_version, **resolution)
 
 
 @transaction.atomic
 def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_version: int,
-               base: dict | None = None, keep=(), mine=(), seen=None) -> Merge:
+               base: dict | None = None, keep=(), mine=(), seen=None,
+               files: dict | None = None) -> Merge:
     """Stores the answers as typed, question by question: a question applies where nobody else
     changed it since the page was loaded (``base``: a digest per question, ``base_version``
     for pages without one). Where both changed the same question differently the stored value
-    stays and the save reports a conflict, carrying both; the rest of the save applies."""
+    stays and the save reports a conflict, carrying both; the rest of the save applies.
+    ``files``: checked uploads by question id, stored as the response's attachments."""
     response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
         raise AlreadySubmitted(response)
-    merged = _merged(response, survey, answers, base_version,
+    questions = list(questions_of(survey))
+    answers = answer_files.attach(actor=actor, response=response, questions=questions,
+                                  answers=answers, files=files or {})
+    merged = _merged(response, questions, answers, base_version,
                      {"base": base, "keep": keep, "mine": mine, "seen": seen})
-    _apply(response, merged, answers, actor)
+    _apply(response, merged, answers, actor, questions)
     return merged
 
 
 def submit(*, actor, survey: Survey, municipality, answers: dict, base_version: int,
-           base: dict | None = None, keep=(), mine=(), seen=None) -> SurveyResponse:
+           base: dict | None = None, keep=(), mine=(), seen=None,
+           files: dict | None = None) -> SurveyResponse:
     """Saves and submits. Submitting again (double click, back button, retry) returns the
     submission already made; every missing or wrong answer is reported at once (Incomplete),
     after the answers as typed have been saved. A page that is behind what others saved is not
     submitted (Unmerged): what it changed is merged and the person looks again first."""
     response, form, merged = _submit(
         actor=actor, survey=survey, municipality=municipality, answers=answers,
-        base_version=base_version,
+        base_version=base_version, files=files or {},
         resolution={"base": base, "keep": keep, "mine": mine, "seen": seen})
     if merged is not None:
         raise Unmerged(merged)
@@ -128,17 +140,24 @@ def submit(*, actor, survey: Survey, municipality, answers: dict, base_version: 
 
 
 @transaction.atomic
-def _submit(*, actor, survey, municipality, answers, base_version, resolution):
+def _submit(*, actor, survey, municipality, answers, base_version, resolution, files):
     response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
         return response, None, None
     loaded_version = response.version
-    merged = _merged(response, survey, answers, base_version, resolution)
-    _apply(response, merged, answers, actor)
+    questions = list(questions_of(survey))
+    answers = answer_files.attach(actor=actor, response=response, questions=questions,
+                                  answers=answers, files=files)
+    merged = _merged(response, questions, answers, base_version, resolution)
+    _apply(response, merged, answers, actor, questions)
     if merged.conflicts or merged.others:
         return response, None, merged
-    questions = list(questions_of(survey))
-    form = AnswerForm(questions, as_form_data(questions, response.answers))
+    # Old answers a condition hides now are not submitted (nor checked).
+    for names in hidden_keys(questions, response.answers).values():
+        response.answers = {key: value for key, value in response.answers.items()
+                            if key not in names}
+    form = AnswerForm(questions, as_form_data(questions, response.answers),
+                      shown=shown_questions(questions, response.answers))
     if not form.is_valid():
         return response, form, None  # what was typed is kept even though it is not complete
     now = timezone.now()

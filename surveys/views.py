@@ -8,8 +8,9 @@ from portal import caching
 from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
 from portal.queue import enqueue_on_commit
 
-from . import answer_page, board, exports, merging, results
-from .answer_form import AnswerForm, field_names, raw_answers
+from . import answer_files, answer_page, board, conditions, exports, merging, results
+from .answer_form import AnswerForm, field_names, form_field_names, raw_answers
+from .conditions import shown_questions
 from .models import Survey, SurveyResponse
 from .policies import may_follow
 from .services import (
@@ -34,13 +35,22 @@ def _survey(user, pk):
     return get_object_or_404(user, VIEW, Survey.objects.all(), pk=pk)
 
 
-def _sections(questions, form):
-    """Questions grouped by section, each with its bound fields, for the template."""
+def _sections(questions, form, *, response=None):
+    """Questions grouped by section, each with its bound fields, its condition in words and
+    its stored file, for the template. With ``response``: only the questions it was shown."""
+    by_pk = {question.pk: question for question in questions}
+    shown = shown_questions(questions, response.answers) if response is not None else None
+    files = answer_files.attachments_of(response)
     grouped = {}
     for question in questions:
-        grouped.setdefault(question.section, []).append(
-            (question, [form[name] for name in field_names(question)]))
-    return list(grouped.items())
+        if shown is not None and question.pk not in shown:
+            continue
+        grouped.setdefault(question.section, []).append((
+            question, [form[name] for name in form_field_names(question)],
+            conditions.describe(question, by_pk),
+            files.get(str((response.answers if response else {}).get(f"q{question.pk}", "")))))
+    return [(section, conditions.describe(section, by_pk), items)
+            for section, items in grouped.items()]
 
 
 @access(LOGGED_IN)
@@ -101,6 +111,17 @@ def _conflict_page(request, survey, questions, merged):
                         merged.response, status=409, conflicts=merged.conflicts)
 
 
+def _refused_files_page(request, survey, questions, response, errors):
+    """The draft was saved without the files refused; each one's reason at its question."""
+    form = AnswerForm(questions, initial=response.answers)
+    form.cleaned_data = {}  # an unbound form that carries only these errors
+    for name, message in errors.items():
+        form.add_error(name, message)
+    messages.error(request, _("A file could not be accepted; the rest of your draft has been "
+                              "saved."))
+    return _answer_page(request, survey, questions, form, response, status=400)
+
+
 def _resolution(request) -> dict:
     """The page's base digests and the choices made on conflicting questions."""
     seen = merging.parse_digests(request.POST.get("seen", "")) or {}
@@ -131,10 +152,12 @@ def survey_answer(request, pk):
         return HttpResponseBadRequest(_("The form is missing its version; reload the page."))
     answers = raw_answers(questions, request.POST)
     action = request.POST.get("action", "save")
+    files, file_errors = answer_files.check_files(questions, request.FILES)
     who = {"actor": request.user, "survey": survey, "municipality": municipality,
-           "answers": answers, "base_version": base_version, **_resolution(request)}
+           "answers": answers, "base_version": base_version, "files": files,
+           **_resolution(request)}
     try:
-        if action == "submit":
+        if action == "submit" and not file_errors:
             submit(**who)
             messages.success(request, _("Your answer has been submitted. Thank you."))
             return redirect("survey_answer", pk=survey.pk)
@@ -158,6 +181,8 @@ def survey_answer(request, pk):
                             status=409 if merged.conflicts else 200)
     if merged.conflicts:
         return _conflict_page(request, survey, questions, merged)
+    if file_errors:
+        return _refused_files_page(request, survey, questions, merged.response, file_errors)
     messages.success(request, _("Your draft has been saved.") if not merged.others else _(
         "Your draft has been saved. Changes others saved to other questions are kept."))
     return redirect("survey_answer", pk=survey.pk)
@@ -212,8 +237,11 @@ def survey_response(request, pk, lg_code):
             messages.success(request, _("The answer has been returned to %(name)s.")
                              % {"name": response.municipality.name})
             return redirect("survey_status", pk=survey.pk)
+    grouped = _sections(questions, form, response=response)
     return render(request, "surveys/response.html", {
-        "survey": survey, "response": response, "sections": _sections(questions, form),
+        "survey": survey, "response": response, "sections": grouped,
+        "files": [(item[0], item[3]) for _section, _note, items in grouped for item in items
+                  if item[3] is not None],
         "can_return": request.user.is_prefecture
         and response.status == SurveyResponse.Status.SUBMITTED,
     })

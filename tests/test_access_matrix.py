@@ -115,6 +115,15 @@ MATRIX = {
                     signed_in(403, prefecture=OK, admin=OK)),
     "survey_questions": ("get", lambda c: reverse("survey_questions", args=[c["survey"].pk]),
                          signed_in(403, prefecture=OK, admin=OK)),
+    "survey_questionnaire_import": ("get", lambda c: reverse(
+        "survey_questionnaire_import", args=[c["survey"].pk]),
+        signed_in(403, prefecture=OK, admin=OK)),
+    "survey_questionnaire_export": ("get", lambda c: reverse(
+        "survey_questionnaire_export", args=[c["survey"].pk]),
+        signed_in(403, prefecture=OK, admin=OK)),
+    "survey_questionnaire_template": ("get", lambda c: reverse(
+        "survey_questionnaire_template", args=[c["survey"].pk]),
+        signed_in(403, prefecture=OK, admin=OK)),
     "survey_section_edit": ("get", lambda c: reverse("survey_section_edit", args=[
         c["survey"].pk, c["section"].pk]), signed_in(403, prefecture=OK, admin=OK)),
     "survey_section_delete": ("post", lambda c: reverse("survey_section_delete", args=[

@@ -16,10 +16,16 @@ QUESTIONS = [
         (Question.Kind.SINGLE, "専門技術職員（土木・保健師など）の確保の状況", True,
          ["十分に確保できている", "やや不足している", "大きく不足している"], ""),
         (Question.Kind.SCALE, "県との連携の満足度（1:低い〜5:高い）", False, [], ""),
+        (Question.Kind.SINGLE, "近隣市町村と連携協定を結んでいますか", False, ["はい", "いいえ"],
+         ""),
+        (Question.Kind.DATE, "協定を結んだ日（最新のもの）", False, [], ""),
     ]),
     ("連携の希望", [
         (Question.Kind.METHODS, "希望する連携手法を選んでください（複数可）", False, [], ""),
         (Question.Kind.NUMBER, "共同化を検討したい事務の件数", False, [], "件"),
+        (Question.Kind.DISPLAY, "次の表は、分野ごとに 1:低い〜5:高い でお答えください。", False,
+         [], ""),
+        (Question.Kind.GRID, "分野ごとの連携の必要性", False, [], ""),
         (Question.Kind.LONG_TEXT, "県への要望・ご意見", False, [], ""),
     ]),
 ]
@@ -46,6 +52,13 @@ def create_demo_survey() -> str:
         for number, (kind, text, required, choices, unit) in enumerate(questions, start=1):
             Question.objects.create(section=section, kind=kind, text=text, required=required,
                                     choices=choices, unit=unit, order=number)
+    # 「協定を結んだ日」 only for those who answered はい; the grid rates three fields.
+    agreement = Question.objects.get(section__survey=survey, kind=Question.Kind.SINGLE,
+                                     text__startswith="近隣市町村と連携協定")
+    Question.objects.filter(section__survey=survey, kind=Question.Kind.DATE).update(
+        condition_question=agreement, condition_values=["はい"])
+    Question.objects.filter(section__survey=survey, kind=Question.Kind.GRID).update(
+        rows=["防災", "水道", "観光"])
     fields_question, staff_question = Question.objects.filter(
         section__survey=survey).order_by("section__order", "order")[:2]
     for code, fields, staff in (("062022", ["水道", "防災"], "やや不足している"),

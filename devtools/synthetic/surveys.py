@@ -32,6 +32,7 @@ class Template:
     minimum: int | None = None
     maximum: int | None = None
     samples: tuple[str, ...] = ()  # what a municipality writes in a text answer
+    rows: tuple[str, ...] = ()
 
 
 DOMAINS = ["水道", "防災", "交通", "観光", "医療・福祉", "子育て", "DX", "公共施設"]
@@ -63,7 +64,11 @@ SECTIONS: list[tuple[str, list[Template]]] = [
         Template(Kind.SINGLE, "行政課題の深刻さは5年前と比べて", False,
                  ("深刻になった", "変わらない", "改善した")),
         *[Template(Kind.SCALE, f"「{domain}」分野で連携する必要性（1:低い〜5:高い）")
-          for domain in DOMAINS],
+          for domain in DOMAINS[:4]],
+        Template(Kind.DISPLAY, "次の分野は、1:低い〜5:高い でお答えください。"),
+        Template(Kind.GRID, "各分野で連携する必要性", rows=tuple(DOMAINS[4:])),
+        Template(Kind.DATE, "広域連携の計画を見直す予定日"),
+        Template(Kind.FILE, "関連資料（任意）"),
     ]),
     ("連携の希望", [
         Template(Kind.METHODS, "希望する連携手法を選んでください（複数可）", False),
@@ -154,6 +159,14 @@ def _answer(rng, template: Template, name: str, picks: dict[str, list[str]]) -> 
         return {name: str(rng.randint(template.minimum, template.maximum // 4))}
     if kind == Kind.SCALE:
         return {name: str(rng.choices(range(1, 6), weights=[1, 2, 4, 3, 2])[0])}
+    if kind == Kind.GRID:
+        return {f"{name}_g{row}": str(rng.randint(1, 5))
+                for row in range(1, len(template.rows) + 1)}
+    if kind == Kind.DATE:
+        return {name: (datetime.date(2026, 4, 1) + datetime.timedelta(
+            days=rng.randint(0, 364))).isoformat()}
+    if kind in (Kind.FILE, Kind.DISPLAY):
+        return {}  # no file is stored for synthetic answers
     ranked = rng.sample(template.choices, RANKS if rng.random() < 0.8 else 2)
     return {f"{name}_r{rank}": value for rank, value in enumerate(ranked, start=1)}
 
@@ -248,7 +261,7 @@ def generate_surveys(count: int, *, seed: int = 1, batch_size: int = 1000) -> tu
                 section=section, kind=template.kind, text=template.text,
                 required=template.required, order=order, choices=list(template.choices),
                 allow_other=template.other, unit=template.unit, minimum=template.minimum,
-                maximum=template.maximum)
+                maximum=template.maximum, rows=list(template.rows))
             question_rows.append(question)
             by_survey[section.survey_id].append((template, question))
     Question.objects.bulk_create(question_rows, batch_size=batch_size)

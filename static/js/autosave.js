@@ -41,7 +41,7 @@
   function box(key) { return form.querySelector('[data-question="' + key + '"]'); }
   function inputs(div) {
     return Array.prototype.filter.call(div.querySelectorAll("input[name], textarea[name], select[name]"),
-      function (el) { return !el.closest(".conflict"); });
+      function (el) { return !el.closest(".conflict") && el.type !== "file"; });
   }
 
   // The question's values as the server stores them: a list for check boxes, else a string.
@@ -225,6 +225,8 @@
     var data = new FormData(form);
     data.set("action", "autosave");
     data.delete("csrfmiddlewaretoken");
+    // Files go with “Save draft” and “Submit”, not with every keystroke.
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (el) { data.delete(el.name); });
     var sent = {};
     Array.prototype.forEach.call(form.querySelectorAll("[data-question]"), function (div) {
       sent[div.dataset.question] = valuesOf(div);
