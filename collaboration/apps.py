@@ -17,15 +17,24 @@ class CollaborationConfig(AppConfig):
             reports,
             sections,
         )
-        from .models import Axis, Category, Initiative, Method, PolicyField, Theme
+        from .models import (
+            Axis,
+            Category,
+            Initiative,
+            Method,
+            PolicyField,
+            Theme,
+            ThemeStatusChange,
+        )
         from .services.demo import create_demo_initiatives
         from .services.reference import load_framework
         from .services.synthetic import generate_for_scale
 
         for model in (Axis, Category, Method, PolicyField, Theme):
             track(model)
+        track(ThemeStatusChange, owner=lambda change: change.theme)
         caching.bump_on_change("initiatives", Initiative, Axis, Category, Method, PolicyField,
-                               Theme)
+                               Theme, ThemeStatusChange)
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
         reference.register_loader(load_framework)

@@ -14,7 +14,7 @@ from portal.models import Municipality
 from portal.tilemap import TILE, grid_size, tile_origin
 
 from . import selectors
-from .models import Initiative
+from .models import Initiative, Theme
 
 NETWORK_EDGES = 40
 
@@ -80,3 +80,15 @@ register_panel(Panel("collaboration/_dashboard_network.html",
 register_panel(Panel("collaboration/_dashboard_trends.html",
                      lambda user: {"trends": trends(user)}, selectors.TOPICS,
                      reads=(Initiative,)))
+
+
+def theme_chain(user) -> dict:
+    """The themes' chain at a glance: by status, and survey needs → themes → initiatives →
+    spreads."""
+    from .themes import chain
+
+    return {"chain": chain(user)}
+
+
+register_panel(Panel("collaboration/themes/_dashboard_chain.html", theme_chain,
+                     selectors.TOPICS, reads=(Theme, Initiative)))
