@@ -291,7 +291,8 @@ def context(users_by_role, settings, tmp_path):
         return Question.objects.create(section=section, kind="short_text", text="削除する設問",
                                        order=9)
 
-    theme = Theme.objects.create(title="水道（調査より）", region=Region.objects.get(code="murayama"))
+    theme = Theme.objects.create(title="水道（調査より）",
+                                 region=Region.objects.get(code="murayama"))
     ThemeSource.objects.create(theme=theme, survey=survey, question=section.questions.first(),
                                choice="水道").municipalities.set([municipality("062014")])
 
