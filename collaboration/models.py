@@ -235,8 +235,8 @@ class ThemeStatusChange(models.Model):
     objects = AuditedManager()
     theme = models.ForeignKey(Theme, models.CASCADE, related_name="status_changes",
                               verbose_name=_("collaboration theme"))
-    from_status = models.CharField(_("from"), max_length=20, choices=Theme.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Theme.Status.choices)
+    from_status = models.CharField(_("status before"), max_length=20, choices=Theme.Status.choices)
+    to_status = models.CharField(_("status after"), max_length=20, choices=Theme.Status.choices)
     changed_on = models.DateField(_("date"))
     note = models.TextField(_("note"), max_length=2000)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
