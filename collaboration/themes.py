@@ -100,10 +100,9 @@ class Outcome:
 
 
 def _answer_url(user, survey, municipality) -> str:
-    from surveys.policies import may_follow
-
-    if user.is_prefecture or (user.scope_region is not None
-                              and may_follow(user, municipality)):
+    # The survey's own rule: prefecture staff, the liaison room of the municipality's region.
+    region = user.scope_region
+    if user.is_prefecture or (region is not None and municipality.region_id == region.pk):
         return reverse("survey_response", args=[survey.pk, municipality.lg_code])
     if user.scope_municipality is not None and user.scope_municipality.pk == municipality.pk:
         return reverse("survey_answer", args=[survey.pk])
@@ -154,17 +153,15 @@ def discussions(user, theme) -> list[Discussion]:
 def teams(user, theme) -> list[Team]:
     """The councils and working teams that have the theme; their members (today's seats)
     are shown to those who may see the body."""
-    from meetings.services import roster
-
     Body = apps.get_model("meetings", "Body")
     bodies = list(Body.objects.filter(theme=theme).select_related("parent", "region")
                   .order_by("kind", "name"))
     visible = set(scope(user, VIEW, Body.objects.filter(pk__in=[b.pk for b in bodies]))
                   .values_list("pk", flat=True))
     today = timezone.localdate()
-    return [Team(body, body.pk in visible,
-                 list(roster(body, today)) if body.pk in visible else [])
-            for body in bodies]
+    return [Team(body, body.pk in visible, list(body.memberships.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today).select_related(
+        "user__organisation")) if body.pk in visible else []) for body in bodies]
 
 
 def outcomes(user, theme) -> list[Outcome]:
