@@ -14,7 +14,8 @@ from portal.models import Municipality
 from portal.tilemap import TILE, grid_size, tile_origin
 
 from . import selectors
-from .models import Initiative
+from .models import Initiative, Theme
+from .themes import chain
 
 NETWORK_EDGES = 40
 
@@ -78,3 +79,13 @@ NETWORK = Panel("collaboration/_dashboard_network.html",
                 lambda user: {"network": network(user)}, selectors.TOPICS, reads=(Initiative,))
 TRENDS = Panel("collaboration/_dashboard_trends.html",
                lambda user: {"trends": trends(user)}, selectors.TOPICS, reads=(Initiative,))
+
+
+def theme_chain(user) -> dict:
+    """The themes' chain at a glance: by status, and survey needs → themes → initiatives →
+    spreads."""
+    return {"chain": chain(user)}
+
+
+THEME_CHAIN = Panel("collaboration/themes/_dashboard_chain.html", theme_chain, selectors.TOPICS,
+                    reads=(Theme, Initiative))

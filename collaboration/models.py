@@ -184,16 +184,69 @@ class Theme(models.Model):
     """A collaboration theme (連携テーマ) the council takes up, and the initiatives it led to."""
 
     objects = AuditedManager()
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("candidate")
+        DISCUSSION = "discussion", _("under discussion")
+        WORKING_TEAM = "working_team", _("being worked out by a working team")
+        IMPLEMENTED = "implemented", _("made into an initiative")
+        SPREADING = "spreading", _("spreading")
+        DECLINED = "declined", _("not taken up")
+
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.CANDIDATE)
+    policy_fields = models.ManyToManyField(PolicyField, blank=True, related_name="themes",
+                                           verbose_name=_("policy fields"))
+    region = models.ForeignKey("portal.Region", models.PROTECT, null=True, blank=True,
+                               related_name="themes", verbose_name=_("region"),
+                               help_text=_("Leave empty for a theme of the whole prefecture."))
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="themes",
                                          verbose_name=_("initiatives"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                    blank=True, related_name="+",
+                                    verbose_name=_("proposed by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the theme is not taken up; how long it was open ends there.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("collaboration theme")
         verbose_name_plural = _("collaboration themes")
+        indexes = [models.Index(fields=["status", "-created_at"], name="theme_status")]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("theme_detail", args=[self.pk])
+
+    def days_open(self, now=None) -> int:
+        """Days from its creation until today, or until it was not taken up."""
+        end = self.closed_at or now or timezone.now()
+        return max(0, (timezone.localdate(end) - timezone.localdate(self.created_at)).days)
+
+
+class ThemeStatusChange(models.Model):
+    """One step of a theme's path: from which status to which, on which day, and why."""
+
+    objects = AuditedManager()
+    theme = models.ForeignKey(Theme, models.CASCADE, related_name="status_changes",
+                              verbose_name=_("collaboration theme"))
+    from_status = models.CharField(_("status before"), max_length=20, choices=Theme.Status.choices)
+    to_status = models.CharField(_("status after"), max_length=20, choices=Theme.Status.choices)
+    changed_on = models.DateField(_("date"))
+    note = models.TextField(_("note"), max_length=2000)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("changed by"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_on", "recorded_at", "id"]
+        verbose_name = _("status change of a theme")
+        verbose_name_plural = _("status changes of themes")
+
+    def __str__(self):
+        return f"{self.theme}: {self.get_from_status_display()} → {self.get_to_status_display()}"

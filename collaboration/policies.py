@@ -5,7 +5,7 @@ from django.db.models import Q
 from portal.models import User
 from portal.permissions import CHANGE, VIEW, Policy, can, register
 
-from .models import Axis, Category, Initiative, Method, PolicyField, Theme
+from .models import Axis, Category, Initiative, Method, PolicyField, Theme, ThemeStatusChange
 
 
 def _editable(user) -> Q | None:
@@ -63,10 +63,9 @@ def can_publish(user, initiative: Initiative, *, editable: bool | None = None) -
     return can(user, CHANGE, initiative) if editable is None else editable
 
 
-@register(Axis, Category, Method, PolicyField, Theme)
+@register(Axis, Category, Method, PolicyField)
 class FrameworkPolicy(Policy):
-    """The framework and the themes are read by everyone signed in and kept by prefecture
-    staff."""
+    """The framework is read by everyone signed in and kept by prefecture staff."""
 
     def scope(self, user, action, queryset):
         return queryset if action == VIEW or user.is_prefecture else queryset.none()
@@ -76,3 +75,55 @@ class FrameworkPolicy(Policy):
 
     def can_create(self, user):
         return user.is_prefecture
+
+
+def themes_part_of(user) -> Q | None:
+    """The themes ``user`` sees, as a condition; None means all of them.
+
+    A liaison room sees the prefecture-wide themes and those of its region: proposed for it,
+    born of a need its municipalities chose, led to an initiative there, or worked on by a
+    body of the region. A municipality sees the themes it is part of: its need was a source,
+    it takes part in an initiative that came of it, or its staff sit on the theme's working
+    team or council."""
+    if user.is_prefecture:
+        return None
+    links = Theme.initiatives.through.objects
+    participants = Initiative.municipalities.through.objects
+    if user.scope_region is not None:
+        region = user.scope_region
+        initiatives = participants.filter(municipality__region=region).values("initiative_id")
+        return (Q(region__isnull=True) | Q(region=region)
+                | Q(pk__in=Theme.objects.filter(source__municipalities__region=region)
+                    .values("pk"))
+                | Q(pk__in=links.filter(initiative__in=initiatives).values("theme_id"))
+                | Q(pk__in=Theme.objects.filter(Q(bodies__region=region)
+                                                | Q(bodies__parent__region=region))
+                    .values("pk")))
+    if user.scope_municipality is not None:
+        municipality = user.scope_municipality
+        initiatives = participants.filter(municipality=municipality).values("initiative_id")
+        return (Q(pk__in=Theme.objects.filter(source__municipalities=municipality).values("pk"))
+                | Q(pk__in=links.filter(initiative__in=initiatives).values("theme_id"))
+                | Q(pk__in=Theme.objects.filter(
+                    bodies__memberships__user__organisation=user.organisation_id).values("pk")))
+    return Q(pk__in=[])
+
+
+@register(Theme, ThemeStatusChange)
+class ThemePolicy(Policy):
+    """Prefecture staff keep every theme: create, edit, move along its path, link initiatives.
+    A liaison room proposes themes for its region and sees its region's; a municipality sees
+    the themes it is part of (``themes_part_of``). Only prefecture staff change a theme."""
+
+    def scope(self, user, action, queryset):
+        if user.is_prefecture:
+            return queryset
+        if action != VIEW:
+            return queryset.none()
+        condition = themes_part_of(user)
+        if queryset.model is Theme:
+            return queryset.filter(condition)
+        return queryset.filter(theme__in=Theme.objects.filter(condition).values("pk"))
+
+    def can_create(self, user):
+        return user.is_prefecture or user.scope_region is not None

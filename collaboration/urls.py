@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, framework, initiatives
+from .views import catalogue, framework, initiatives, themes
 
 urlpatterns = [
     path("initiatives/", catalogue.initiative_list, name="initiative_list"),
@@ -25,4 +25,12 @@ urlpatterns = [
          initiatives.initiative_detach, name="initiative_detach"),
     path("initiatives/<int:pk>/spread/", initiatives.initiative_spread,
          name="initiative_spread"),
+    path("themes/", themes.theme_list, name="theme_list"),
+    path("themes/new/", themes.theme_create_view, name="theme_create"),
+    path("themes/<int:pk>/", themes.theme_detail, name="theme_detail"),
+    path("themes/<int:pk>/edit/", themes.theme_edit, name="theme_edit"),
+    path("themes/<int:pk>/status/", themes.theme_status, name="theme_status"),
+    path("themes/<int:pk>/initiatives/", themes.theme_initiatives, name="theme_initiatives"),
+    path("themes/<int:pk>/initiatives/<int:initiative_pk>/remove/",
+         themes.theme_initiative_remove, name="theme_initiative_remove"),
 ]

@@ -59,6 +59,7 @@ DASHBOARD_MEASURES = (
 DASHBOARD_PANELS = (
     collaboration_dashboard.NETWORK,
     collaboration_dashboard.TRENDS,
+    collaboration_dashboard.THEME_CHAIN,
 )
 
 REFERENCE_DATA = (

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from collaboration.models import Theme
 from meetings.models import AgendaItem, CalendarFeed
-from portal.models import Report
+from portal.models import Region, Report
 from portal.services.attachments import attachment_create
-from surveys.models import Question, Section, SurveyResponse
+from surveys.models import Question, Section, SurveyResponse, ThemeSource
 from tests.collaboration.conftest import make_initiative
 from tests.factories import UserFactory, municipality, municipality_org
 from tests.meetings.conftest import make_council, make_meeting
@@ -96,6 +97,23 @@ MATRIX = {
         "categories", c["initiative"].category_id]), signed_in(403, prefecture=OK, admin=OK)),
     "initiative_spread": ("get", lambda c: reverse("initiative_spread",
                                                    args=[c["initiative"].pk]), signed_in(OK)),
+    # Themes: one of the 村山 region born of a need 山形市 chose; prefecture staff keep
+    # themes, a liaison room proposes, a municipality reads those it is part of.
+    "theme_list": ("get", lambda c: reverse("theme_list"), signed_in(OK)),
+    "theme_create": ("get", lambda c: reverse("theme_create"),
+                     signed_in(OK, municipal=403, other_municipal=403)),
+    "theme_detail": ("get", lambda c: reverse("theme_detail", args=[c["theme"].pk]),
+                     signed_in(404, prefecture=OK, admin=OK, branch=OK, municipal=OK)),
+    "theme_edit": ("get", lambda c: reverse("theme_edit", args=[c["theme"].pk]),
+                   signed_in(404, prefecture=OK, admin=OK)),
+    "theme_status": ("post", lambda c: reverse("theme_status", args=[c["theme"].pk]),
+                     signed_in(404, prefecture=400, admin=400)),
+    "theme_initiatives": ("get", lambda c: reverse("theme_initiatives", args=[c["theme"].pk]),
+                          signed_in(404, prefecture=OK, admin=OK)),
+    # A fresh link for each role, so one role's unlinking does not decide the next one's.
+    "theme_initiative_remove": ("post", lambda c: reverse(
+        "theme_initiative_remove", args=[c["theme"].pk, c["new_link"]().pk]),
+        signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
     # Surveys: an open survey sent to all 35; 山形市 has submitted its answer.
     "survey_list": ("get", lambda c: reverse("survey_list"), signed_in(OK)),
     "survey_detail": ("get", lambda c: reverse("survey_detail", args=[c["survey"].pk]),
@@ -289,6 +307,16 @@ def context(users_by_role, settings, tmp_path):
         return Question.objects.create(section=section, kind="short_text", text="削除する設問",
                                        order=9)
 
+    theme = Theme.objects.create(title="水道（調査より）",
+                                 region=Region.objects.get(code="murayama"))
+    ThemeSource.objects.create(theme=theme, survey=survey, question=section.questions.first(),
+                               choice="水道").municipalities.set([municipality("062014")])
+
+    def new_link():
+        linked = make_initiative("テーマから生まれた取組み", codes=("063657",))
+        theme.initiatives.add(linked)
+        return linked
+
     council = make_council(users_by_role["municipal"])
     meeting = make_meeting(users_by_role["prefecture"], council)
     seat = council.memberships.get()
@@ -311,7 +339,7 @@ def context(users_by_role, settings, tmp_path):
             "section": section, "question": section.questions.first(),
             "new_section": new_section, "new_question": new_question, "council": council,
             "meeting": meeting, "seat": seat, "new_item": new_item, "feed": feed,
-            "report": report}
+            "report": report, "theme": theme, "new_link": new_link}
 
 
 def outcome_of(response) -> object:

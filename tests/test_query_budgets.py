@@ -84,7 +84,7 @@ BUDGETS = {
     "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 7, 3),
     "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 7, 3),
     "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 11, 3),
-    "dashboard": (lambda d: reverse("dashboard"), 9, 2),
+    "dashboard": (lambda d: reverse("dashboard"), 10, 2),
 }
 
 
