@@ -6,6 +6,7 @@ from django.utils.translation import pgettext
 from portal.models import Municipality
 from portal.tilemap import build_tile_map
 
+from .extensions import deadlines
 from .models import OpeningNotice, ReminderDelivery, SurveyResponse
 
 NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
@@ -44,6 +45,7 @@ def board_for(user, survey) -> dict:
     # Notices exist only once staff have asked for answers: no query before that.
     notices = {notice.municipality_id: notice for notice in OpeningNotice.objects.filter(
         survey=survey, municipality__in=targets)} if survey.requested_at else {}
+    extensions = deadlines(survey)
     names = labels()
     rows = [(m, state_of(responses.get(m.pk)), responses.get(m.pk), reminders.get(m.pk))
             for m in targets]
@@ -59,8 +61,8 @@ def board_for(user, survey) -> dict:
         counts = regions.setdefault(municipality.region, dict.fromkeys(names, 0))
         counts[state] += 1
     return {
-        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk))
-                 for m, state, response, reminder in rows],
+        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk),
+                  extensions.get(m.pk)) for m, state, response, reminder in rows],
         "requested": survey.requested_at is not None,
         "tile_map": tile_map,
         "regions": [(region, [counts[key] for key in names])
