@@ -1,13 +1,13 @@
 """The live status board: who has submitted, per municipality and per region."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.models import Municipality
 from portal.tilemap import build_tile_map
 
-from .extensions import deadlines
-from .models import OpeningNotice, ReminderDelivery, SurveyResponse
+from .models import DeadlineExtension, OpeningNotice, ReminderDelivery, SurveyResponse
 
 NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
     "returned"
@@ -31,7 +31,11 @@ def state_of(response) -> str:
 
 def board_for(user, survey) -> dict:
     """Every followed municipality with its state and its last reminder, in code order."""
-    targets = survey.municipalities.select_related("region")
+    # Each municipality's extension read with it, in the same query.
+    extension = DeadlineExtension.objects.filter(survey=survey, municipality=OuterRef("pk"))
+    targets = survey.municipalities.select_related("region").annotate(
+        extended_until=Subquery(extension.values("until")),
+        extension_reason=Subquery(extension.values("reason")))
     if not user.is_prefecture:
         targets = targets.filter(region=user.scope_region)
     targets = list(targets)
@@ -45,7 +49,6 @@ def board_for(user, survey) -> dict:
     # Notices exist only once staff have asked for answers: no query before that.
     notices = {notice.municipality_id: notice for notice in OpeningNotice.objects.filter(
         survey=survey, municipality__in=targets)} if survey.requested_at else {}
-    extensions = deadlines(survey)
     names = labels()
     rows = [(m, state_of(responses.get(m.pk)), responses.get(m.pk), reminders.get(m.pk))
             for m in targets]
@@ -61,8 +64,8 @@ def board_for(user, survey) -> dict:
         counts = regions.setdefault(municipality.region, dict.fromkeys(names, 0))
         counts[state] += 1
     return {
-        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk),
-                  extensions.get(m.pk)) for m, state, response, reminder in rows],
+        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk))
+                 for m, state, response, reminder in rows],
         "requested": survey.requested_at is not None,
         "tile_map": tile_map,
         "regions": [(region, [counts[key] for key in names])

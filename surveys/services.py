@@ -65,7 +65,7 @@ def is_proxy(actor, municipality) -> bool:
 def _response_to_edit(actor, survey: Survey, municipality) -> SurveyResponse:
     """The municipality's answer, locked for this transaction, once ``actor`` may answer the
     open survey for it; created empty on the first save."""
-    if not survey.is_open():
+    if not survey.is_open() or survey.finalised_at is not None:
         raise NotAnswerable
     if not answers_for(actor, survey, municipality):
         raise PermissionDenied
