@@ -49,7 +49,8 @@ def _move_view(key):
             return redirect("survey_detail", pk=survey.pk)
         return render(request, "surveys/confirm_move.html", {
             "survey": survey, "move": move, "state": states.label_of(survey),
-            "possible": states.state_of(survey) == move.source})
+            "possible": states.state_of(survey) == move.source,
+            "running": states.running_extensions(survey) if key == "finalise" else 0})
     view.__name__ = f"survey_{key}"
     return view
 

@@ -111,13 +111,14 @@ def test_finalised_answers_are_frozen(client, prefecture_user, municipal_user):
     assert not permissions.can(prefecture_user, REMIND, survey)
 
 
-def test_finalising_waits_for_running_extensions(prefecture_user):
+def test_the_finalising_confirmation_names_running_extensions(client, prefecture_user):
     survey = make_survey()
     extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062014"),
                     until=survey.deadline + datetime.timedelta(days=30), reason="災害対応")
     states.move_survey(actor=prefecture_user, survey=survey, move="close")
-    with pytest.raises(ValidationError, match="延長"):
-        states.move_survey(actor=prefecture_user, survey=survey, move="finalise")
+    client.force_login(prefecture_user)
+    page = client.get(reverse("survey_finalise", args=[survey.pk])).content.decode()
+    assert "1団体" in page and "延長" in page
 
 
 # Named actions ----------------------------------------------------------------------------
