@@ -8,6 +8,7 @@ from portal.models import Municipality
 from portal.tilemap import build_tile_map
 
 from .models import DeadlineExtension, OpeningNotice, ReminderDelivery, SurveyResponse
+from .policies import followed
 
 NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
     "returned"
@@ -33,11 +34,9 @@ def board_for(user, survey) -> dict:
     """Every followed municipality with its state and its last reminder, in code order."""
     # Each municipality's extension read with it, in the same query.
     extension = DeadlineExtension.objects.filter(survey=survey, municipality=OuterRef("pk"))
-    targets = survey.municipalities.select_related("region").annotate(
+    targets = followed(user, survey).annotate(
         extended_until=Subquery(extension.values("until")),
         extension_reason=Subquery(extension.values("reason")))
-    if not user.is_prefecture:
-        targets = targets.filter(region=user.scope_region)
     targets = list(targets)
     responses = {r.municipality_id: r for r in SurveyResponse.objects.filter(
         survey=survey, municipality__in=targets).only(
