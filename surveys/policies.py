@@ -19,7 +19,7 @@ one of the named actions below:
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.permissions import VIEW, Policy, register
+from portal.permissions import CHANGE, DELETE, VIEW, Policy, register
 
 from .models import (
     DeadlineExtension,
@@ -102,6 +102,19 @@ class SurveyPolicy(Policy):
             return queryset.filter(results_published_at__isnull=False, pk__in=answered)
         # change, delete, run: building and running a survey is the prefecture's.
         return queryset if user.is_prefecture else queryset.none()
+
+    def can(self, user, action, obj):
+        # Decided from the survey in hand where the scope would only filter by its fields.
+        live = obj.finalised_at is None
+        if action == FOLLOW:
+            return _follows(user)
+        if action in (EXTEND, PROXY):
+            return live and _follows(user)
+        if action == REMIND:
+            return live and user.is_prefecture
+        if action in (RUN, CHANGE, DELETE):
+            return user.is_prefecture
+        return super().can(user, action, obj)
 
     def can_create(self, user):
         return user.is_prefecture
