@@ -3,7 +3,9 @@
 Views declare a rule with ``@access(...)``; a view without one is caught by the URL-walk
 test. Object-level questions go through ``scope``/``can``/``get_object_or_404``, which
 dispatch to the policy registered for the model (``@register(Model)``). A model without a
-policy is refused, never allowed by accident.
+policy is refused, never allowed by accident. Besides view, change and delete a policy may
+name actions of its own (``actions = (ANSWER, REMIND, …)``); any other action is refused as a
+programming error.
 """
 
 from contextlib import contextmanager
@@ -89,7 +91,10 @@ def access(rule: Rule):
 
 class Policy:
     """Object-level rules for one model. Policies only see active, logged-in users;
-    anonymous visitors get ``public_scope`` for viewing and nothing else."""
+    anonymous visitors get ``public_scope`` for viewing and nothing else. ``actions`` names
+    what the policy decides beyond view, change and delete."""
+
+    actions: tuple[str, ...] = ()
 
     def scope(self, user, action: str, queryset: QuerySet) -> QuerySet:
         raise NotImplementedError
@@ -168,24 +173,30 @@ def _is_signed_in(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def _check_action(action: str) -> None:
-    if action not in ACTIONS:
-        raise ValueError(f"Unknown action {action!r}")
+def actions_of(model: type[Model]) -> tuple[str, ...]:
+    """Every action the policy of ``model`` decides."""
+    return ACTIONS + policy_for(model).actions
+
+
+def _check_action(action: str, policy: Policy) -> None:
+    if action not in ACTIONS and action not in policy.actions:
+        raise ValueError(f"Unknown action {action!r} for {type(policy).__name__}")
 
 
 def scope(user, action: str, queryset: QuerySet) -> QuerySet:
     """The objects of ``queryset`` that ``user`` may act on."""
-    _check_action(action)
     policy = policy_for(queryset.model)
+    _check_action(action, policy)
     if _is_signed_in(user):
         return policy.scope(user, action, queryset)
     return policy.public_scope(queryset) if action == VIEW else queryset.none()
 
 
 def can(user, action: str, obj: Model) -> bool:
-    _check_action(action)
+    policy = policy_for(type(obj))
+    _check_action(action, policy)
     if _is_signed_in(user):
-        return policy_for(type(obj)).can(user, action, obj)
+        return policy.can(user, action, obj)
     same = type(obj)._default_manager.filter(pk=obj.pk)
     return action == VIEW and scope(user, VIEW, same).exists()
 

@@ -12,6 +12,7 @@ class SurveysConfig(AppConfig):
 
         from . import policies, report_kinds  # noqa: F401  registers them
         from .models import (
+            DeadlineExtension,
             Question,
             ReminderDelivery,
             Section,
@@ -22,8 +23,9 @@ class SurveysConfig(AppConfig):
 
         for model in (Survey, Section, Question):
             track(model)
+        track(DeadlineExtension, owner=lambda extension: extension.survey)
         caching.bump_on_change("surveys", Survey, Section, Question, ThemeSource,
-                               ReminderDelivery)
+                               ReminderDelivery, DeadlineExtension)
         # Every keystroke's autosave changes a draft: only the board and the municipality's
         # own answers show drafts; what counts handed-in answers changes with the status.
         caching.bump_on_change("survey-answers", SurveyResponse)

@@ -1,12 +1,14 @@
 """The live status board: who has submitted, per municipality and per region."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.models import Municipality
 from portal.tilemap import build_tile_map
 
-from .models import OpeningNotice, ReminderDelivery, SurveyResponse
+from .models import DeadlineExtension, OpeningNotice, ReminderDelivery, SurveyResponse
+from .policies import followed
 
 NOT_STARTED, DRAFT, SUBMITTED, LATE, RETURNED = "not_started", "draft", "submitted", "late", \
     "returned"
@@ -30,9 +32,11 @@ def state_of(response) -> str:
 
 def board_for(user, survey) -> dict:
     """Every followed municipality with its state and its last reminder, in code order."""
-    targets = survey.municipalities.select_related("region")
-    if not user.is_prefecture:
-        targets = targets.filter(region=user.scope_region)
+    # Each municipality's extension read with it, in the same query.
+    extension = DeadlineExtension.objects.filter(survey=survey, municipality=OuterRef("pk"))
+    targets = followed(user, survey).annotate(
+        extended_until=Subquery(extension.values("until")),
+        extension_reason=Subquery(extension.values("reason")))
     targets = list(targets)
     responses = {r.municipality_id: r for r in SurveyResponse.objects.filter(
         survey=survey, municipality__in=targets).only(

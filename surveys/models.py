@@ -37,6 +37,13 @@ class Survey(models.Model):
     requested_at = models.DateTimeField(_("answers requested"), null=True, blank=True)
     copied_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("copied from"))
+    # 準備中, 回答受付中 and 締切 follow from the dates; these two are the staff's decisions.
+    finalised_at = models.DateTimeField(_("results finalised"), null=True, blank=True)
+    results_published_at = models.DateTimeField(_("results published"), null=True,
+                                                blank=True)
+    results_named = models.BooleanField(
+        _("published results name the municipalities"), default=False,
+        help_text=_("Otherwise the municipalities see the totals only."))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -75,9 +82,11 @@ class Survey(models.Model):
             return days > 0
         return days in self.reminder_copies
 
-    def reminder_time(self, step: int) -> datetime.datetime:
-        """When the reminder ``step`` days from the deadline is due: 9:00 Tokyo on that day."""
-        day = timezone.localtime(self.deadline).date() + datetime.timedelta(days=step)
+    def reminder_time(self, step: int, deadline=None) -> datetime.datetime:
+        """When the reminder ``step`` days from the deadline (or a municipality's extended
+        ``deadline``) is due: 9:00 Tokyo on that day."""
+        day = timezone.localtime(deadline or self.deadline).date() + datetime.timedelta(
+            days=step)
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
 
@@ -173,6 +182,13 @@ class SurveyResponse(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     return_comment = models.TextField(_("reason for returning"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+",
+                                     verbose_name=_("submitted by"))
+    # Set when staff entered (part of) the answer received by phone or on paper.
+    proxy_organisation = models.ForeignKey(
+        "portal.Organisation", models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered on the municipality's behalf by"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -193,7 +209,8 @@ class ReminderDelivery(models.Model):
 
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="reminders")
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
-    # "-7" … "+1" for a planned step (days from the deadline); "now-2026-11-27" on demand.
+    # "-7" … "+1" for a planned step (days from the deadline); "-1@2026-12-23" for a step of a
+    # municipality's extended deadline (that day); "now-2026-11-27" on demand.
     step = models.CharField(_("reminder"), max_length=20)
     claimed_at = models.DateTimeField(default=timezone.now)
     # Who holds the claim: set anew at every takeover, and only its holder may mark it sent.
@@ -218,7 +235,14 @@ class ReminderDelivery(models.Model):
 
         if self.step.startswith("now-"):
             return gettext("sent by hand")
-        days = int(self.step)
+        step, _at, extended = self.step.partition("@")
+        days = int(step)
+        if extended:
+            if days < 0:
+                return gettext("%(days)s days before the extended deadline") % {"days": -days}
+            if days > 0:
+                return gettext("%(days)s days after the extended deadline") % {"days": days}
+            return gettext("on the extended deadline day")
         if days < 0:
             return gettext("%(days)s days before the deadline") % {"days": -days}
         if days > 0:
@@ -240,6 +264,29 @@ class OpeningNotice(models.Model):
         verbose_name_plural = _("requests to answer sent")
         constraints = [models.UniqueConstraint(fields=["survey", "municipality"],
                                                name="one_opening_notice_per_municipality")]
+
+    def __str__(self):
+        return f"{self.survey} {self.municipality}"
+
+
+class DeadlineExtension(models.Model):
+    """期限延長: a later deadline for one municipality, with the reason it was granted."""
+
+    objects = AuditedManager()
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="extensions")
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"))
+    until = models.DateTimeField(_("extended deadline"))
+    reason = models.CharField(_("reason"), max_length=500)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        constraints = [models.UniqueConstraint(fields=["survey", "municipality"],
+                                               name="one_extension_per_municipality")]
 
     def __str__(self):
         return f"{self.survey} {self.municipality}"

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from portal import caching
 from portal.models import User
 
+from .extensions import deadline_for, deadlines
 from .models import ReminderDelivery, Survey, SurveyResponse
 
 # A claimed reminder not marked sent after this long is taken to be from a worker that died.
@@ -24,6 +26,12 @@ STALE_CLAIM = datetime.timedelta(minutes=15)
 
 def step_key(days: int) -> str:
     return f"{days:+d}"
+
+
+def extended_key(days: int, until) -> str:
+    """A step of a municipality's extended deadline: a new key per new date, so the steps
+    sent for the old date are not sent again and those of the new date go once each."""
+    return f"{days:+d}@{timezone.localdate(until).isoformat()}"
 
 
 def on_demand_key(now) -> str:
@@ -68,10 +76,22 @@ def _reclaim_stale(survey, now) -> list[ReminderDelivery]:
     return taken
 
 
+def _due_extended_step(survey, extension, now) -> int | None:
+    """The latest step of the extended deadline whose time has come, unless it came before
+    the extension was granted (the old date's reminders covered that time)."""
+    due = [days for days in survey.reminder_plan
+           if survey.reminder_time(days, extension.until) <= now]
+    if not due or survey.reminder_time(max(due), extension.until) < extension.granted_at:
+        return None
+    return max(due)
+
+
 def claim_due(survey: Survey, now) -> list[ReminderDelivery]:
-    """Claims the reminders due now; returns the ones this caller must send."""
+    """Claims the reminders due now; returns the ones this caller must send. A municipality
+    with an extended deadline gets the plan's steps counted from its own date."""
     step = due_step(survey, now)
-    if step is None:
+    extensions = deadlines(survey)
+    if step is None and not extensions:
         return _reclaim_stale(survey, now)
     # Read once which steps are claimed already, so a sweep every quarter of an hour does not
     # try (and fail) to insert them again; _claim still settles a race between two sweeps.
@@ -79,15 +99,35 @@ def claim_due(survey: Survey, now) -> list[ReminderDelivery]:
         "municipality_id", "step"))
     claimed = []
     for municipality in pending_municipalities(survey):
-        for earlier in survey.reminder_plan:
-            if earlier < step and (municipality.pk, step_key(earlier)) not in done:
-                _claim(survey, municipality, step_key(earlier), superseded=True)
-        if (municipality.pk, step_key(step)) in done:
+        extension = extensions.get(municipality.pk)
+        if extension is None:
+            mine, key = step, step_key
+        else:
+            mine = _due_extended_step(survey, extension, now)
+            def key(days, until=extension.until):
+                return extended_key(days, until)
+        if mine is None:
             continue
-        delivery = _claim(survey, municipality, step_key(step))
+        for earlier in survey.reminder_plan:
+            if earlier < mine and (municipality.pk, key(earlier)) not in done:
+                _claim(survey, municipality, key(earlier), superseded=True)
+        if (municipality.pk, key(mine)) in done:
+            continue
+        delivery = _claim(survey, municipality, key(mine))
         if delivery is not None:
             claimed.append(delivery)
     return claimed + _reclaim_stale(survey, now)
+
+
+def on_demand_due(survey: Survey, now) -> tuple[int, int]:
+    """What reminding now would send: the municipalities not reminded by hand today that have
+    not submitted, and the number of e-mails (one per person, the liaison room not copied)."""
+    reminded = ReminderDelivery.objects.filter(survey=survey, step=on_demand_key(now)).values(
+        "municipality_id")
+    due = pending_municipalities(survey).exclude(pk__in=reminded)
+    people = User.objects.filter(is_active=True, role=User.Role.MUNICIPAL,
+                                 organisation__municipality__in=due).exclude(email="")
+    return due.count(), people.count()
 
 
 def claim_on_demand(survey: Survey, now) -> list[ReminderDelivery]:
@@ -98,7 +138,7 @@ def claim_on_demand(survey: Survey, now) -> list[ReminderDelivery]:
 
 def _copies_liaison(delivery: ReminderDelivery) -> bool:
     try:
-        days = int(delivery.step)
+        days = int(delivery.step.partition("@")[0])
     except ValueError:
         return False  # an on-demand reminder
     return delivery.survey.copies_liaison(days)
@@ -126,9 +166,10 @@ def send(delivery: ReminderDelivery, token) -> bool:
     for the lock and then finds the row sent; a failed send rolls the mark back for a retry."""
     survey = delivery.survey
     to, cc = recipients(delivery)
+    deadline = deadline_for(survey, delivery.municipality_id)
     context = {
         "survey": survey, "municipality": delivery.municipality, "delivery": delivery,
-        "after_deadline": survey.is_past_deadline(),
+        "deadline": deadline, "after_deadline": timezone.now() > deadline,
         "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("survey_answer", args=[survey.pk]),
     }
     if to or cc:
@@ -153,5 +194,7 @@ def open_surveys(now):
     """Surveys whose reminder window is open: from opening until a few days past the deadline."""
     last_step = max((max(s.reminder_plan, default=0) for s in Survey.objects.filter(
         opens_at__lte=now).only("reminder_plan")), default=0)
-    return Survey.objects.filter(opens_at__lte=now,
-                                 deadline__gte=now - datetime.timedelta(days=last_step + 2))
+    since = now - datetime.timedelta(days=last_step + 2)
+    return Survey.objects.filter(
+        Q(deadline__gte=since) | Q(extensions__until__gte=since), opens_at__lte=now,
+        finalised_at__isnull=True).distinct()

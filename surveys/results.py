@@ -13,6 +13,7 @@ from .answer_files import attachments_for
 from .answer_form import OTHER, RANKS, grid_names, grid_scale
 from .conditions import shown_questions
 from .models import Question, SurveyResponse, ThemeSource
+from .policies import results_scope
 from .services import questions_of
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIELDS,
@@ -84,13 +85,11 @@ def date_answers(answered) -> list:
 
 
 def submitted_responses(user, survey) -> list[SurveyResponse]:
-    """The submitted answers ``user`` follows: all for prefecture staff, a region otherwise."""
+    """The submitted answers the results ``user`` sees count (``policies.results_scope``)."""
     responses = SurveyResponse.objects.filter(
         survey=survey, status=SurveyResponse.Status.SUBMITTED).select_related(
         "municipality__region")
-    if not user.is_prefecture:
-        responses = responses.filter(municipality__region=user.scope_region)
-    return list(responses)
+    return list(results_scope(user, survey, responses))
 
 
 def _previous_counts(survey) -> dict[str, Counter]:

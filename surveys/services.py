@@ -7,13 +7,15 @@ from django.utils import timezone
 
 from collaboration.models import Theme
 from portal import audit
+from portal.permissions import can, can_create
 
 from . import answer_files
 from .answer_form import AnswerForm, as_form_data, field_names
 from .conditions import hidden_keys, shown_questions
+from .extensions import deadline_for
 from .merging import Merge, key_of, merge
 from .models import Question, Survey, SurveyResponse, ThemeSource
-from .policies import may_follow
+from .policies import ANSWER, PROXY, RETURN, RUN, followed
 
 
 class Unmerged(Exception):
@@ -48,19 +50,28 @@ def questions_of(survey: Survey):
     return Question.objects.filter(section__survey=survey).select_related("section")
 
 
-def may_answer(user, survey: Survey, municipality) -> bool:
-    return (municipality is not None and user.is_authenticated and user.is_active
-            and user.scope_municipality == municipality
-            and survey.municipalities.filter(pk=municipality.pk).exists())
+def answers_for(actor, survey: Survey, municipality) -> bool:
+    """Whether ``actor`` fills in ``municipality``'s answer: its own staff (``ANSWER``), or
+    prefecture staff and its liaison room on its behalf (``PROXY``, 代理入力)."""
+    if municipality is None:
+        return False
+    if actor.scope_municipality is not None:
+        return actor.scope_municipality == municipality and can(actor, ANSWER, survey)
+    return can(actor, PROXY, survey) and followed(actor, survey).filter(
+        pk=municipality.pk).exists()
+
+
+def is_proxy(actor, municipality) -> bool:
+    return actor.scope_municipality != municipality
 
 
 def _response_to_edit(actor, survey: Survey, municipality) -> SurveyResponse:
     """The municipality's answer, locked for this transaction, once ``actor`` may answer the
-    open survey; created empty on the first save."""
-    if not may_answer(actor, survey, municipality):
-        raise PermissionDenied
-    if not survey.is_open():
+    open survey for it; created empty on the first save."""
+    if not survey.is_open() or survey.finalised_at is not None:
         raise NotAnswerable
+    if not answers_for(actor, survey, municipality):
+        raise PermissionDenied
     return _locked_response(survey, municipality)
 
 
@@ -93,7 +104,13 @@ def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor, questi
             stored.pop(name, None)
         meta[key_of(question)] = {"version": response.version, "by": actor.pk, "at": at}
     response.answers, response.question_meta, response.updated_by = stored, meta, actor
+    proxy = is_proxy(actor, response.municipality)
+    if proxy:
+        response.proxy_organisation = actor.organisation
     response.save()
+    if proxy:
+        audit.record(response, audit.Action.UPDATE, owner=response.survey,
+                     note=f"代理入力：{actor.organisation}")
 
 
 def _merged(response, questions, answers, base_version, resolution) -> Merge:
@@ -164,19 +181,23 @@ def _submit(*, actor, survey, municipality, answers, base_version, resolution, f
     was_returned = response.status == SurveyResponse.Status.RETURNED
     response.version = loaded_version + 1  # one version for the answers and the submission
     response.status = SurveyResponse.Status.SUBMITTED
-    response.submitted_at = now
-    response.is_late = survey.is_past_deadline(now)
+    response.submitted_at, response.submitted_by = now, actor
+    response.is_late = now > deadline_for(survey, municipality.pk)
     response.updated_by = actor
+    if is_proxy(actor, municipality):
+        response.proxy_organisation = actor.organisation
     response.save()
+    notes = ["resubmitted after return" if was_returned else "",
+             f"代理入力：{actor.organisation}" if is_proxy(actor, municipality) else ""]
     audit.record(response, audit.Action.SUBMIT, owner=survey,
-                 note="resubmitted after return" if was_returned else "")
+                 note="; ".join(note for note in notes if note))
     return response, None, None
 
 
 @transaction.atomic
 def return_response(*, actor, response: SurveyResponse, comment: str) -> SurveyResponse:
     """Sends a submitted answer back to the municipality with the reason."""
-    if not may_follow(actor, response.municipality) or not actor.is_prefecture:
+    if not can(actor, RETURN, response):
         raise PermissionDenied
     response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
     if response.status != SurveyResponse.Status.SUBMITTED:
@@ -202,7 +223,7 @@ def survey_copy(*, actor, survey: Survey) -> Survey:
     """Next year's survey from this one: same questions and targets, dates a year later."""
     import datetime
 
-    if not actor.is_prefecture:
+    if not can_create(actor, Survey):
         raise PermissionDenied
     year = datetime.timedelta(days=364)  # 52 weeks: the same weekday next year
     copy = Survey.objects.create(
@@ -226,7 +247,7 @@ def survey_copy(*, actor, survey: Survey) -> Survey:
 def theme_from_need(*, actor, survey: Survey, question: Question, choice: str):
     """Turns a need chosen by several municipalities into a collaboration theme that keeps
     the link to the answers it came from. Asking again returns the same theme."""
-    if not actor.is_prefecture:
+    if not can(actor, RUN, survey):
         raise PermissionDenied
     existing = ThemeSource.objects.filter(survey=survey, question=question,
                                           choice=choice).select_related("theme").first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import building_views, views
+from . import building_views, views, year_views
 
 urlpatterns = [
     path("surveys/", views.survey_list, name="survey_list"),
@@ -29,7 +29,23 @@ urlpatterns = [
     path("surveys/<int:pk>/send/", building_views.survey_send, name="survey_send"),
     path("surveys/<int:pk>/answer/", views.survey_answer, name="survey_answer"),
     path("surveys/<int:pk>/status/", views.survey_status, name="survey_status"),
-    path("surveys/<int:pk>/remind/", views.survey_remind, name="survey_remind"),
+    path("surveys/<int:pk>/remind/", year_views.survey_remind, name="survey_remind"),
+    path("surveys/<int:pk>/close/", year_views.survey_close, name="survey_close"),
+    path("surveys/<int:pk>/finalise/", year_views.survey_finalise, name="survey_finalise"),
+    path("surveys/<int:pk>/reopen/", year_views.survey_reopen, name="survey_reopen"),
+    path("surveys/<int:pk>/publish/", year_views.survey_publish, name="survey_publish"),
+    path("surveys/<int:pk>/unpublish/", year_views.survey_unpublish,
+         name="survey_unpublish"),
+    path("surveys/<int:pk>/extensions/<lg_code:lg_code>/", year_views.survey_extend,
+         name="survey_extend"),
+    path("surveys/<int:pk>/proxy/<lg_code:lg_code>/", year_views.survey_proxy,
+         name="survey_proxy"),
+    path("surveys/<int:pk>/answer/print/", year_views.survey_answer_print,
+         name="survey_answer_print"),
+    path("surveys/<int:pk>/answer/print.pdf", year_views.survey_answer_pdf,
+         name="survey_answer_pdf"),
+    path("surveys/<int:pk>/shared-results/", year_views.survey_shared_results,
+         name="survey_shared_results"),
     path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
     path("surveys/<int:pk>/themes/", views.survey_theme, name="survey_theme"),
     path("surveys/<int:pk>/export.csv", views.survey_export_csv, name="survey_export_csv"),

@@ -1,38 +1,46 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import caching
-from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
-from portal.queue import enqueue_on_commit
+from portal.permissions import (
+    LOGGED_IN,
+    VIEW,
+    access,
+    can,
+    can_create,
+    get_object_or_404,
+    scope,
+)
 
-from . import answer_files, answer_page, board, conditions, exports, merging, results
+from . import answer_files, answer_page, board, conditions, exports, merging, results, states
 from .answer_form import AnswerForm, field_names, form_field_names, raw_answers
 from .conditions import shown_questions
+from .extensions import deadline_for
 from .models import Survey, SurveyResponse
-from .policies import may_follow
+from .policies import ANSWER, EXTEND, FOLLOW, PROXY, REMIND, RETURN, RUN, SEE_RESULTS
 from .services import (
     AlreadySubmitted,
     Incomplete,
     NotAnswerable,
     Unmerged,
-    may_answer,
     questions_of,
     return_response,
     submit,
     theme_from_need,
 )
 from .services import draft_save as save_draft
-from .tasks import remind_now
 
 # Results count the answers, name the municipalities and link the themes made from them.
 RESULTS_TOPICS = ("surveys", "reference", "initiatives")
 
 
-def _survey(user, pk):
-    return get_object_or_404(user, VIEW, Survey.objects.all(), pk=pk)
+def _survey(user, pk, action=VIEW):
+    return get_object_or_404(user, action, Survey.objects.all(), pk=pk)
 
 
 def _sections(questions, form, *, response=None):
@@ -61,8 +69,9 @@ def survey_list(request):
         mine = dict(SurveyResponse.objects.filter(
             municipality=request.user.scope_municipality).values_list("survey_id", "status"))
     return render(request, "surveys/survey_list.html", {
-        "surveys": [(survey, mine.get(survey.pk)) for survey in surveys],
-        "can_build": request.user.is_prefecture,
+        "surveys": [(survey, mine.get(survey.pk), states.label_of(survey))
+                    for survey in surveys],
+        "can_build": can_create(request.user, Survey),
     })
 
 
@@ -73,25 +82,37 @@ def survey_detail(request, pk):
     return render(request, "surveys/survey_detail.html", {
         "survey": survey,
         "preview": _sections(questions, AnswerForm(questions)),
-        "can_answer": may_answer(request.user, survey, request.user.scope_municipality),
-        "can_follow": request.user.is_prefecture or request.user.scope_region is not None,
-        "can_build": request.user.is_prefecture,
+        "can_answer": can(request.user, ANSWER, survey),
+        "can_follow": can(request.user, FOLLOW, survey),
+        "can_see_results": can(request.user, SEE_RESULTS, survey),
+        "can_build": can(request.user, RUN, survey),
         "notices_sent": survey.opening_notices.filter(sent_at__isnull=False).count()
-        if request.user.is_prefecture else 0,
+        if can(request.user, RUN, survey) else 0,
+        "state_steps": states.steps(survey),
+        "moves": states.available_moves(request.user, survey),
     })
 
 
-def _answer_page(request, survey, questions, form, response, *, status=200, conflicts=()):
+def _answer_page(request, survey, questions, form, response, *, status=200, conflicts=(),
+                 municipality=None):
+    """The answer form of the user's own municipality, or of ``municipality`` for staff
+    entering its answer on its behalf (代理入力)."""
+    proxy = municipality is not None
+    municipality = municipality or request.user.scope_municipality
+    deadline = deadline_for(survey, municipality.pk)
     return render(request, "surveys/answer.html", {
-        "survey": survey, "form": form, "response": response,
+        "survey": survey, "form": form, "response": response, "municipality": municipality,
+        "proxy": proxy, "deadline": deadline, "extended": deadline != survey.deadline,
+        "form_url": reverse("survey_proxy", args=[survey.pk, municipality.lg_code]) if proxy
+        else reverse("survey_answer", args=[survey.pk]),
         "sections": answer_page.sections(questions, form, response, conflicts),
         "version": response.version if response else 0, "conflicts": conflicts,
-        "past_deadline": survey.is_past_deadline(),
+        "past_deadline": timezone.now() > deadline,
         **answer_page.form_state(questions, response, conflicts),
     }, status=status)
 
 
-def _conflict_page(request, survey, questions, merged):
+def _conflict_page(request, survey, questions, merged, municipality=None):
     """The form again after a save that others' saves overlapped: their values where only they
     changed a question, the person's own where both did, with the stored version beside it."""
     shown = dict(merged.response.answers)
@@ -108,10 +129,11 @@ def _conflict_page(request, survey, questions, merged):
                                     "their changes are shown below. Check the answer and "
                                     "submit again."))
     return _answer_page(request, survey, questions, AnswerForm(questions, initial=shown),
-                        merged.response, status=409, conflicts=merged.conflicts)
+                        merged.response, status=409, conflicts=merged.conflicts,
+                        municipality=municipality)
 
 
-def _refused_files_page(request, survey, questions, response, errors):
+def _refused_files_page(request, survey, questions, response, errors, municipality=None):
     """The draft was saved without the files refused; each one's reason at its question."""
     form = AnswerForm(questions, initial=response.answers)
     form.cleaned_data = {}  # an unbound form that carries only these errors
@@ -119,7 +141,8 @@ def _refused_files_page(request, survey, questions, response, errors):
         form.add_error(name, message)
     messages.error(request, _("A file could not be accepted; the rest of your draft has been "
                               "saved."))
-    return _answer_page(request, survey, questions, form, response, status=400)
+    return _answer_page(request, survey, questions, form, response, status=400,
+                        municipality=municipality)
 
 
 def _resolution(request) -> dict:
@@ -134,16 +157,25 @@ def _resolution(request) -> dict:
 def survey_answer(request, pk):
     survey = _survey(request.user, pk)
     municipality = request.user.scope_municipality
-    if municipality is None or not may_answer(request.user, survey, municipality):
+    # The survey's own scope lets a municipality see only the surveys sent to it.
+    if municipality is None:
         raise Http404
+    return answer_view(request, survey, municipality, proxy=False)
+
+
+def answer_view(request, survey, municipality, *, proxy: bool):
+    """Shows and saves one municipality's answer: by its own staff, or on its behalf."""
     questions = list(questions_of(survey))
     response = SurveyResponse.objects.filter(survey=survey, municipality=municipality).first()
+    here = reverse("survey_proxy", args=[survey.pk, municipality.lg_code]) if proxy \
+        else reverse("survey_answer", args=[survey.pk])
+    on_behalf = municipality if proxy else None
     # People answering keep their session alive: each save moves its expiry forward.
     request.session.modified = True
     if request.method != "POST":
         initial = response.answers if response else {}
         return _answer_page(request, survey, questions, AnswerForm(questions, initial=initial),
-                            response)
+                            response, municipality=on_behalf)
 
     autosave = request.headers.get("X-Autosave") == "1"
     try:
@@ -159,39 +191,44 @@ def survey_answer(request, pk):
     try:
         if action == "submit" and not file_errors:
             submit(**who)
-            messages.success(request, _("Your answer has been submitted. Thank you."))
-            return redirect("survey_answer", pk=survey.pk)
+            messages.success(request, _("The answer of %(name)s has been submitted on its "
+                                        "behalf.") % {"name": municipality.name} if proxy
+                             else _("Your answer has been submitted. Thank you."))
+            return redirect(here)
         merged = save_draft(**who)
     except Unmerged as error:
-        return _conflict_page(request, survey, questions, error.merged)
+        return _conflict_page(request, survey, questions, error.merged, on_behalf)
     except AlreadySubmitted as error:
         if autosave:
             return JsonResponse({"submitted": True}, status=409)
         messages.info(request, _("This answer has already been submitted."))
         return _answer_page(request, survey, questions, AnswerForm(
-            questions, initial=error.current.answers), error.current, status=409)
+            questions, initial=error.current.answers), error.current, status=409,
+            municipality=on_behalf)
     except Incomplete as error:
         messages.error(request, _("Some answers are missing or need correcting; your draft "
                                   "has been saved."))
-        return _answer_page(request, survey, questions, error.form, error.response, status=400)
+        return _answer_page(request, survey, questions, error.form, error.response, status=400,
+                            municipality=on_behalf)
     except NotAnswerable:
-        return HttpResponseBadRequest(_("This survey is not open for answers yet."))
+        return HttpResponseBadRequest(
+            _("The results of this survey are finalised: answers can no longer be changed.")
+            if survey.finalised_at else _("This survey is not open for answers yet."))
     if autosave:
         return JsonResponse(answer_page.autosave_reply(questions, merged),
                             status=409 if merged.conflicts else 200)
     if merged.conflicts:
-        return _conflict_page(request, survey, questions, merged)
+        return _conflict_page(request, survey, questions, merged, on_behalf)
     if file_errors:
-        return _refused_files_page(request, survey, questions, merged.response, file_errors)
+        return _refused_files_page(request, survey, questions, merged.response, file_errors,
+                                   on_behalf)
     messages.success(request, _("Your draft has been saved.") if not merged.others else _(
         "Your draft has been saved. Changes others saved to other questions are kept."))
-    return redirect("survey_answer", pk=survey.pk)
+    return redirect(here)
 
 
 def _followed_survey(request, pk):
-    if not (request.user.is_prefecture or request.user.scope_region is not None):
-        raise Http404
-    return _survey(request.user, pk)
+    return _survey(request.user, pk, FOLLOW)
 
 
 @access(LOGGED_IN)
@@ -202,21 +239,12 @@ def survey_status(request, pk):
         "board": caching.fragment(
             request, "survey-board", ("surveys", "survey-answers", "reference"), (survey.pk,),
             lambda: caching.render("surveys/_board.html", {
-                "survey": survey, "can_remind": request.user.is_prefecture,
+                "survey": survey, "can_remind": can(request.user, REMIND, survey),
+                "can_extend": can(request.user, EXTEND, survey),
+                "can_proxy": can(request.user, PROXY, survey),
+                "state_label": states.label_of(survey),
                 **board.board_for(request.user, survey)}, request)),
     })
-
-
-@require_POST
-@access(LOGGED_IN)
-def survey_remind(request, pk):
-    survey = _followed_survey(request, pk)
-    if not request.user.is_prefecture:
-        raise Http404
-    enqueue_on_commit(remind_now, survey.pk)
-    messages.success(request, _("Reminders are on their way to the municipalities that have "
-                                "not submitted."))
-    return redirect("survey_status", pk=survey.pk)
 
 
 @access(LOGGED_IN)
@@ -224,8 +252,7 @@ def survey_response(request, pk, lg_code):
     survey = _followed_survey(request, pk)
     response = get_object_or_404(request.user, VIEW, SurveyResponse.objects.select_related(
         "municipality__region"), survey=survey, municipality__lg_code=lg_code)
-    if not may_follow(request.user, response.municipality):
-        raise Http404
+    # The answers' scope keeps a liaison room to its region's municipalities.
     questions = list(questions_of(survey))
     form = AnswerForm(questions, initial=response.answers)
     if request.method == "POST":
@@ -242,8 +269,7 @@ def survey_response(request, pk, lg_code):
         "survey": survey, "response": response, "sections": grouped,
         "files": [(item[0], item[3]) for _section, _note, items in grouped for item in items
                   if item[3] is not None],
-        "can_return": request.user.is_prefecture
-        and response.status == SurveyResponse.Status.SUBMITTED,
+        "can_return": can(request.user, RETURN, response),
     })
 
 
@@ -278,9 +304,7 @@ def survey_export_xlsx(request, pk):
 @require_POST
 @access(LOGGED_IN)
 def survey_theme(request, pk):
-    survey = _followed_survey(request, pk)
-    if not request.user.is_prefecture:
-        raise Http404
+    survey = _survey(request.user, pk, RUN)
     question_id = request.POST.get("question", "")
     choice = request.POST.get("choice", "").strip()[:200]
     question = questions_of(survey).filter(pk=int(question_id)).first() \

@@ -4,6 +4,8 @@ Every URL pattern of the project (the admin aside) must have a row here, so a ne
 cannot ship without its expected outcome for every role.
 """
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +16,7 @@ from collaboration.models import Theme
 from meetings.models import AgendaItem, CalendarFeed
 from portal.models import Region, Report
 from portal.services.attachments import attachment_create
-from surveys.models import Question, Section, SurveyResponse, ThemeSource
+from surveys.models import Question, Section, Survey, SurveyResponse, ThemeSource
 from tests.collaboration.conftest import make_initiative
 from tests.factories import UserFactory, municipality, municipality_org
 from tests.meetings.conftest import make_council, make_meeting
@@ -126,6 +128,27 @@ MATRIX = {
                       signed_in(404, prefecture=REDIRECT, admin=REDIRECT)),
     "survey_results": ("get", lambda c: reverse("survey_results", args=[c["survey"].pk]),
                        signed_in(OK, municipal=404, other_municipal=404)),
+    # The survey year: prefecture staff move the survey on (a confirmation page, also where
+    # the step is not possible now); they and the 村山 liaison room extend 山形市's deadline
+    # and enter its answer; each municipality prints its own answer.
+    **{f"survey_{move}": ("get", lambda c, move=move: reverse(f"survey_{move}",
+                                                               args=[c["survey"].pk]),
+                          signed_in(404, prefecture=OK, admin=OK))
+       for move in ("close", "finalise", "reopen", "publish", "unpublish")},
+    "survey_extend": ("get", lambda c: reverse("survey_extend", args=[c["survey"].pk,
+                                                                      "062014"]),
+                      signed_in(404, prefecture=OK, admin=OK, branch=OK)),
+    "survey_proxy": ("get", lambda c: reverse("survey_proxy", args=[c["survey"].pk, "062014"]),
+                     signed_in(404, prefecture=OK, admin=OK, branch=OK)),
+    "survey_answer_print": ("get", lambda c: reverse("survey_answer_print",
+                                                     args=[c["survey"].pk]),
+                            signed_in(404, municipal=OK, other_municipal=OK)),
+    "survey_answer_pdf": ("get", lambda c: reverse("survey_answer_pdf", args=[c["survey"].pk]),
+                          signed_in(404, municipal=OK, other_municipal=OK)),
+    # Published results of a second survey that 山形市 answered and 大蔵村 did not.
+    "survey_shared_results": ("get", lambda c: reverse("survey_shared_results",
+                                                       args=[c["published"].pk]),
+                              signed_in(OK, other_municipal=404)),
     # Building surveys: prefecture staff (and administrators) only; fresh parts for removals.
     "survey_create": ("get", lambda c: reverse("survey_create"),
                       signed_in(403, prefecture=OK, admin=OK)),
@@ -299,6 +322,13 @@ def context(users_by_role, settings, tmp_path):
     SurveyResponse.objects.create(survey=survey, municipality=municipality("062014"),
                                   status="submitted", submitted_at=timezone.now())
     section = survey.sections.get()
+    published = make_survey()
+    SurveyResponse.objects.create(survey=published, municipality=municipality("062014"),
+                                  status="submitted", submitted_at=timezone.now())
+    Survey.objects.filter(pk=published.pk).update(
+        deadline=timezone.now() - datetime.timedelta(hours=1), finalised_at=timezone.now(),
+        opens_at=timezone.now() - datetime.timedelta(days=2),
+        results_published_at=timezone.now())
 
     def new_section():
         return Section.objects.create(survey=survey, title="削除する節", order=9)
@@ -339,7 +369,7 @@ def context(users_by_role, settings, tmp_path):
             "section": section, "question": section.questions.first(),
             "new_section": new_section, "new_question": new_question, "council": council,
             "meeting": meeting, "seat": seat, "new_item": new_item, "feed": feed,
-            "report": report, "theme": theme, "new_link": new_link}
+            "report": report, "theme": theme, "new_link": new_link, "published": published}
 
 
 def outcome_of(response) -> object:

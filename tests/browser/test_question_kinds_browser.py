@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from devtools.demo.portal import create_demo_users
+from portal.composition import load_all_reference_data
 from portal.models import Municipality
-from portal.services.demo import create_demo_users
-from portal.services.reference import load_all_reference_data
 from surveys.models import Question, Section, Survey, SurveyResponse
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_survey_browser import log_in

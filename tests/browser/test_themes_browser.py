@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from collaboration.services.demo import create_demo_initiatives
-from portal.services.demo import DEMO_PASSWORD, create_demo_users
-from portal.services.reference import load_all_reference_data
+from devtools.demo.collaboration import create_demo_initiatives
+from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
+from portal.composition import load_all_reference_data
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

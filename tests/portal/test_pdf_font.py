@@ -162,6 +162,11 @@ def test_every_pdf_the_portal_makes_is_in_ipaex_alone(pdffonts, tmp_path, prefec
              for code, params in (("municipality_profile", {"lg_code": "062014"}),
                                   ("annual_pdf", {"year": 2025}))]
     built.append(render_packet(meeting, prefecture_user))
+    from surveys import approval_print
+    from tests.surveys.conftest import make_survey
+
+    survey = make_survey()
+    built.append(approval_print.pdf_bytes(survey, municipal_user.scope_municipality, None))
     charts = annual_charts(annual_figures(prefecture_user, 2025))
     built.append(pdf.write_pdf(chart_pages_html(list(charts.values()))))
     for content in built:

@@ -1,0 +1,40 @@
+"""決裁: one municipality's answer as a print-friendly page and a PDF for its internal approval,
+before and after submitting."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal import pdf
+from portal.japanese import wareki_date
+
+from . import board
+from .merging import display_lines, values_of
+from .services import questions_of
+
+
+def context(survey, municipality, response) -> dict:
+    """Survey, municipality, status, who saved and submitted when (people's names), and every
+    question with its answer as the municipality reads it."""
+    stored = response.answers if response else {}
+    sections = {}
+    for question in questions_of(survey):
+        sections.setdefault(question.section, []).append(
+            (question, display_lines(question, values_of(question, stored))))
+    return {
+        "survey": survey, "municipality": municipality, "response": response,
+        "status": board.labels()[board.state_of(response)],
+        "saved_by": response.updated_by.display_name if response and response.updated_by
+        else "",
+        "submitted_by": response.submitted_by.display_name
+        if response and response.submitted_by else "",
+        "sections": list(sections.items()),
+        "printed": wareki_date(timezone.localdate()),
+    }
+
+
+def pdf_bytes(survey, municipality, response) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string("surveys/approval_pdf.html",
+                                context(survey, municipality, response))
+    return pdf.write_pdf(html)
