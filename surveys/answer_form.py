@@ -25,6 +25,13 @@ def field_names(question: Question) -> list[str]:
     return [name]
 
 
+def plain_limit(value):
+    """A range's end as people write it: 50, not 50.00 (the column keeps two decimals)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def _choice_list(question: Question) -> list[tuple[str, str]]:
     if question.kind == Question.Kind.FIELDS:
         from collaboration.models import PolicyField
@@ -58,8 +65,8 @@ def _fields_for(question: Question) -> dict[str, forms.Field]:
             attrs={"rows": 5}), **common)}
     elif kind == Question.Kind.NUMBER:
         label = f"{question.text}（{question.unit}）" if question.unit else question.text
-        fields = {name: forms.DecimalField(min_value=question.minimum,
-                                           max_value=question.maximum, max_digits=14,
+        fields = {name: forms.DecimalField(min_value=plain_limit(question.minimum),
+                                           max_value=plain_limit(question.maximum), max_digits=14,
                                            decimal_places=2, **{**common, "label": label})}
     elif kind == Question.Kind.SCALE:
         fields = {name: forms.TypedChoiceField(

@@ -202,7 +202,10 @@ class ReminderDelivery(models.Model):
 
         if self.step.startswith("now-"):
             return gettext("sent by hand")
-        days = int(self.step)
+        try:
+            days = int(self.step)
+        except ValueError:
+            return gettext("reminder")
         if days < 0:
             return gettext("%(days)s days before the deadline") % {"days": -days}
         if days > 0:

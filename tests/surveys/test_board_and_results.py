@@ -241,3 +241,11 @@ def test_the_board_names_each_reminder_as_staff_speak_of_it(client, survey, pref
     for label in ("(今すぐ督促)", "(締切7日前)", "(締切1日後)", "(締切当日)"):
         assert label in page
     assert "now-" not in page and "(-7)" not in page
+
+
+def test_a_reminder_step_of_an_unknown_form_is_named_as_a_reminder(survey):
+    from surveys.models import ReminderDelivery
+
+    delivery = ReminderDelivery(survey=survey, municipality=municipality("062014"),
+                                step="opening", sent_at=timezone.now())
+    assert delivery.step_label == "督促"
