@@ -47,6 +47,11 @@ def _choice_list(question: Question) -> list[tuple[str, str]]:
     return choices
 
 
+def choice_values(question: Question) -> list[str]:
+    """The standard values a choice or ranking question offers, in their order."""
+    return [value for value, _label in _choice_list(question)]
+
+
 def _fields_for(question: Question) -> dict[str, forms.Field]:
     name = f"q{question.pk}"
     common = {"label": question.text, "help_text": question.help_text,

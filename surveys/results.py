@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from portal.charts import bar_chart
 from portal.models import Municipality, Region
 
-from .answer_form import OTHER, RANKS
+from .answer_form import OTHER, RANKS, choice_values
 from .models import Question, SurveyResponse
 from .services import questions_of
 
@@ -17,6 +17,8 @@ CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIEL
                 Question.Kind.METHODS, Question.Kind.SCALE, Question.Kind.RANKING)
 # A need chosen by at least this many municipalities is a candidate for joint work.
 SHARED_NEED = 3
+# Points for a ranking: 1位 3, 2位 2, 3位 1.
+WEIGHTS = tuple(RANKS + 1 - rank for rank in range(1, RANKS + 1))
 
 
 @dataclass
@@ -28,6 +30,7 @@ class QuestionResult:
     numbers: dict | None = None
     texts: list = field(default_factory=list)  # (municipality, text)
     others: list = field(default_factory=list)
+    ranks: list = field(default_factory=list)  # (choice, count per rank, score, last year's)
 
 
 def _values(question, answers) -> list[str]:
@@ -51,8 +54,50 @@ def submitted_responses(user, survey) -> list[SurveyResponse]:
     return list(responses)
 
 
+def rank_counts(question, answers_list) -> dict[str, list[int]]:
+    """For a ranking question: per choice, how many municipalities put it 1st, 2nd, 3rd."""
+    counts: dict[str, list[int]] = {}
+    for answers in answers_list:
+        for rank in range(1, RANKS + 1):
+            value = answers.get(f"q{question.pk}_r{rank}")
+            if value:
+                counts.setdefault(str(value), [0] * RANKS)[rank - 1] += 1
+    return counts
+
+
+def score(by_rank) -> int:
+    return sum(count * weight for count, weight in zip(by_rank, WEIGHTS, strict=True))
+
+
+def answer_rows(user, survey) -> list[tuple]:
+    """The rows of the raw answers: every target municipality ``user`` follows (and any that
+    submitted before leaving the targets), in 団体コード order, as (municipality, the board's
+    name of its state, its answer when submitted, else None: drafts are not shown)."""
+    from .board import labels, state_of
+
+    targets = survey.municipalities.select_related("region")
+    responses = SurveyResponse.objects.filter(survey=survey).select_related(
+        "municipality__region")
+    if not user.is_prefecture:
+        targets = targets.filter(region=user.scope_region)
+        responses = responses.filter(municipality__region=user.scope_region)
+    by_municipality = {response.municipality_id: response for response in responses}
+    municipalities = {municipality.pk: municipality for municipality in targets}
+    for response in by_municipality.values():
+        if response.status == SurveyResponse.Status.SUBMITTED:
+            municipalities.setdefault(response.municipality_id, response.municipality)
+    names = labels()
+    rows = []
+    for municipality in sorted(municipalities.values(), key=lambda m: m.lg_code):
+        response = by_municipality.get(municipality.pk)
+        rows.append((municipality, names[state_of(response)], response if response is not None
+                     and response.status == SurveyResponse.Status.SUBMITTED else None))
+    return rows
+
+
 def _previous_counts(survey) -> dict[str, Counter]:
-    """Last year's counts per question text, when the survey was copied from last year's."""
+    """Last year's counts per question text, when the survey was copied from last year's:
+    municipalities per choice, or for a ranking each choice's score."""
     previous = survey.copied_from
     if previous is None:
         return {}
@@ -60,11 +105,38 @@ def _previous_counts(survey) -> dict[str, Counter]:
     answers = [r.answers for r in SurveyResponse.objects.filter(
         survey=previous, status=SurveyResponse.Status.SUBMITTED)]
     for question in questions_of(previous):
+        if question.kind == Question.Kind.RANKING:
+            counts[question.text] = Counter({value: score(by_rank) for value, by_rank in
+                                             rank_counts(question, answers).items()})
+            continue
         counter = Counter()
         for given in answers:
             counter.update(set(_values(question, given)))
         counts[question.text] = counter
     return counts
+
+
+def _label(value: str) -> str:
+    return _("Other (その他)") if value == OTHER else value
+
+
+def _choice_order(question, *counters) -> list[str]:
+    """The question's choices in their order, then any value counted this year or last year
+    that is no longer one of them: an option nobody chose is still a row (with 0)."""
+    order = [str(n) for n in range(1, 6)] if question.kind == Question.Kind.SCALE \
+        else choice_values(question)
+    for counter in counters:
+        order += [value for value in counter if value not in order]
+    return order
+
+
+def ranking_rows(question, responses, last_year) -> list[tuple]:
+    """Each choice with its count per rank and its score, best score first."""
+    counts = rank_counts(question, [r.answers for r in responses])
+    order = _choice_order(question, counts, last_year or {})
+    rows = [(_label(value), counts.get(value, [0] * RANKS), score(counts.get(value, [0] * RANKS)),
+             last_year.get(value, 0) if last_year is not None else None) for value in order]
+    return sorted(rows, key=lambda row: -row[2])
 
 
 def results_for(user, survey) -> dict:
@@ -77,25 +149,26 @@ def results_for(user, survey) -> dict:
         answered = [(r.municipality, _values(question, r.answers)) for r in responses]
         answered = [(m, values) for m, values in answered if values]
         result = QuestionResult(question, len(answered))
-        if question.kind in CHOICE_KINDS:
+        if question.kind == Question.Kind.RANKING:
+            result.ranks = ranking_rows(question, responses, previous.get(question.text))
+            result.chart = bar_chart([(label[:8], Decimal(points), "bar--actual")
+                                      for label, _by_rank, points, _last in result.ranks],
+                                     title=question.text, unit=_("points"))
+        elif question.kind in CHOICE_KINDS:
             counter, by_region, by_kind = Counter(), Counter(), Counter()
             for municipality, values in answered:
                 for value in set(values):
                     counter[value] += 1
                     by_region[(value, municipality.region_id)] += 1
                     by_kind[(value, municipality.kind)] += 1
-            order = [str(c) for c in question.choices] or sorted(counter)
-            if question.kind == Question.Kind.SCALE:
-                order = [str(n) for n in range(1, 6)]
-            order += [value for value in counter if value not in order]
             last_year = previous.get(question.text)
             result.counts = [
-                (value if value != OTHER else _("Other (その他)"), counter[value],
+                (_label(value), counter[value],
                  round(100 * counter[value] / len(answered)) if answered else 0,
                  [by_region[(value, region.pk)] for region in regions],
-                 [by_kind[(value, kind)] for kind, _label in kinds],
+                 [by_kind[(value, kind)] for kind, _label_text in kinds],
                  last_year[value] if last_year is not None else None)
-                for value in order]
+                for value in _choice_order(question, counter, last_year or {})]
             result.chart = bar_chart([(label[:8], Decimal(count), "bar--actual")
                                       for label, count, *_rest in result.counts],
                                      title=question.text, unit=_("municipalities"))
@@ -121,8 +194,12 @@ def results_for(user, survey) -> dict:
               ThemeSource.objects.filter(survey=survey).select_related("theme")}
     return {
         "results": items, "responses": responses, "respondents": len(responses),
+        "answer_rows": answer_rows(user, survey),
         "regions": regions,
         "has_previous": bool(previous), "previous": survey.copied_from,
+        "rank_labels": [_("Rank %(rank)s") % {"rank": rank} for rank in range(1, RANKS + 1)],
+        "weights": "、".join(_("rank %(rank)s %(points)s points") % {"rank": rank, "points": w}
+                             for rank, w in enumerate(WEIGHTS, start=1)),
         "kinds": [label for _kind, label in kinds],
         "shared_needs": [(item, label, count, themed.get((item.question.pk, label)))
                          for item in items

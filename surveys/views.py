@@ -233,7 +233,7 @@ def survey_results(request, pk):
 
 def _export_inputs(request, pk):
     survey = _followed_survey(request, pk)
-    return survey, results.submitted_responses(request.user, survey), list(questions_of(survey))
+    return survey, results.answer_rows(request.user, survey), list(questions_of(survey))
 
 
 @access(LOGGED_IN)
