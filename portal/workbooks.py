@@ -4,6 +4,7 @@ columns as wide as their content, numbers with number formats, and an A4 print s
 Works on ordinary and write-only sheets alike; a write-only sheet needs it before its first row
 (``finish_sheet`` before ``append``), which is why widths come from the caller, not the cells."""
 
+import math
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,6 +80,20 @@ def print_setup(sheet, *, landscape: bool = False) -> None:
     sheet.print_options.horizontalCentered = False
 
 
+LINE_HEIGHT = 15  # points per line of 11-point text
+PAGE_WIDTH = 180  # characters across an A4 landscape page, printed at about 70%
+
+
+def print_across(sheet, *, title_columns: str = "A:B") -> None:
+    """A sheet too wide to read on one page prints over as many pages across as it needs,
+    each starting with ``title_columns`` (団体コード and name), instead of shrunk to one."""
+    widths = sum(dimension.width or MIN_WIDTH
+                 for dimension in sheet.column_dimensions.values())
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = max(1, math.ceil(widths / PAGE_WIDTH))
+    sheet.print_title_cols = title_columns
+
+
 def finish_filled_sheet(sheet, *, landscape: bool | None = None) -> None:
     """``finish_sheet`` for an ordinary sheet already filled: widths from its cells, and its
     numbers and dates given their formats."""
@@ -120,5 +135,9 @@ def notes_sheet(book, title: str, lines) -> None:
         append(sheet, [item, text])
     for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
+        wrapped = math.ceil(text_width(cell.value) / (MAX_WIDTH - 2)) or 1
+        if wrapped > 1:
+            sheet.row_dimensions[cell.row].height = LINE_HEIGHT * wrapped
     finish_sheet(sheet, [max(text_width(item) for item, _text in lines) if lines else 12,
                          MAX_WIDTH], rows=sheet.max_row - 1, landscape=False)

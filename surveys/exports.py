@@ -14,7 +14,14 @@ from portal.chart_images import chart_images, place
 from portal.japanese import fiscal_year_label
 from portal.reports import XLSX_TYPE
 from portal.spreadsheets import CsvWriter, append, code_cell
-from portal.workbooks import PERCENT, finish_filled_sheet, notes_sheet, number_format, print_setup
+from portal.workbooks import (
+    PERCENT,
+    finish_filled_sheet,
+    notes_sheet,
+    number_format,
+    print_across,
+    print_setup,
+)
 
 from .answer_form import OTHER, RANKS, choice_values
 from .models import Question
@@ -188,6 +195,7 @@ def _answers_sheet(sheet, survey, rows, questions, bold) -> None:
     for row in table[1:]:
         append(sheet, row)
     finish_filled_sheet(sheet)
+    print_across(sheet)
 
 
 def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:

@@ -17,6 +17,8 @@ CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIEL
                 Question.Kind.METHODS, Question.Kind.SCALE, Question.Kind.RANKING)
 # A need chosen by at least this many municipalities is a candidate for joint work.
 SHARED_NEED = 3
+# Wide characters that fit along a chart's axis at its label size.
+CHART_LABEL_ROOM = 44
 # Points for a ranking: 1位 3, 2位 2, 3位 1.
 WEIGHTS = tuple(RANKS + 1 - rank for rank in range(1, RANKS + 1))
 
@@ -139,6 +141,14 @@ def ranking_rows(question, responses, last_year) -> list[tuple]:
     return sorted(rows, key=lambda row: -row[2])
 
 
+def _chart_points(rows) -> list[tuple]:
+    """The bars of a chart: the answers somebody gave (the table lists every choice), each
+    label cut to what fits under its bar."""
+    shown = [(label, value) for label, value in rows if value] or rows
+    fits = max(2, min(8, CHART_LABEL_ROOM // max(len(shown), 1)))
+    return [(label[:fits], Decimal(value), "bar--actual") for label, value in shown]
+
+
 def results_for(user, survey) -> dict:
     responses = submitted_responses(user, survey)
     previous = _previous_counts(survey)
@@ -151,9 +161,9 @@ def results_for(user, survey) -> dict:
         result = QuestionResult(question, len(answered))
         if question.kind == Question.Kind.RANKING:
             result.ranks = ranking_rows(question, responses, previous.get(question.text))
-            result.chart = bar_chart([(label[:8], Decimal(points), "bar--actual")
-                                      for label, _by_rank, points, _last in result.ranks],
-                                     title=question.text, unit=_("points"))
+            result.chart = bar_chart(_chart_points(
+                [(label, points) for label, _by_rank, points, _last in result.ranks]),
+                title=question.text, unit=_("points"))
         elif question.kind in CHOICE_KINDS:
             counter, by_region, by_kind = Counter(), Counter(), Counter()
             for municipality, values in answered:
@@ -169,9 +179,9 @@ def results_for(user, survey) -> dict:
                  [by_kind[(value, kind)] for kind, _label_text in kinds],
                  last_year[value] if last_year is not None else None)
                 for value in _choice_order(question, counter, last_year or {})]
-            result.chart = bar_chart([(label[:8], Decimal(count), "bar--actual")
-                                      for label, count, *_rest in result.counts],
-                                     title=question.text, unit=_("municipalities"))
+            result.chart = bar_chart(_chart_points(
+                [(label, count) for label, count, *_rest in result.counts]),
+                title=question.text, unit=_("municipalities"))
             result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in responses
                              if (m := r.municipality) and r.answers.get(f"q{question.pk}_other")]
         elif question.kind == Question.Kind.NUMBER:
