@@ -94,11 +94,35 @@ def print_across(sheet, *, title_columns: str = "A:B") -> None:
     sheet.print_title_cols = title_columns
 
 
+HEADER_WRAP = 10  # a heading wider than this and than its column's values wraps
+
+
+def wrapped_header(sheet, rows) -> list[int]:
+    """Column widths for a filled sheet: a long heading over short values (a count, a 0/1)
+    wraps onto more lines instead of widening its column."""
+    from openpyxl.styles import Alignment
+
+    header, values = widths_of(rows[:1]), widths_of(rows[1:])
+    widths, lines = [], 1
+    for index, heading in enumerate(header):
+        data = values[index] if index < len(values) else 0
+        width = max(data, min(heading, HEADER_WRAP))
+        widths.append(width)
+        if heading > width + 2:
+            lines = max(lines, math.ceil(heading / width))
+    if lines > 1:
+        for cell in sheet[1]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[1].height = LINE_HEIGHT * min(lines, 4)
+    return widths
+
+
 def finish_filled_sheet(sheet, *, landscape: bool | None = None) -> None:
     """``finish_sheet`` for an ordinary sheet already filled: widths from its cells, and its
     numbers and dates given their formats."""
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    finish_sheet(sheet, widths_of(rows), rows=len(rows) - 1, landscape=landscape)
+    widths = wrapped_header(sheet, rows)
+    finish_sheet(sheet, widths, rows=len(rows) - 1, landscape=landscape)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, datetime):
@@ -141,3 +165,14 @@ def notes_sheet(book, title: str, lines) -> None:
             sheet.row_dimensions[cell.row].height = LINE_HEIGHT * wrapped
     finish_sheet(sheet, [max(text_width(item) for item, _text in lines) if lines else 12,
                          MAX_WIDTH], rows=sheet.max_row - 1, landscape=False)
+
+
+def chart_sheet(book, title: str, image) -> None:
+    """A chart picture on a sheet of its own, printed alone on one landscape A4 page: a page
+    break never cuts it and it prints at a readable size whatever the tables beside it."""
+    from .chart_images import place
+
+    sheet = book.create_sheet(title)
+    place(sheet, image, "A1")
+    print_setup(sheet, landscape=True)
+    sheet.page_setup.fitToHeight = 1

@@ -1,26 +1,21 @@
 """A survey's raw answers and results workbook as LibreOffice reads them."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
-from tests.libreoffice import CSV_UTF8, convert, pdf_images, pdf_pages, pdf_text
+from tests.libreoffice import (
+    CSV_UTF8,
+    convert,
+    keep_for_looking,
+    pdf_images,
+    pdf_pages,
+    pdf_text,
+)
 from tests.reports import ask, download
 from tests.surveys.conftest import keys
 from tests.surveys.test_board_and_results import answer, ranking_question
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
-
-
-def keep_for_looking(*files: Path) -> None:
-    """RENDERS_DIR set: the converted files are kept there, to be looked at (pdftoppm)."""
-    if target := os.environ.get("RENDERS_DIR"):
-        Path(target).mkdir(parents=True, exist_ok=True)
-        for file in files:
-            shutil.copy(file, Path(target) / file.name)
 
 
 def test_libreoffice_reads_the_answers_csv_and_prints_the_results_workbook(
