@@ -37,3 +37,24 @@ def test_the_error_summary_takes_the_focus_to_the_first_control_of_each_group(
     summary.get_by_role("link", name=re.compile("連携したい分野")).click()
     page.keyboard.press("Space")
     expect(page.locator(f"#id_{fields}_0")).to_be_checked()
+
+
+def test_the_results_page_shows_a_ranking_per_rank_with_its_score(transactional_db, visitor):
+    from tests.surveys.test_board_and_results import answer, ranking_question
+
+    load_all_reference_data()
+    create_demo_users()
+    survey = make_survey()
+    key = f"q{ranking_question(survey).pk}"
+    answer(survey, "062014", **{f"{key}_r1": "財源", f"{key}_r2": "人材"})
+    answer(survey, "063657", **{f"{key}_r1": "人材", f"{key}_r2": "財源", f"{key}_r3": "除雪"})
+    page = visitor.page
+    log_in(visitor, "demo-pref")
+    page.goto(visitor.base_url + f"/surveys/{survey.pk}/results/")
+    table = page.get_by_role("table", name=re.compile("順位ごとの市町村数と得点"))
+    expect(table).to_contain_text("1位3点、2位2点、3位1点")
+    # 1位, 2位, 3位 and the score: 財源 3 + 2 = 5, 人材 3 + 2 = 5, 除雪 1.
+    for row in ("財源 1 1 0 5", "人材 1 1 0 5", "除雪 0 0 1 1"):
+        expect(table.get_by_role("row", name=row, exact=True)).to_have_count(1)
+    page.screenshot(path="/tmp/shots/results/results-ranking.png", full_page=True)
+    visitor.check("survey-results-ranking")
