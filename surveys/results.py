@@ -122,20 +122,27 @@ def _label(value: str) -> str:
     return _("Other (その他)") if value == OTHER else value
 
 
-def _choice_order(question, *counters) -> list[str]:
+def _offered(question, known: dict) -> list[str]:
+    # Policy fields and methods: the values counted (this year or last), not all of them.
+    if question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS):
+        return []
+    return choice_values(question)
+
+
+def _choice_order(question, *counters, known: dict) -> list[str]:
     """The question's choices in their order, then any value counted this year or last year
     that is no longer one of them: an option nobody chose is still a row (with 0)."""
     order = [str(n) for n in range(1, 6)] if question.kind == Question.Kind.SCALE \
-        else choice_values(question)
+        else _offered(question, known)
     for counter in counters:
-        order += [value for value in counter if value not in order]
+        order += sorted(value for value in counter if value not in order)
     return order
 
 
-def ranking_rows(question, responses, last_year) -> list[tuple]:
+def ranking_rows(question, responses, last_year, *, known: dict) -> list[tuple]:
     """Each choice with its count per rank and its score, best score first."""
     counts = rank_counts(question, [r.answers for r in responses])
-    order = _choice_order(question, counts, last_year or {})
+    order = _choice_order(question, counts, last_year or {}, known=known)
     rows = [(_label(value), counts.get(value, [0] * RANKS), score(counts.get(value, [0] * RANKS)),
              last_year.get(value, 0) if last_year is not None else None) for value in order]
     return sorted(rows, key=lambda row: -row[2])
@@ -149,8 +156,10 @@ def _chart_points(rows) -> list[tuple]:
     return [(label[:fits], Decimal(value), "bar--actual") for label, value in shown]
 
 
-def results_for(user, survey) -> dict:
+def results_for(user, survey, *, with_rows: bool = False) -> dict:
+    """Each question's result; ``with_rows`` adds the raw answers' rows for the exports."""
     responses = submitted_responses(user, survey)
+    known: dict = {}
     previous = _previous_counts(survey)
     regions = list(Region.objects.all())
     kinds = list(Municipality.Kind.choices)
@@ -160,7 +169,8 @@ def results_for(user, survey) -> dict:
         answered = [(m, values) for m, values in answered if values]
         result = QuestionResult(question, len(answered))
         if question.kind == Question.Kind.RANKING:
-            result.ranks = ranking_rows(question, responses, previous.get(question.text))
+            result.ranks = ranking_rows(question, responses, previous.get(question.text),
+                                        known=known)
             result.chart = bar_chart(_chart_points(
                 [(label, points) for label, _by_rank, points, _last in result.ranks]),
                 title=question.text, unit=_("points"))
@@ -178,7 +188,7 @@ def results_for(user, survey) -> dict:
                  [by_region[(value, region.pk)] for region in regions],
                  [by_kind[(value, kind)] for kind, _label_text in kinds],
                  last_year[value] if last_year is not None else None)
-                for value in _choice_order(question, counter, last_year or {})]
+                for value in _choice_order(question, counter, last_year or {}, known=known)]
             result.chart = bar_chart(_chart_points(
                 [(label, count) for label, count, *_rest in result.counts]),
                 title=question.text, unit=_("municipalities"))
@@ -204,7 +214,7 @@ def results_for(user, survey) -> dict:
               ThemeSource.objects.filter(survey=survey).select_related("theme")}
     return {
         "results": items, "responses": responses, "respondents": len(responses),
-        "answer_rows": answer_rows(user, survey),
+        "answer_rows": answer_rows(user, survey) if with_rows else None,
         "regions": regions,
         "has_previous": bool(previous), "previous": survey.copied_from,
         "rank_labels": [_("Rank %(rank)s") % {"rank": rank} for rank in range(1, RANKS + 1)],

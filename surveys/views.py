@@ -244,7 +244,8 @@ def survey_export_csv(request, pk):
 @access(LOGGED_IN)
 def survey_export_xlsx(request, pk):
     survey = _followed_survey(request, pk)
-    return exports.xlsx_response(survey, results.results_for(request.user, survey))
+    return exports.xlsx_response(survey, results.results_for(request.user, survey,
+                                                                    with_rows=True))
 
 
 @require_POST
