@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.japanese import fiscal_year_label
 from portal.models import Municipality
-from portal.spreadsheets import CsvWriter, append
+from portal.spreadsheets import CsvWriter, append, code_cell
 from portal.workbooks import finish_sheet, text_width
 
 from .models import Initiative, Method, PolicyField
@@ -26,6 +26,8 @@ def columns() -> list[str]:
             _("Last fiscal year (era)"), _("Funding"), _("Model project"),
             _("Spread from (ID)"), _("Published"), _("Demo data"), _("Summary"), _("URL")]
 
+
+CODE_COLUMN = 7  # 団体コード in ``columns()``
 
 # Typical content width per column (characters, wide ones count double), in ``columns()`` order:
 # a streamed sheet's widths are set before its first row, so they cannot come from the rows.
@@ -127,14 +129,20 @@ class _Echo:
         return value
 
 
-def _csv(header, body, filename: str) -> StreamingHttpResponse:
+def _with_code_cell(rows, column: int):
+    for row in rows:
+        row[column] = code_cell(row[column])
+        yield row
+
+
+def _csv(header, body, filename: str, *, code_column: int) -> StreamingHttpResponse:
     # csv's default dialect: CRLF line ends and RFC 4180 quoting.
     writer = CsvWriter(_Echo())
 
     def stream():
         yield "\ufeff"  # the byte order mark tells Excel the file is UTF-8
         yield writer.writerow(header)
-        for row in body:
+        for row in _with_code_cell(body, code_column):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -143,12 +151,12 @@ def _csv(header, body, filename: str) -> StreamingHttpResponse:
 
 
 def csv_response(queryset, base_url: str) -> StreamingHttpResponse:
-    return _csv(columns(), rows(queryset, base_url), _filename("csv"))
+    return _csv(columns(), rows(queryset, base_url), _filename("csv"), code_column=CODE_COLUMN)
 
 
 def participants_csv_response(queryset, base_url: str) -> StreamingHttpResponse:
     return _csv(participant_columns(), participant_rows(queryset),
-                _filename("csv", "initiative-participants"))
+                _filename("csv", "initiative-participants"), code_column=2)
 
 
 def _streamed_sheet(workbook, title: str, header: list[str], widths: list[int], body) -> None:

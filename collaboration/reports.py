@@ -13,7 +13,7 @@ from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Region
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
 from portal.spreadsheets import append
-from portal.workbooks import finish_filled_sheet, notes_sheet
+from portal.workbooks import PERCENT, chart_sheet, finish_filled_sheet, notes_sheet, number_format
 
 from . import selectors
 from .dashboard import trend_chart
@@ -84,7 +84,6 @@ def annual_charts(data) -> dict[str, BarChart]:
 def _build_xlsx(report, progress) -> Built:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.worksheet.pagebreak import Break
 
     user = report.requested_by
     data = annual_figures(user, report.params["year"])
@@ -107,21 +106,21 @@ def _build_xlsx(report, progress) -> Built:
         append(matrix, [f"{category.label} {category.name}"] + counts)
     finish_filled_sheet(matrix)
     regions = book.create_sheet("地域別")
-    append(regions, [_("Region"), _("Initiatives")], font=bold)
+    append(regions, [_("Region"), _("Initiatives"), _("Share of active initiatives")],
+           font=bold)
+    active = data["totals"]["active"]
     for region, count in data["regions"]:
-        append(regions, [region.name, count])
+        append(regions, [region.name, count, count / active if active else 0])
     finish_filled_sheet(regions, landscape=True)
-    place(regions, region_image, "D2")  # beside the table, on its first page
+    number_format(regions, 3, PERCENT)
+    place(regions, region_image, "E2")  # beside the table, on its first page
     trend = book.create_sheet("推移")
     append(trend, [_("Category")] + [fiscal_year_label(y) for y in data["years"]], font=bold)
     for category, counts in data["trend"]:
         append(trend, [f"{category.label} {category.name}"] + counts)
     append(trend, [_("Total")] + data["trend_totals"])
     finish_filled_sheet(trend, landscape=True)
-    # The chart starts a printed page of its own, so it is never cut by a page break.
-    below = len(data["trend"]) + 3
-    trend.row_breaks.append(Break(id=below))
-    place(trend, trend_image, f"A{below + 1}")
+    chart_sheet(book, "推移（グラフ）", trend_image)
     models = book.create_sheet("モデル事業")
     append(models, [_("Model project"), _("Spread to")], font=bold)
     for title, spread in data["models"]:

@@ -7,13 +7,32 @@ marked "quote prefix" (Excel's own apostrophe) so editing the cell keeps it text
 Numbers, dates and empty cells are written as they are: -5 is a number, not a formula."""
 
 import csv
+import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CODES = re.compile(r"\d{6}( \d{6})*")
+
+
+class _CodeCell(str):
+    """A CSV cell the portal itself writes as ="…": never text a user typed."""
+
+
+def code_cell(codes: str) -> str:
+    """団体コード (one, or several separated by spaces) for a CSV cell, as ="062014".
+
+    Read as a plain value, LibreOffice's default import and Excel both make 062014 the number
+    62014; written so, both evaluate it to the text 062014 and keep the leading zero."""
+    if not codes:
+        return codes
+    if not CODES.fullmatch(codes):
+        raise ValueError(f"not 団体コード: {codes!r}")
+    return _CodeCell(f'="{codes}"')
 
 
 def safe_text(value):
     """A CSV cell: text a spreadsheet would read as a formula is prefixed with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
+            and not isinstance(value, _CodeCell):
         return "'" + value
     return value
 

@@ -4,6 +4,7 @@ columns as wide as their content, numbers with number formats, and an A4 print s
 Works on ordinary and write-only sheets alike; a write-only sheet needs it before its first row
 (``finish_sheet`` before ``append``), which is why widths come from the caller, not the cells."""
 
+import math
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -81,11 +82,49 @@ def print_setup(sheet, *, landscape: bool = False) -> None:
     sheet.print_options.horizontalCentered = False
 
 
+LINE_HEIGHT = 15  # points per line of 11-point text
+PAGE_WIDTH = 180  # characters across an A4 landscape page, printed at about 70%
+
+
+def print_across(sheet, *, title_columns: str = "A:B") -> None:
+    """A sheet too wide to read on one page prints over as many pages across as it needs,
+    each starting with ``title_columns`` (団体コード and name), instead of shrunk to one."""
+    widths = sum(dimension.width or MIN_WIDTH
+                 for dimension in sheet.column_dimensions.values())
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = max(1, math.ceil(widths / PAGE_WIDTH))
+    sheet.print_title_cols = title_columns
+
+
+HEADER_WRAP = 10  # a heading wider than this and than its column's values wraps
+
+
+def wrapped_header(sheet, rows) -> list[int]:
+    """Column widths for a filled sheet: a long heading over short values (a count, a 0/1)
+    wraps onto more lines instead of widening its column."""
+    from openpyxl.styles import Alignment
+
+    header, values = widths_of(rows[:1]), widths_of(rows[1:])
+    widths, lines = [], 1
+    for index, heading in enumerate(header):
+        data = values[index] if index < len(values) else 0
+        width = max(data, min(heading, HEADER_WRAP))
+        widths.append(width)
+        if heading > width + 2:
+            lines = max(lines, math.ceil(heading / width))
+    if lines > 1:
+        for cell in sheet[1]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[1].height = LINE_HEIGHT * min(lines, 4)
+    return widths
+
+
 def finish_filled_sheet(sheet, *, landscape: bool | None = None) -> None:
     """``finish_sheet`` for an ordinary sheet already filled: widths from its cells, and its
     numbers and dates given their formats."""
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    finish_sheet(sheet, widths_of(rows), rows=len(rows) - 1, landscape=landscape)
+    widths = wrapped_header(sheet, rows)
+    finish_sheet(sheet, widths, rows=len(rows) - 1, landscape=landscape)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, datetime):
@@ -120,5 +159,20 @@ def notes_sheet(book, title: str, lines) -> None:
         append(sheet, [item, text])
     for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
+        wrapped = math.ceil(text_width(cell.value) / (MAX_WIDTH - 2)) or 1
+        if wrapped > 1:
+            sheet.row_dimensions[cell.row].height = LINE_HEIGHT * wrapped
     finish_sheet(sheet, [max(text_width(item) for item, _text in lines) if lines else 12,
                          MAX_WIDTH], rows=sheet.max_row - 1, landscape=False)
+
+
+def chart_sheet(book, title: str, image) -> None:
+    """A chart picture on a sheet of its own, printed alone on one landscape A4 page: a page
+    break never cuts it and it prints at a readable size whatever the tables beside it."""
+    from .chart_images import place
+
+    sheet = book.create_sheet(title)
+    place(sheet, image, "A1")
+    print_setup(sheet, landscape=True)
+    sheet.page_setup.fitToHeight = 1

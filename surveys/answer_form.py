@@ -62,6 +62,13 @@ def grid_scale(question: Question) -> list[tuple[str, str]]:
     return [(str(n), str(n)) for n in range(1, 6)]
 
 
+def plain_limit(value):
+    """A range's end as people write it: 50, not 50.00 (the column keeps two decimals)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def _choice_list(question: Question) -> list[tuple[str, str]]:
     if question.kind == Question.Kind.FIELDS:
         return [(f.name, f.name) for f in PolicyField.objects.all()]
@@ -71,6 +78,11 @@ def _choice_list(question: Question) -> list[tuple[str, str]]:
     if question.allow_other:
         choices.append((OTHER, _("Other (その他)")))
     return choices
+
+
+def choice_values(question: Question) -> list[str]:
+    """The standard values a choice or ranking question offers, in their order."""
+    return [value for value, _label in _choice_list(question)]
 
 
 def _fields_for(question: Question) -> dict[str, forms.Field]:
@@ -116,8 +128,8 @@ def _fields_for(question: Question) -> dict[str, forms.Field]:
         fields = {}
     elif kind == Question.Kind.NUMBER:
         label = f"{question.text}（{question.unit}）" if question.unit else question.text
-        fields = {name: forms.DecimalField(min_value=question.minimum,
-                                           max_value=question.maximum, max_digits=14,
+        fields = {name: forms.DecimalField(min_value=plain_limit(question.minimum),
+                                           max_value=plain_limit(question.maximum), max_digits=14,
                                            decimal_places=2, **{**common, "label": label})}
     elif kind == Question.Kind.SCALE:
         fields = {name: forms.TypedChoiceField(

@@ -13,11 +13,18 @@ from django.utils.translation import gettext as _
 from portal.chart_images import chart_images, place
 from portal.japanese import fiscal_year_label
 from portal.reports import XLSX_TYPE
-from portal.spreadsheets import CsvWriter, append
-from portal.workbooks import PERCENT, finish_filled_sheet, notes_sheet, number_format
+from portal.spreadsheets import CsvWriter, append, code_cell
+from portal.workbooks import (
+    PERCENT,
+    finish_filled_sheet,
+    notes_sheet,
+    number_format,
+    print_across,
+    print_setup,
+)
 
 from .answer_files import attachments_for
-from .answer_form import OTHER, RANKS, grid_names
+from .answer_form import OTHER, RANKS, choice_values, grid_names
 from .conditions import shown_questions
 from .models import Question
 
@@ -84,9 +91,25 @@ def kind_cells(question, answers: dict, files: dict, shown: set) -> list | None:
     return []
 
 
-def raw_table(survey, responses, questions) -> list[list]:
-    """One row per municipality in 団体コード order; choices as their standard values, and the
-    “その他” text in a column of its own."""
+MULTIPLE_KINDS = (Question.Kind.MULTIPLE, Question.Kind.FIELDS, Question.Kind.METHODS)
+
+
+def _plain(value) -> str:
+    return _("Other") if value == OTHER else str(value)
+
+
+def _flag_options(question, shown) -> list[str]:
+    """A multiple choice's options for its 0/1 columns: the offered ones in order, then any
+    value an answer holds that is no longer offered."""
+    options = choice_values(question)
+    for response in shown:
+        value = response.answers.get(f"q{question.pk}")
+        if isinstance(value, list):
+            options += [str(v) for v in value if str(v) not in options]
+    return options
+
+
+def _header(questions, options, *, flags: bool) -> list:
     header = [_("Local government code"), _("Municipality"), _("Status"), _("Submitted"),
               _("Late")]
     for question in questions:
@@ -99,37 +122,60 @@ def raw_table(survey, responses, questions) -> list[list]:
                        for rank in range(1, RANKS + 1)]
             continue
         header.append(question.text + (f"（{question.unit}）" if question.unit else ""))
+        if flags and question.pk in options:
+            header += [_("%(question)s: %(option)s") % {"question": question.text,
+                                                       "option": _plain(option)}
+                       for option in options[question.pk]]
         if question.allow_other:
             header.append(_("%(question)s — other") % {"question": question.text})
-    rows = [header]
-    files = attachments_for(responses, questions)
-    for response in sorted(responses, key=lambda r: r.municipality.lg_code):
+    return header
+
+
+def _answer_cells(question, answers, options) -> list:
+    """The cells one question takes in a row of answers; ``options`` when it has 0/1 columns."""
+    name = f"q{question.pk}"
+    if question.kind == Question.Kind.RANKING:
+        return [answers.get(f"{name}_r{rank}", "") for rank in range(1, RANKS + 1)]
+    value = answers.get(name, "")
+    if question.kind in (Question.Kind.NUMBER, Question.Kind.SCALE) \
+            and isinstance(value, str | int | float) and value != "":
+        cells = [_number(value)]
+    else:
+        values = value if isinstance(value, list) else [value] if value else []
+        cells = ["、".join(_plain(v) for v in values)]
+        if options is not None:
+            chosen = {str(v) for v in values}
+            cells += [1 if option in chosen else 0 for option in options]
+    if question.allow_other:
+        cells.append(answers.get(f"{name}_other", ""))
+    return cells
+
+
+def raw_table(survey, rows, questions, *, flags: bool = True) -> list[list]:
+    """The header, then one row per ``(municipality, status, response)`` in the order given
+    (団体コード order); a row without a response has its code, name and status only.
+    Choices are their standard values, “その他” text has a column of its own, and with
+    ``flags`` each option of a multiple choice has a 0/1 column beside the joined text."""
+    answered = [response for _m, _status, response in rows if response is not None]
+    options = {question.pk: _flag_options(question, answered) for question in questions
+               if flags and question.kind in MULTIPLE_KINDS}
+    files = attachments_for(answered, questions)
+    table = [_header(questions, options, flags=flags)]
+    for municipality, status, response in rows:
+        row = [municipality.lg_code, municipality.name, status]
+        if response is None:
+            table.append(row + [""] * (len(table[0]) - len(row)))
+            continue
+        row += [timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0)
+                if response.submitted_at else "", _("yes") if response.is_late else ""]
         answers = response.answers
         shown = shown_questions(questions, answers)
-        row = [response.municipality.lg_code, response.municipality.name,
-               response.get_status_display(),
-               timezone.localtime(response.submitted_at).replace(tzinfo=None, microsecond=0)
-               if response.submitted_at else "", _("yes") if response.is_late else ""]
         for question in questions:
-            name = f"q{question.pk}"
-            if (cells := kind_cells(question, answers, files.get(response.pk, {}),
-                                    shown)) is not None:
-                row += cells
-                continue
-            if question.kind == Question.Kind.RANKING:
-                row += [answers.get(f"{name}_r{rank}", "") for rank in range(1, RANKS + 1)]
-                continue
-            value = answers.get(name, "")
-            if question.kind == Question.Kind.NUMBER and isinstance(value, str | int | float) \
-                    and value != "":
-                row.append(_number(value))
-                continue
-            values = value if isinstance(value, list) else [value] if value else []
-            row.append("、".join(_("Other") if v == OTHER else str(v) for v in values))
-            if question.allow_other:
-                row.append(answers.get(f"{name}_other", ""))
-        rows.append(row)
-    return rows
+            cells = kind_cells(question, answers, files.get(response.pk, {}), shown)
+            row += cells if cells is not None else _answer_cells(question, answers,
+                                                                 options.get(question.pk))
+        table.append(row)
+    return table
 
 
 def choice_rows(responses, questions) -> list[list]:
@@ -142,7 +188,7 @@ def choice_rows(responses, questions) -> list[list]:
             if not isinstance(value, list):
                 continue
             rows += [[response.municipality.lg_code, response.municipality.name,
-                      question.text, _("Other") if v == OTHER else str(v)] for v in value]
+                      question.text, _plain(v)] for v in value]
     return rows
 
 
@@ -155,12 +201,15 @@ def grid_sheet(sheet, result, bold) -> None:
     finish_filled_sheet(sheet)
 
 
-def csv_response(survey, responses, questions) -> HttpResponse:
+def csv_response(survey, rows, questions) -> HttpResponse:
+    """The raw answers as CSV: UTF-8 with BOM, CRLF, 団体コード kept as text (``code_cell``)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
+    table = raw_table(survey, rows, questions)
+    CsvWriter(buffer).writerow(table[0])
     CsvWriter(buffer).writerows(
-        [f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value for value in row]
-        for row in raw_table(survey, responses, questions))
+        [code_cell(row[0])] + [f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime)
+                               else value for value in row[1:]] for row in table[1:])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
     return response
@@ -175,12 +224,52 @@ def xlsx_response(survey, computed: dict) -> HttpResponse:
     return response
 
 
+def _by_code(rows):
+    return sorted(rows, key=lambda row: row[0].lg_code)
+
+
+def _counts_sheet(sheet, result, bold) -> None:
+    # The question heads the answers' column: the header stays in row 1.
+    append(sheet, [result.question.text, _("Number of municipalities"), _("Share")], font=bold)
+    for label, count, _percent, *_rest in result.counts:
+        append(sheet, [label, count, count / result.answered if result.answered else 0])
+    finish_filled_sheet(sheet)
+    number_format(sheet, 3, PERCENT)
+
+
+def _ranking_sheet(sheet, result, bold) -> None:
+    append(sheet, [result.question.text, *[_("Rank %(rank)s") % {"rank": rank}
+                                           for rank in range(1, RANKS + 1)], _("Score")],
+           font=bold)
+    for label, by_rank, points, _last_year in result.ranks:
+        append(sheet, [label, *by_rank, points])
+    finish_filled_sheet(sheet)
+
+
+def _per_municipality_sheet(sheet, heading: str, rows, bold) -> None:
+    """A number or text question: one row per municipality that answered, with its code."""
+    append(sheet, [_("Local government code"), _("Municipality"), heading], font=bold)
+    for municipality, value in _by_code(rows):
+        append(sheet, [municipality.lg_code, municipality.name, value])
+    finish_filled_sheet(sheet)
+
+
+def _answers_sheet(sheet, survey, rows, questions, bold) -> None:
+    table = raw_table(survey, rows, questions)
+    append(sheet, table[0], font=bold)
+    for row in table[1:]:
+        append(sheet, row)
+    finish_filled_sheet(sheet)
+    print_across(sheet)
+
+
 def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
     """``computed`` is ``results.results_for``'s: the answers, and each question's result.
     Every sheet has its header in row 1; the survey's title and the full questions are in
     「説明」. Charts sit right of their table, from row 2, so they print on the first page."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
     results = computed["results"]
@@ -188,43 +277,32 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
     workbook = Workbook()
     raw = workbook.active
     raw.title = _("Answers")
-    table = raw_table(survey, computed["responses"], questions)
-    append(raw, table[0], font=bold)
-    for row in table[1:]:
-        append(raw, row)
-    finish_filled_sheet(raw)
-    charted = [result for result in results if with_charts and result.counts]
+    _answers_sheet(raw, survey, computed["answer_rows"], questions, bold)
+    charted = [result for result in results if with_charts and (result.counts or result.ranks)]
     images = dict(zip((result.question.pk for result in charted),
                       chart_images([result.chart for result in charted]), strict=True))
-    notes = [(_("Fiscal year"), fiscal_year_label(survey.fiscal_year))]
+    notes = [(_("Fiscal year"), fiscal_year_label(survey.fiscal_year)),
+             (_("Answers"), _("Every target municipality, in local government code order, with "
+                              "the state of its answer; answers are shown once submitted. A "
+                              "multiple choice has a column per option: 1 chosen, 0 not."))]
     for number, result in enumerate(results, start=1):
         question = result.question
         sheet = workbook.create_sheet(SHEET_NAME.sub("", f"Q{number} {question.text}")[:31])
-        notes.append((f"Q{number}", question.text + (f"（{question.unit}）"
-                                                      if question.unit else "")))
-        if result.counts:
-            # The question heads the answers' column: the header stays in row 1.
-            append(sheet, [question.text, _("Number of municipalities"), _("Share")],
-                   font=bold)
-            for label, count, _percent, *_rest in result.counts:
-                append(sheet, [label, count, count / result.answered if result.answered else 0])
-            finish_filled_sheet(sheet, landscape=question.pk in images)
-            number_format(sheet, 3, PERCENT)
-            if question.pk in images:
-                place(sheet, images[question.pk], "E2")
+        heading = question.text + (f"（{question.unit}）" if question.unit else "")
+        notes.append((f"Q{number}", heading))
+        if result.ranks:
+            _ranking_sheet(sheet, result, bold)
+        elif result.counts:
+            _counts_sheet(sheet, result, bold)
         elif result.grid:
             grid_sheet(sheet, result, bold)
         elif result.numbers:
-            append(sheet, [_("Municipality"), question.text + (
-                f"（{question.unit}）" if question.unit else "")], font=bold)
-            for municipality, value in result.numbers["rows"]:
-                append(sheet, [municipality.name, value])
-            finish_filled_sheet(sheet)
+            _per_municipality_sheet(sheet, heading, result.numbers["rows"], bold)
         else:
-            append(sheet, [_("Municipality"), question.text], font=bold)
-            for municipality, text in result.texts:
-                append(sheet, [municipality.name, text])
-            finish_filled_sheet(sheet)
+            _per_municipality_sheet(sheet, heading, result.texts, bold)
+        if question.pk in images:
+            print_setup(sheet, landscape=True)
+            place(sheet, images[question.pk], f"{get_column_letter(sheet.max_column + 2)}2")
     choices = choice_rows(computed["responses"], questions)
     if len(choices) > 1:
         sheet = workbook.create_sheet(_("Chosen answers"))
@@ -236,6 +314,7 @@ def xlsx_bytes(survey, computed: dict, *, with_charts: bool = True) -> bytes:
                                              "municipality and answer.")))
     notes.append((_("Share"), _("Municipalities choosing the answer, out of those who "
                                 "answered the question.")))
+    notes.append((_("Score"), _("Rankings: %(weights)s.") % {"weights": computed["weights"]}))
     notes_sheet(workbook, survey.title, notes)
     buffer = io.BytesIO()
     workbook.save(buffer)

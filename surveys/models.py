@@ -236,7 +236,10 @@ class ReminderDelivery(models.Model):
         if self.step.startswith("now-"):
             return gettext("sent by hand")
         step, _at, extended = self.step.partition("@")
-        days = int(step)
+        try:
+            days = int(step)
+        except ValueError:
+            return gettext("reminder")
         if extended:
             if days < 0:
                 return gettext("%(days)s days before the extended deadline") % {"days": -days}

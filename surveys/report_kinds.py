@@ -36,7 +36,7 @@ def _title(params) -> str:
 def _build(report, progress) -> Built:
     user = report.requested_by
     survey = Survey.objects.get(pk=report.params["survey_id"])
-    computed = results.results_for(user, survey)
+    computed = results.results_for(user, survey, with_rows=True)
     progress(60)
     content = exports.xlsx_bytes(survey, computed)
     return Built(content, f"survey-{survey.pk}-results.xlsx", XLSX_TYPE)

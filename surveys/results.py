@@ -10,7 +10,7 @@ from portal.charts import bar_chart
 from portal.models import Municipality, Region
 
 from .answer_files import attachments_for
-from .answer_form import OTHER, RANKS, grid_names, grid_scale
+from .answer_form import OTHER, RANKS, choice_values, grid_names, grid_scale
 from .conditions import shown_questions
 from .models import Question, SurveyResponse, ThemeSource
 from .policies import results_scope
@@ -20,6 +20,10 @@ CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIEL
                 Question.Kind.METHODS, Question.Kind.SCALE, Question.Kind.RANKING)
 # A need chosen by at least this many municipalities is a candidate for joint work.
 SHARED_NEED = 3
+# Wide characters that fit along a chart's axis at its label size.
+CHART_LABEL_ROOM = 44
+# Points for a ranking: 1位 3, 2位 2, 3位 1.
+WEIGHTS = tuple(RANKS + 1 - rank for rank in range(1, RANKS + 1))
 
 
 @dataclass
@@ -34,6 +38,7 @@ class QuestionResult:
     shown: int | None = None  # municipalities the question was shown to, when it has a condition
     grid: list = field(default_factory=list)  # (row, [(column, count, percent)], answered)
     files: list = field(default_factory=list)  # (municipality, attachment)
+    ranks: list = field(default_factory=list)  # (choice, count per rank, score, last year's)
 
 
 def _values(question, answers) -> list[str]:
@@ -92,8 +97,50 @@ def submitted_responses(user, survey) -> list[SurveyResponse]:
     return list(results_scope(user, survey, responses))
 
 
+def rank_counts(question, answers_list) -> dict[str, list[int]]:
+    """For a ranking question: per choice, how many municipalities put it 1st, 2nd, 3rd."""
+    counts: dict[str, list[int]] = {}
+    for answers in answers_list:
+        for rank in range(1, RANKS + 1):
+            value = answers.get(f"q{question.pk}_r{rank}")
+            if value:
+                counts.setdefault(str(value), [0] * RANKS)[rank - 1] += 1
+    return counts
+
+
+def score(by_rank) -> int:
+    return sum(count * weight for count, weight in zip(by_rank, WEIGHTS, strict=True))
+
+
+def answer_rows(user, survey) -> list[tuple]:
+    """The rows of the raw answers: every target municipality ``user`` follows (and any that
+    submitted before leaving the targets), in 団体コード order, as (municipality, the board's
+    name of its state, its answer when submitted, else None: drafts are not shown)."""
+    from .board import labels, state_of
+
+    targets = survey.municipalities.select_related("region")
+    responses = SurveyResponse.objects.filter(survey=survey).select_related(
+        "municipality__region")
+    if not user.is_prefecture:
+        targets = targets.filter(region=user.scope_region)
+        responses = responses.filter(municipality__region=user.scope_region)
+    by_municipality = {response.municipality_id: response for response in responses}
+    municipalities = {municipality.pk: municipality for municipality in targets}
+    for response in by_municipality.values():
+        if response.status == SurveyResponse.Status.SUBMITTED:
+            municipalities.setdefault(response.municipality_id, response.municipality)
+    names = labels()
+    rows = []
+    for municipality in sorted(municipalities.values(), key=lambda m: m.lg_code):
+        response = by_municipality.get(municipality.pk)
+        rows.append((municipality, names[state_of(response)], response if response is not None
+                     and response.status == SurveyResponse.Status.SUBMITTED else None))
+    return rows
+
+
 def _previous_counts(survey) -> dict[str, Counter]:
-    """Last year's counts per question text, when the survey was copied from last year's."""
+    """Last year's counts per question text, when the survey was copied from last year's:
+    municipalities per choice, or for a ranking each choice's score."""
     previous = survey.copied_from
     if previous is None:
         return {}
@@ -101,6 +148,10 @@ def _previous_counts(survey) -> dict[str, Counter]:
     answers = [r.answers for r in SurveyResponse.objects.filter(
         survey=previous, status=SurveyResponse.Status.SUBMITTED)]
     for question in questions_of(previous):
+        if question.kind == Question.Kind.RANKING:
+            counts[question.text] = Counter({value: score(by_rank) for value, by_rank in
+                                             rank_counts(question, answers).items()})
+            continue
         counter = Counter()
         for given in answers:
             counter.update(set(_values(question, given)))
@@ -108,8 +159,48 @@ def _previous_counts(survey) -> dict[str, Counter]:
     return counts
 
 
-def results_for(user, survey) -> dict:
+def _label(value: str) -> str:
+    return _("Other (その他)") if value == OTHER else value
+
+
+def _offered(question, known: dict) -> list[str]:
+    # Policy fields and methods: the values counted (this year or last), not all of them.
+    if question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS):
+        return []
+    return choice_values(question)
+
+
+def _choice_order(question, *counters, known: dict) -> list[str]:
+    """The question's choices in their order, then any value counted this year or last year
+    that is no longer one of them: an option nobody chose is still a row (with 0)."""
+    order = [str(n) for n in range(1, 6)] if question.kind == Question.Kind.SCALE \
+        else _offered(question, known)
+    for counter in counters:
+        order += sorted(value for value in counter if value not in order)
+    return order
+
+
+def ranking_rows(question, responses, last_year, *, known: dict) -> list[tuple]:
+    """Each choice with its count per rank and its score, best score first."""
+    counts = rank_counts(question, [r.answers for r in responses])
+    order = _choice_order(question, counts, last_year or {}, known=known)
+    rows = [(_label(value), counts.get(value, [0] * RANKS), score(counts.get(value, [0] * RANKS)),
+             last_year.get(value, 0) if last_year is not None else None) for value in order]
+    return sorted(rows, key=lambda row: -row[2])
+
+
+def _chart_points(rows) -> list[tuple]:
+    """The bars of a chart: the answers somebody gave (the table lists every choice), each
+    label cut to what fits under its bar."""
+    shown = [(label, value) for label, value in rows if value] or rows
+    fits = max(2, min(8, CHART_LABEL_ROOM // max(len(shown), 1)))
+    return [(label[:fits], Decimal(value), "bar--actual") for label, value in shown]
+
+
+def results_for(user, survey, *, with_rows: bool = False) -> dict:
+    """Each question's result; ``with_rows`` adds the raw answers' rows for the exports."""
     responses = submitted_responses(user, survey)
+    known: dict = {}
     previous = _previous_counts(survey)
     regions = list(Region.objects.all())
     kinds = list(Municipality.Kind.choices)
@@ -132,6 +223,12 @@ def results_for(user, survey) -> dict:
             result.texts = [(m, attachment.name) for m, attachment in result.files]
         elif question.kind == Question.Kind.DATE:
             result.texts = date_answers(answered)
+        elif question.kind == Question.Kind.RANKING:
+            result.ranks = ranking_rows(question, seen_by, previous.get(question.text),
+                                        known=known)
+            result.chart = bar_chart(_chart_points(
+                [(label, points) for label, _by_rank, points, _last in result.ranks]),
+                title=question.text, unit=_("points"))
         elif question.kind in CHOICE_KINDS:
             counter, by_region, by_kind = Counter(), Counter(), Counter()
             for municipality, values in answered:
@@ -139,21 +236,17 @@ def results_for(user, survey) -> dict:
                     counter[value] += 1
                     by_region[(value, municipality.region_id)] += 1
                     by_kind[(value, municipality.kind)] += 1
-            order = [str(c) for c in question.choices] or sorted(counter)
-            if question.kind == Question.Kind.SCALE:
-                order = [str(n) for n in range(1, 6)]
-            order += [value for value in counter if value not in order]
             last_year = previous.get(question.text)
             result.counts = [
-                (value if value != OTHER else _("Other (その他)"), counter[value],
+                (_label(value), counter[value],
                  round(100 * counter[value] / len(answered)) if answered else 0,
                  [by_region[(value, region.pk)] for region in regions],
-                 [by_kind[(value, kind)] for kind, _label in kinds],
+                 [by_kind[(value, kind)] for kind, _label_text in kinds],
                  last_year[value] if last_year is not None else None)
-                for value in order]
-            result.chart = bar_chart([(label[:8], Decimal(count), "bar--actual")
-                                      for label, count, *_rest in result.counts],
-                                     title=question.text, unit=_("municipalities"))
+                for value in _choice_order(question, counter, last_year or {}, known=known)]
+            result.chart = bar_chart(_chart_points(
+                [(label, count) for label, count, *_rest in result.counts]),
+                title=question.text, unit=_("municipalities"))
             result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in seen_by
                              if (m := r.municipality) and r.answers.get(f"q{question.pk}_other")]
         elif question.kind == Question.Kind.NUMBER:
@@ -175,8 +268,12 @@ def results_for(user, survey) -> dict:
               ThemeSource.objects.filter(survey=survey).select_related("theme")}
     return {
         "results": items, "responses": responses, "respondents": len(responses),
+        "answer_rows": answer_rows(user, survey) if with_rows else None,
         "regions": regions,
         "has_previous": bool(previous), "previous": survey.copied_from,
+        "rank_labels": [_("Rank %(rank)s") % {"rank": rank} for rank in range(1, RANKS + 1)],
+        "weights": "、".join(_("rank %(rank)s %(points)s points") % {"rank": rank, "points": w}
+                             for rank, w in enumerate(WEIGHTS, start=1)),
         "kinds": [label for _kind, label in kinds],
         "shared_needs": [(item, label, count, themed.get((item.question.pk, label)))
                          for item in items

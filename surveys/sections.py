@@ -20,7 +20,9 @@ def survey_answers(user, municipality):
     if not responses:
         return None
     latest = responses[0]
-    header, row = raw_table(latest.survey, [latest], list(questions_of(latest.survey)))
+    header, row = raw_table(latest.survey, [(latest.municipality, latest.get_status_display(),
+                                             latest)], list(questions_of(latest.survey)),
+                            flags=False)
     return Section("surveys/_municipality_answers.html", {
         "responses": responses, "latest": latest,
         "answers": list(zip(header[FIXED_COLUMNS:], row[FIXED_COLUMNS:], strict=True)),

@@ -287,7 +287,7 @@ def survey_results(request, pk):
 
 def _export_inputs(request, pk):
     survey = _followed_survey(request, pk)
-    return survey, results.submitted_responses(request.user, survey), list(questions_of(survey))
+    return survey, results.answer_rows(request.user, survey), list(questions_of(survey))
 
 
 @access(LOGGED_IN)
@@ -298,7 +298,8 @@ def survey_export_csv(request, pk):
 @access(LOGGED_IN)
 def survey_export_xlsx(request, pk):
     survey = _followed_survey(request, pk)
-    return exports.xlsx_response(survey, results.results_for(request.user, survey))
+    return exports.xlsx_response(survey, results.results_for(request.user, survey,
+                                                                    with_rows=True))
 
 
 @require_POST

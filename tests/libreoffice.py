@@ -1,6 +1,7 @@
 """LibreOffice as the real client of the portal's spreadsheets: files are converted with
 ``soffice --headless`` (xlsx → PDF, CSV → xlsx) and the results read back."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,3 +53,11 @@ def pdf_images(path: Path) -> int:
     listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
                              check=True).stdout
     return len(listing.splitlines()) - 2  # two header lines
+
+
+def keep_for_looking(*files: Path) -> None:
+    """With RENDERS_DIR set, the converted files are kept there to be looked at (pdftoppm)."""
+    if target := os.environ.get("RENDERS_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        for file in files:
+            shutil.copy(file, Path(target) / file.name)

@@ -115,7 +115,7 @@ def test_csv_export_has_a_bom_and_the_current_result(client, municipal_user, ini
     assert table[0][:3] == ["ID", "名称", "区分"]
     assert len(table) == 2
     assert table[1][1] == "水道事業のあり方検討"
-    assert table[1][6] == "山形市、大蔵村" and table[1][7] == "062014 063657"
+    assert table[1][6] == "山形市、大蔵村" and table[1][7] == '="062014 063657"'
     assert 'filename="initiatives-' in response["Content-Disposition"]
 
 
@@ -153,15 +153,18 @@ def test_participants_come_one_municipality_per_row(client, municipal_user, init
     assert body.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
     assert table[0] == ["ID", "名称", "団体コード", "市町村"]
-    assert sorted(table[1:]) == [[str(water.pk), "水道事業のあり方検討", "062014", "山形市"],
-                                 [str(water.pk), "水道事業のあり方検討", "063657", "大蔵村"],
-                                 [str(tourism.pk), "観光協議会", "062022", "米沢市"]]
+    # 団体コード as ="062014", which spreadsheets read as the text 062014.
+    assert sorted(table[1:]) == [[str(water.pk), "水道事業のあり方検討", '="062014"', "山形市"],
+                                 [str(water.pk), "水道事業のあり方検討", '="063657"', "大蔵村"],
+                                 [str(tourism.pk), "観光協議会", '="062022"', "米沢市"]]
     assert 'filename="initiative-participants-' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(b"".join(
         client.get(reverse("initiative_export_xlsx")).streaming_content)))
     long = [[c.value for c in row] for row in book["参加団体"].iter_rows()]
     assert long[0] == ["ID", "名称", "団体コード", "市町村"]
-    assert sorted(long[1:]) == sorted([int(row[0]), *row[1:]] for row in table[1:])
+    assert sorted(long[1:]) == sorted([int(row[0]), row[1], row[2][2:-1], row[3]]
+                                      for row in table[1:])
+    assert all(row[2] and isinstance(row[2], str) for row in long[1:])  # text in the xlsx
 
 
 def test_the_xlsx_export_is_finished_for_screen_and_print(client, municipal_user,

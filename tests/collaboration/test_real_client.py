@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.collaboration.conftest import make_initiative
-from tests.libreoffice import CSV_UTF8, convert, pdf_pages, pdf_text
+from tests.libreoffice import CSV_UTF8, convert, keep_for_looking, pdf_pages, pdf_text
 from tests.reports import ask, download
 
 pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
@@ -38,12 +38,16 @@ def test_libreoffice_reads_the_catalogue_csv_files_as_utf8_with_typed_cells(
     assert row["開始年度"].value == 2025 and row["開始年度"].data_type == "n"
     assert row["開始年度（和暦）"].value == "令和7年度 (2025)"
     assert row["ID"].data_type == "n" and sheet.max_row == 2
-    long = [[cell.value for cell in line] for line in load_workbook(converted[1]).active]
+    # With the default column type "Standard" too, 団体コード stays the text with its 0.
+    shown = load_workbook(converted[0], data_only=True).active
+    codes = shown.cell(row=2, column=header.index("団体コード") + 1)
+    assert (codes.value, codes.data_type) == ("062014 062022 063657", "s")
+    long_sheet = load_workbook(converted[1], data_only=True).active
+    long = [[cell.value for cell in line] for line in long_sheet]
     assert long[0] == ["ID", "名称", "団体コード", "市町村"]
-    # A 団体コード read with the default column type "Standard" is a number; the file holds it
-    # with its leading 0 (the README says to import that column as text).
     assert [(line[2], line[3]) for line in long[1:]] == [
-        (62014, "山形市"), (62022, "米沢市"), (63657, "大蔵村")]
+        ("062014", "山形市"), ("062022", "米沢市"), ("063657", "大蔵村")]
+    assert {line[2].data_type for line in long_sheet.iter_rows(min_row=2)} == {"s"}
 
 
 def test_libreoffice_prints_the_catalogue_and_the_annual_report_in_japanese(
@@ -61,6 +65,7 @@ def test_libreoffice_prints_the_catalogue_and_the_annual_report_in_japanese(
     assert load_workbook(io.BytesIO(annual.read_bytes()))  # openpyxl reads it back too
     catalogue_pdf, annual_pdf = convert([catalogue, annual], "pdf", tmp_path / "out",
                                         office_profile)
+    keep_for_looking(catalogue_pdf, annual_pdf)
     text = pdf_text(catalogue_pdf)
     assert "最上地域定住自立圏" in text and "参加団体" not in text.splitlines()[0]
     assert "開始年度（和暦）" in text and "令和4年度 (2022)" in text

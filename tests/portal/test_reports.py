@@ -48,17 +48,25 @@ def test_the_annual_report_counts_and_charts_in_excel(client, prefecture_user,
                        "状況が「実施中」": 2}
     regions = {row[0].value: row[1].value for row in book["地域別"].iter_rows(min_row=2)}
     assert regions == {"村山": 1, "最上": 1, "置賜": 0, "庄内": 1}
-    for sheet in ("地域別", "推移"):
+    shares = {row[0].value: row[2] for row in book["地域別"].iter_rows(min_row=2)}
+    assert shares["村山"].value == pytest.approx(0.5) and shares["村山"].number_format == "0.0%"
+    for sheet in ("地域別", "推移（グラフ）"):
         (picture,) = pictures(book[sheet])
         assert BAR_COLOUR in colours(picture), sheet  # the portal's own chart, as drawn
-    # Header in row 1, the title in 「説明」; the trend chart starts a printed page of its own.
+    # Header in row 1, the title in 「説明」; the trend chart prints alone on one page.
     assert [cell.value for cell in book["概要"][1]] == ["事項", "取組み数"]
     assert book["説明"]["A2"].value == "表題" and "令和7年度" in book["説明"]["B2"].value
-    trend = book["推移"]
-    (picture,) = trend._images
-    (page_break,) = trend.row_breaks.brk
-    assert picture.anchor._from.row == page_break.id  # 0-based row just after the break
+    assert pictures(book["推移"]) == []
+    chart = book["推移（グラフ）"]
+    (picture,) = chart._images
+    assert (picture.anchor._from.row, picture.anchor._from.col) == (0, 0)
+    assert chart.page_setup.fitToWidth == chart.page_setup.fitToHeight == 1
+    assert chart.page_setup.orientation == "landscape"
     for sheet in book.worksheets:
+        assert all(cell.data_type != "s" or not str(cell.value).replace(",", "").isdigit()
+                   for row in sheet.iter_rows() for cell in row), sheet.title  # no '250'
+        if sheet is chart:
+            continue
         assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1", sheet.title
         assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
 

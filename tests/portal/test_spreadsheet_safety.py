@@ -93,6 +93,14 @@ def xlsx_texts(content: bytes) -> set[str]:
     return texts
 
 
+def valid_code_cell(value: str) -> bool:
+    from portal.lg_code import check_digit
+
+    match = re.fullmatch(r'="(\d{6}(?: \d{6})*)"', value)
+    return match is not None and all(check_digit(code[:5]) == int(code[5])
+                                     for code in match.group(1).split())
+
+
 def csv_texts(content: bytes) -> set[str]:
     """Every cell of the CSV with its apostrophe taken off, after checking that no cell starts
     like a formula."""
@@ -101,8 +109,10 @@ def csv_texts(content: bytes) -> set[str]:
     texts = set()
     for row in csv.reader(io.StringIO(text[1:], newline="")):
         for value in row:
-            # A negative number is read as a number; anything else must not start so.
-            assert not value.startswith(FORMULA_STARTS) or NUMBER.fullmatch(value), value
+            # A negative number is read as a number, and the portal writes 団体コード as
+            # ="062014" (valid codes only); anything else must not start so.
+            assert not value.startswith(FORMULA_STARTS) or NUMBER.fullmatch(value) \
+                or valid_code_cell(value), value
             texts.add(value.removeprefix("'"))
     return texts
 

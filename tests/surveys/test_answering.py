@@ -186,3 +186,24 @@ def test_ranking_scale_and_method_questions_validate_their_values(client, survey
         f"q{methods.pk}": ["協議会"]})
     assert response.status_code == 302
     assert SurveyResponse.objects.get().answers[f"q{ranking.pk}_r1"] == "財源"
+
+
+def test_the_error_summary_links_each_choice_group_to_its_first_control(
+        client, survey, municipal_user):
+    fields, staff, number, _text = keys(survey)
+    client.force_login(municipal_user)
+    page = post(client, survey, 0, action="submit", **{number: "150"}).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([^"]*)">', summary)
+    assert links == [f"id_{fields}_0", f"id_{staff}_0", f"id_{number}"]
+    for target in links:  # each link has a control to land on
+        assert re.search(rf'<input [^>]*id="{target}"', page), target
+
+
+def test_an_integer_range_is_stated_without_decimals(client, survey, municipal_user):
+    _fields, _staff, number, _text = keys(survey)
+    client.force_login(municipal_user)
+    page = post(client, survey, 0, action="submit", **{number: "150"}).content.decode()
+    assert "100 以下" in page and "100.00" not in page
+    low = post(client, survey, 1, action="submit", **{number: "-1"}).content.decode()
+    assert "0 以上" in low and "0.00" not in low

@@ -110,8 +110,13 @@ def test_exports_give_one_row_per_municipality_and_a_sheet_per_question(client, 
     body = client.get(reverse("survey_export_csv", args=[survey.pk])).content.decode("utf-8")
     assert body.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    assert table[0][:2] == ["団体コード", "市町村"] and len(table) == 2
-    assert table[1][:2] == ["062014", "山形市"]
+    followed = sorted(m.lg_code for m in survey.municipalities.filter(
+        region=branch_user.scope_region))
+    assert table[0][:3] == ["団体コード", "市町村", "状況"]
+    # Every target of the room's region, in code order, and nobody else's.
+    assert [row[0] for row in table[1:]] == [f'="{code}"' for code in followed]
+    assert table[1][1:3] == ["山形市", "提出済み"] and table[2][2] == "未着手"
+    assert '="063657"' not in [row[0] for row in table]
     assert "防災、水道" in table[1] or "水道、防災" in table[1]
     assert "その他" in table[1] and "保健師が不足" in table[1]
     workbook = load_workbook(io.BytesIO(client.get(
@@ -241,3 +246,66 @@ def test_the_board_names_each_reminder_as_staff_speak_of_it(client, survey, pref
     for label in ("(今すぐ督促)", "(締切7日前)", "(締切1日後)", "(締切当日)"):
         assert label in page
     assert "now-" not in page and "(-7)" not in page
+
+
+def test_a_reminder_step_of_an_unknown_form_is_named_as_a_reminder(survey):
+    from surveys.models import ReminderDelivery
+
+    delivery = ReminderDelivery(survey=survey, municipality=municipality("062014"),
+                                step="opening", sent_at=timezone.now())
+    assert delivery.step_label == "督促"
+
+
+def ranking_question(survey):
+    from surveys.models import Section
+
+    return Question.objects.create(
+        section=Section.objects.get(survey=survey), order=5, kind=Question.Kind.RANKING,
+        text="優先したい課題", choices=["人材", "財源", "除雪"])
+
+
+def test_a_ranking_shows_municipalities_per_rank_and_a_weighted_score(client, survey,
+                                                                      prefecture_user):
+    question = ranking_question(survey)
+    key = f"q{question.pk}"
+    answer(survey, "062014", **{f"{key}_r1": "財源", f"{key}_r2": "人材"})
+    answer(survey, "062022", **{f"{key}_r1": "人材", f"{key}_r2": "財源", f"{key}_r3": "除雪"})
+    answer(survey, "063657", **{f"{key}_r1": "財源"})
+    client.force_login(prefecture_user)
+    page = client.get(reverse("survey_results", args=[survey.pk])).content.decode()
+    section = page.split(f'id="result-{question.pk}"')[1].split("</section>")[0]
+    assert "1位3点、2位2点、3位1点" in section
+    rows = re.findall(r'<th scope="row">([^<]+)</th>((?:<td class="num">\d+</td>)+)', section)
+    table = {label: re.findall(r"\d+", cells) for label, cells in rows}
+    # 1位, 2位, 3位, score: 財源 2×3 + 1×2 = 8; 人材 3 + 2 = 5; 除雪 1.
+    assert table == {"財源": ["2", "1", "0", "8"], "人材": ["1", "1", "0", "5"],
+                     "除雪": ["0", "0", "1", "1"]}
+    assert [label for label, _cells in rows] == ["財源", "人材", "除雪"]  # best score first
+    assert "%" not in section.split("<table")[1]
+
+
+def test_last_years_comparison_keeps_a_choice_nobody_chose_this_year(client, survey,
+                                                                      prefecture_user):
+    fields, staff, _number, _text = keys(survey)
+    question = ranking_question(survey)
+    answer(survey, "062014", **{fields: ["水道", "防災"], staff: "足りている",
+                                f"q{question.pk}_r1": "除雪"})
+    this_year = survey_copy(actor=prefecture_user, survey=survey)
+    new_fields, new_staff = keys_of(this_year)[:2]
+    answer(this_year, "062014", **{new_fields: ["水道"], new_staff: "不足している"})
+    client.force_login(prefecture_user)
+    page = client.get(reverse("survey_results", args=[this_year.pk])).content.decode()
+
+    def cells(label, part):
+        row = re.search(rf'<th scope="row">{label}</th>(.*?)</tr>', part).group(1)
+        return re.findall(r'<td class="num">([^<]+)</td>', row)
+
+    fields_part, staff_part, _rest = page.split('<section class="result"')[1:4]
+    assert cells("防災", fields_part)[:3] == ["0", "0%", "1"]  # nobody this year, one last year
+    assert cells("足りている", staff_part)[:3] == ["0", "0%", "1"]
+    ranking_part = page.split('<section class="result"')[-1]
+    assert cells("除雪", ranking_part) == ["0", "0", "0", "0", "3"]  # last year's score 3
+
+
+def keys_of(survey):
+    return [f"q{q.pk}" for q in Question.objects.filter(section__survey=survey).order_by("order")]
