@@ -16,14 +16,16 @@ class CollaborationConfig(AppConfig):
             policies,
             reports,
             sections,
+            synonyms,
         )
-        from .models import Axis, Category, Initiative, Method, PolicyField, Theme
+        from .models import Axis, Category, Initiative, Method, PolicyField, SynonymGroup, Theme
         from .services.demo import create_demo_initiatives
         from .services.reference import load_framework
         from .services.synthetic import generate_for_scale
 
-        for model in (Axis, Category, Method, PolicyField, Theme):
+        for model in (Axis, Category, Method, PolicyField, Theme, SynonymGroup):
             track(model)
+        caching.bump_on_change(synonyms.TOPIC, SynonymGroup)
         caching.bump_on_change("initiatives", Initiative, Axis, Category, Method, PolicyField,
                                Theme)
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"},

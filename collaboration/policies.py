@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from portal.permissions import CHANGE, VIEW, Policy, can, register
 
-from .models import Axis, Category, Initiative, Method, PolicyField, Theme
+from .models import Axis, Category, Initiative, Method, PolicyField, SynonymGroup, Theme
 
 
 def _editable(user) -> Q | None:
@@ -63,10 +63,10 @@ def can_publish(user, initiative: Initiative, *, editable: bool | None = None) -
     return can(user, CHANGE, initiative) if editable is None else editable
 
 
-@register(Axis, Category, Method, PolicyField, Theme)
+@register(Axis, Category, Method, PolicyField, Theme, SynonymGroup)
 class FrameworkPolicy(Policy):
-    """The framework and the themes are read by everyone signed in and kept by prefecture
-    staff."""
+    """The framework, the themes and the synonym dictionary are read by everyone signed in
+    and kept by prefecture staff."""
 
     def scope(self, user, action, queryset):
         return queryset if action == VIEW or user.is_prefecture else queryset.none()
