@@ -2,6 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def index_demo_initiatives() -> str:
+    from . import similarity
+
+    return f"Similar cases: {similarity.rebuild_index()} initiatives indexed."
+
+
+def index_generated_initiatives(*, scale: float, seed: int) -> str:
+    # Synthetic rows are written in bulk, without the signals that index single saves.
+    return index_demo_initiatives()
+
+
 class CollaborationConfig(AppConfig):
     name = "collaboration"
     verbose_name = _("Collaboration initiatives")
@@ -13,6 +24,7 @@ class CollaborationConfig(AppConfig):
         from . import (  # noqa: F401  registers them
             attention_items,
             dashboard,
+            indexing,
             policies,
             reports,
             sections,
@@ -33,3 +45,6 @@ class CollaborationConfig(AppConfig):
         reference.register_loader(load_framework)
         reference.register_demo_loader(create_demo_initiatives)
         reference.register_generator("initiatives", generate_for_scale)
+        indexing.connect()
+        reference.register_demo_loader(index_demo_initiatives)
+        reference.register_generator("similar cases", index_generated_initiatives, order=100)

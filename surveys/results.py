@@ -17,6 +17,10 @@ CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIEL
                 Question.Kind.METHODS, Question.Kind.SCALE, Question.Kind.RANKING)
 # A need chosen by at least this many municipalities is a candidate for joint work.
 SHARED_NEED = 3
+# Similar cases are looked up for this many of the most chosen shared needs, this many each.
+SUGGESTED_NEEDS = 8
+SUGGESTIONS_PER_NEED = 3
+TEXT_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 
 
 @dataclass
@@ -67,7 +71,9 @@ def _previous_counts(survey) -> dict[str, Counter]:
     return counts
 
 
-def results_for(user, survey) -> dict:
+def results_for(user, survey, *, similar_cases: bool = False) -> dict:
+    """Everything the results page shows; with ``similar_cases``, each shared need with the
+    initiatives most like it."""
     responses = submitted_responses(user, survey)
     previous = _previous_counts(survey)
     regions = list(Region.objects.all())
@@ -119,16 +125,41 @@ def results_for(user, survey) -> dict:
 
     themed = {(source.question_id, source.choice): source.theme for source in
               ThemeSource.objects.filter(survey=survey).select_related("theme")}
+    shared = [(item, label, count, themed.get((item.question.pk, label)))
+              for item in items
+              if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
+                                        Question.Kind.MULTIPLE)
+              for label, count, *_rest in item.counts
+              # "Other" is many different needs in their own words, not one shared.
+              if count >= SHARED_NEED and label != _("Other (その他)")]
     return {
         "results": items, "responses": responses, "respondents": len(responses),
         "regions": regions,
         "has_previous": bool(previous), "previous": survey.copied_from,
         "kinds": [label for _kind, label in kinds],
-        "shared_needs": [(item, label, count, themed.get((item.question.pk, label)))
-                         for item in items
-                         if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
-                                                   Question.Kind.MULTIPLE)
-                         for label, count, *_rest in item.counts
-                         # "Other" is many different needs in their own words, not one shared.
-                         if count >= SHARED_NEED and label != _("Other (その他)")],
+        "shared_needs": _with_similar_cases(user, shared, responses, items) if similar_cases
+        else [(*need, []) for need in shared],
     }
+
+
+def _with_similar_cases(user, shared, responses, items) -> list:
+    """Each shared need with the initiatives most like it (the most chosen needs first get
+    them): the need itself and what the municipalities that chose it wrote."""
+    from collaboration.similarity import Need, similar_to_needs
+
+    texts = {r.pk: [value for item in items if item.question.kind in TEXT_KINDS
+                    for value in _values(item.question, r.answers)] for r in responses}
+    suggested = sorted(range(len(shared)), key=lambda n: -shared[n][2])[:SUGGESTED_NEEDS]
+    needs = []
+    for n in suggested:
+        item, label, _count, _theme = shared[n]
+        kind = item.question.kind
+        wrote = [text for r in responses if label in _values(item.question, r.answers)
+                 for text in texts[r.pk]]
+        needs.append(Need(
+            title=label if kind == Question.Kind.MULTIPLE else "", text="\n".join(wrote),
+            field_names=[label] if kind == Question.Kind.FIELDS else [],
+            method_names=[label] if kind == Question.Kind.METHODS else []))
+    found = dict(zip(suggested, similar_to_needs(user, needs, limit=SUGGESTIONS_PER_NEED),
+                     strict=True)) if needs else {}
+    return [(*need, found.get(n, [])) for n, need in enumerate(shared)]
