@@ -228,3 +228,11 @@ class SimilarityGram(models.Model):
                                 name="similarity_gram")]
         constraints = [models.UniqueConstraint(fields=["initiative", "gram"],
                                                name="similarity_gram_once")]
+
+
+class SimilarityTerm(models.Model):
+    """How many initiatives the similar-cases index holds a term for (its document
+    frequency), so a lookup reads a few rows instead of counting long lists."""
+
+    gram = models.CharField(max_length=12, unique=True)
+    documents = models.PositiveIntegerField(default=0)

@@ -16,10 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db.models import Case, F, FloatField, Sum, Value, When
 from django.db.models.expressions import RawSQL
 
-from .models import Initiative, Method, PolicyField, SimilarityGram
+from .models import Initiative, Method, PolicyField, SimilarityGram, SimilarityTerm
 from .search import KATAKANA
 
 TOPIC = "similarity"
@@ -28,6 +28,7 @@ TITLE_WEIGHT = 2  # a pair in the title counts as often as this
 FIELD_WEIGHT = 6
 METHOD_WEIGHT = 3
 QUERY_TERMS = 32  # the terms of a need or initiative that weigh most; the rest change little
+MAX_POSTINGS = 15_000  # index rows one lookup adds up at most
 # A pair found in more than this share of initiatives (and more than a few) says nothing on
 # its own (連携, 取組).
 COMMON_SHARE = 0.3
@@ -108,20 +109,12 @@ def _vector(counts: Counter, total: int, df: dict) -> dict[str, float]:
     return {term: w / length for term, w in weights.items()}
 
 
-def _document_frequencies(terms, *, leaving_out=()) -> dict[str, int]:
-    rows = SimilarityGram.objects.filter(gram__in=list(terms))
-    if leaving_out:
-        rows = rows.exclude(initiative_id__in=list(leaving_out))
-    return dict(rows.values_list("gram").annotate(n=Count("id")).order_by())
-
-
 def _frequencies_and_total(terms) -> tuple[dict[str, int], int]:
     """How many initiatives have each term, and how many there are, in one query."""
     table = Initiative._meta.db_table
-    rows = (SimilarityGram.objects.filter(gram__in=list(terms)).values_list("gram")
-            .annotate(n=Count("id"), total=RawSQL(f"SELECT COUNT(*) FROM {table}", ()))
-            .order_by())
-    found = list(rows)
+    found = list(SimilarityTerm.objects.filter(gram__in=list(terms), documents__gt=0)
+                 .annotate(total=RawSQL(f"SELECT COUNT(*) FROM {table}", ()))
+                 .values_list("gram", "documents", "total"))
     return {gram: n for gram, n, _total in found}, (found[0][2] if found else 0)
 
 
@@ -133,16 +126,30 @@ def _with_relations(queryset):
 @transaction.atomic
 def index_initiatives(ids) -> int:
     """Recomputes the index rows of these initiatives (and drops those of initiatives that are
-    gone); the same ids give the same rows, so running it again changes nothing."""
+    gone), keeping the document frequencies in step; the same ids give the same rows, so
+    running it again changes nothing."""
     ids = sorted(set(ids))
     if not ids:
         return 0
     initiatives = list(_with_relations(Initiative.objects.filter(pk__in=ids)))
     counts = {i.pk: _initiative_counts(i) for i in initiatives}
-    terms = set().union(*counts.values()) if counts else set()
-    df = Counter(_document_frequencies(terms, leaving_out=ids))
+    delta = Counter()
+    for gram in SimilarityGram.objects.filter(initiative_id__in=ids).values_list("gram",
+                                                                                flat=True):
+        delta[gram] -= 1
     for found in counts.values():
-        df.update(found.keys())
+        delta.update(found.keys())
+    stored = {term.gram: term for term in SimilarityTerm.objects.select_for_update().filter(
+        gram__in=list(delta))}
+    for gram, change in delta.items():
+        if gram in stored:
+            stored[gram].documents = max(0, stored[gram].documents + change)
+    SimilarityTerm.objects.bulk_update(list(stored.values()), ["documents"], batch_size=2000)
+    SimilarityTerm.objects.bulk_create(
+        [SimilarityTerm(gram=gram, documents=change) for gram, change in delta.items()
+         if gram not in stored and change > 0], batch_size=2000)
+    df = {gram: term.documents for gram, term in stored.items()}
+    df.update({gram: change for gram, change in delta.items() if gram not in stored})
     total = Initiative.objects.count()
     SimilarityGram.objects.filter(initiative_id__in=ids).delete()
     SimilarityGram.objects.bulk_create(
@@ -165,6 +172,9 @@ def rebuild_index(*, batch_size: int = 2000) -> int:
     total = len(counts)
     with transaction.atomic():
         SimilarityGram.objects.all().delete()
+        SimilarityTerm.objects.all().delete()
+        SimilarityTerm.objects.bulk_create(
+            [SimilarityTerm(gram=gram, documents=n) for gram, n in df.items()], batch_size=5000)
         rows = []
         for pk, found in counts.items():
             rows += [SimilarityGram(initiative_id=pk, gram=term, weight=weight)
@@ -255,8 +265,15 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     for number, query in enumerate(queries):
         vector = _vector(query.counts, total, df)
         # A term no initiative has cannot score; leaving it out keeps the query short.
-        chosen = dict(sorted(((term, w) for term, w in vector.items() if df.get(term)),
-                             key=lambda item: -item[1])[:QUERY_TERMS])
+        chosen, postings = {}, 0
+        for term, w in sorted(((term, w) for term, w in vector.items() if df.get(term)),
+                              key=lambda item: -item[1])[:QUERY_TERMS]:
+            # The heaviest terms first, until the lists to add up are long enough: the rest
+            # are common terms that weigh little and would cost the most to read.
+            if chosen and postings + df[term] > MAX_POSTINGS:
+                continue
+            chosen[term] = w
+            postings += df[term]
         if chosen:
             ranked.append(
                 SimilarityGram.objects.filter(gram__in=list(chosen),
@@ -281,11 +298,11 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     every_term = set().union(*(query.counts.keys() for query in queries))
     # The shown initiatives come with the terms they share: each scored one shares some.
     shown, terms_of = {}, {}
-    for row in SimilarityGram.objects.filter(
-            initiative_id__in=ids, gram__in=list(every_term)).select_related(
+    for row in SimilarityGram.objects.filter(initiative_id__in=ids).select_related(
             "initiative__category").defer(*(f"initiative__{name}" for name in LONG_TEXTS)):
         shown[row.initiative_id] = row.initiative
-        terms_of.setdefault(row.initiative_id, set()).add(row.gram)
+        if row.gram in every_term:
+            terms_of.setdefault(row.initiative_id, set()).add(row.gram)
     common = max(COMMON_SHARE * total, COMMON_AT_LEAST)
     informative = {term for term in every_term if df.get(term, 0) <= common}
     results = []

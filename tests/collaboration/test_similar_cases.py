@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaboration import similarity
-from collaboration.models import Initiative, PolicyField, SimilarityGram
+from collaboration.models import Initiative, PolicyField, SimilarityGram, SimilarityTerm
 from collaboration.similarity import Need, similar_to_initiative, similar_to_need
 from collaboration.tasks import index_initiatives
 from portal.models import Municipality, OutboxTask
@@ -115,12 +115,14 @@ def test_the_index_task_is_idempotent_and_follows_changes(initiative_factory):
     assert {gram for pk, gram, _w in rows if pk == case.pk} >= {"除雪", f"f:{disaster.pk}"}
     index_initiatives.apply(args=[[case.pk, other.pk]]).get()
     assert set(SimilarityGram.objects.values_list("initiative_id", "gram", "weight")) == rows
+    assert SimilarityTerm.objects.get(gram=f"f:{disaster.pk}").documents == 1
 
     case.policy_fields.set(PolicyField.objects.filter(name="観光"))
     index_initiatives.apply(args=[[case.pk]]).get()
     grams = set(SimilarityGram.objects.filter(initiative=case).values_list("gram", flat=True))
     assert f"f:{PolicyField.objects.get(name='観光').pk}" in grams
     assert f"f:{PolicyField.objects.get(name='防災').pk}" not in grams
+    assert SimilarityTerm.objects.get(gram=f"f:{disaster.pk}").documents == 0
 
     gone = other.pk
     other.delete()
