@@ -10,21 +10,24 @@ class CollaborationConfig(AppConfig):
         from portal import caching
         from portal.audit import track
 
-        from . import policies, reports  # noqa: F401  registers them
+        from . import indexing, policies, reports, synonyms  # noqa: F401  registers them
         from .models import (
             Axis,
             Category,
             Initiative,
             Method,
             PolicyField,
+            SynonymGroup,
             Theme,
             ThemeStatusChange,
         )
 
-        for model in (Axis, Category, Method, PolicyField, Theme):
+        for model in (Axis, Category, Method, PolicyField, Theme, SynonymGroup):
             track(model)
         track(ThemeStatusChange, owner=lambda change: change.theme)
+        caching.bump_on_change(synonyms.TOPIC, SynonymGroup)
         caching.bump_on_change("initiatives", Initiative, Axis, Category, Method, PolicyField,
                                Theme, ThemeStatusChange)
         track(Initiative, exclude={"search_text", "search_grams", "updated_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
+        indexing.connect()

@@ -9,6 +9,7 @@ from portal.models import Municipality, Region
 
 from .models import Category, Initiative, Method, PolicyField
 from .search import matching
+from .synonyms import dictionary
 
 SORTS = {
     "-updated": ("-updated_at", "-id"),
@@ -57,7 +58,7 @@ class InitiativeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(matching(value)) if value else queryset
+        return queryset.filter(matching(value, dictionary())) if value else queryset
 
     def filter_region(self, queryset, name, value):
         taking_part = Initiative.municipalities.through.objects.filter(

@@ -78,3 +78,47 @@ class InitiativeForm(forms.ModelForm):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
+
+class SynonymGroupForm(forms.Form):
+    """A group of the synonym dictionary: its words, one per line (or separated by 、)."""
+
+    words = forms.CharField(
+        label=_("Words that mean the same"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One word per line, or separated by 、 or commas; at least two. Full- and "
+                    "half-width forms and upper and lower case count as the same word."))
+
+    def __init__(self, *args, group=None, **kwargs):
+        self.group = group
+        if group is not None and group.pk and "initial" not in kwargs:
+            kwargs["initial"] = {"words": "\n".join(group.words)}
+        super().__init__(*args, **kwargs)
+
+    def clean_words(self):
+        from .models import SynonymGroup
+        from .search import MAX_TERM_LENGTH, normalize
+        from .synonyms import MAX_WORDS, split_words
+
+        words = split_words(self.cleaned_data["words"])
+        if len(words) < 2:
+            raise ValidationError(_("Give at least two words: a group says that they mean "
+                                    "the same."))
+        if len(words) > MAX_WORDS:
+            raise ValidationError(_("A group has at most %(count)d words.")
+                                  % {"count": MAX_WORDS})
+        too_long = [word for word in words if len(normalize(word)) > MAX_TERM_LENGTH]
+        if too_long:
+            raise ValidationError(_("“%(word)s” is longer than %(count)d characters.")
+                                  % {"word": too_long[0], "count": MAX_TERM_LENGTH})
+        others = SynonymGroup.objects.all()
+        if self.group is not None and self.group.pk:
+            others = others.exclude(pk=self.group.pk)
+        taken = {normalize(word): group for group in others for word in group.words}
+        for word in words:
+            if normalize(word) in taken:
+                raise ValidationError(
+                    _("“%(word)s” is already in the group “%(group)s”: a word belongs to one "
+                      "group. Add the words to that group instead.")
+                    % {"word": word, "group": taken[normalize(word)]})
+        return words

@@ -250,3 +250,42 @@ class ThemeStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.theme}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class SynonymGroup(models.Model):
+    """Words the catalogue's search treats as one (同義語): a search for any finds them all."""
+
+    objects = AuditedManager()
+    words = models.JSONField(_("words"), default=list)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+
+    def __str__(self):
+        return "、".join(self.words)
+
+
+class SimilarityGram(models.Model):
+    """One weighted term of an initiative in the similar-cases index: a character pair of its
+    texts, or one of its fields (``f:<id>``) or methods (``m:<id>``)."""
+
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="+")
+    gram = models.CharField(max_length=12)
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["gram", "initiative", "weight"],
+                                name="similarity_gram")]
+        constraints = [models.UniqueConstraint(fields=["initiative", "gram"],
+                                               name="similarity_gram_once")]
+
+
+class SimilarityTerm(models.Model):
+    """How many initiatives the similar-cases index holds a term for (its document
+    frequency), so a lookup reads a few rows instead of counting long lists."""
+
+    gram = models.CharField(max_length=12, unique=True)
+    documents = models.PositiveIntegerField(default=0)

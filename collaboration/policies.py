@@ -5,7 +5,16 @@ from django.db.models import Q
 from portal.models import User
 from portal.permissions import CHANGE, VIEW, Policy, can, register
 
-from .models import Axis, Category, Initiative, Method, PolicyField, Theme, ThemeStatusChange
+from .models import (
+    Axis,
+    Category,
+    Initiative,
+    Method,
+    PolicyField,
+    SynonymGroup,
+    Theme,
+    ThemeStatusChange,
+)
 
 
 def _editable(user) -> Q | None:
@@ -63,9 +72,10 @@ def can_publish(user, initiative: Initiative, *, editable: bool | None = None) -
     return can(user, CHANGE, initiative) if editable is None else editable
 
 
-@register(Axis, Category, Method, PolicyField)
+@register(Axis, Category, Method, PolicyField, SynonymGroup)
 class FrameworkPolicy(Policy):
-    """The framework is read by everyone signed in and kept by prefecture staff."""
+    """The framework and the synonym dictionary are read by everyone signed in and kept by
+    prefecture staff."""
 
     def scope(self, user, action, queryset):
         return queryset if action == VIEW or user.is_prefecture else queryset.none()

@@ -3,7 +3,8 @@
 Text is normalised (NFKC, so full- and half-width forms match; lower case; katakana folded to
 hiragana) and indexed by its characters and character pairs. A query term matches when the
 row holds all of the term's characters and pairs (served by a GIN index on PostgreSQL) and,
-to rule out pairs that occur apart, the normalised text contains the term itself.
+to rule out pairs that occur apart, the normalised text contains the term itself. A term of
+the synonym dictionary (collaboration/synonyms.py) matches any word of its group.
 """
 
 import unicodedata
@@ -62,11 +63,22 @@ class HasGrams(models.Lookup):
         return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
 
 
-def matching(query: str) -> Q:
-    """A filter for rows whose normalised text contains every term of ``query``."""
+def _term_condition(term: str) -> Q:
+    condition = Q(search_text__contains=term)
+    if connection.vendor == "postgresql":
+        condition &= Q(search_grams__has_grams=sorted(grams(term)))
+    return condition
+
+
+def matching(query: str, synonyms: dict | None = None) -> Q:
+    """A filter for rows whose normalised text contains every term of ``query``, or for a
+    term of the synonym dictionary (normalised word → its group), any word of its group."""
+    from .synonyms import alternatives
+
     condition = Q()
     for term in terms(query):
-        condition &= Q(search_text__contains=term)
-        if connection.vendor == "postgresql":
-            condition &= Q(search_grams__has_grams=sorted(grams(term)))
+        either = Q()
+        for word in alternatives(term, synonyms or {}):
+            either |= _term_condition(word)
+        condition &= either
     return condition

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, framework, initiatives, themes
+from .views import catalogue, framework, initiatives, synonyms, themes
 
 urlpatterns = [
     path("initiatives/", catalogue.initiative_list, name="initiative_list"),
@@ -15,6 +15,11 @@ urlpatterns = [
          name="framework_add"),
     path("initiatives/framework/<slug:kind>/<int:pk>/", framework.framework_edit,
          name="framework_edit"),
+    path("initiatives/synonyms/", synonyms.synonym_list, name="synonym_list"),
+    path("initiatives/synonyms/new/", synonyms.synonym_add, name="synonym_add"),
+    path("initiatives/synonyms/<int:pk>/", synonyms.synonym_edit, name="synonym_edit"),
+    path("initiatives/synonyms/<int:pk>/delete/", synonyms.synonym_delete,
+         name="synonym_delete"),
     path("initiatives/new/", initiatives.initiative_create_view, name="initiative_create"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),
     path("initiatives/<int:pk>/edit/", initiatives.initiative_edit, name="initiative_edit"),

@@ -47,6 +47,7 @@ HOME_ITEMS = (
 MUNICIPALITY_SECTIONS = (
     collaboration_sections.initiatives_taking_part,
     surveys_sections.survey_answers,
+    surveys_sections.spread_candidates,
     meetings_sections.councils,
 )
 

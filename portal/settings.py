@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Hand-overs: accounts whose last day has passed; hourly, so a missed run catches up.
     "account-deactivations": {"task": "portal.tasks.deactivate_due_accounts",
                               "schedule": 60 * 60},
+    # The similar-cases index afresh: single changes are indexed as they happen, but shift
+    # every other weight a little.
+    "similar-cases-rebuild": {"task": "collaboration.tasks.rebuild_similarity_index",
+                              "schedule": 24 * 60 * 60},
 }
 # A report being built whose worker has not been heard from for this long has lost its
 # worker; one queued this long was lost by the broker. Either is failed and may be retried.

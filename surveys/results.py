@@ -24,6 +24,10 @@ SHARED_NEED = 3
 CHART_LABEL_ROOM = 44
 # Points for a ranking: 1位 3, 2位 2, 3位 1.
 WEIGHTS = tuple(RANKS + 1 - rank for rank in range(1, RANKS + 1))
+# Similar cases are looked up for this many of the most chosen shared needs, this many each.
+SUGGESTED_NEEDS = 8
+SUGGESTIONS_PER_NEED = 3
+TEXT_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 
 
 @dataclass
@@ -197,8 +201,9 @@ def _chart_points(rows) -> list[tuple]:
     return [(label[:fits], Decimal(value), "bar--actual") for label, value in shown]
 
 
-def results_for(user, survey, *, with_rows: bool = False) -> dict:
-    """Each question's result; ``with_rows`` adds the raw answers' rows for the exports."""
+def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = False) -> dict:
+    """Everything the results page shows; ``with_rows`` adds the raw answers' rows for the
+    exports, ``similar_cases`` each shared need with the initiatives most like it."""
     responses = submitted_responses(user, survey)
     known: dict = {}
     previous = _previous_counts(survey)
@@ -266,6 +271,13 @@ def results_for(user, survey, *, with_rows: bool = False) -> dict:
 
     themed = {(source.question_id, source.choice): source.theme for source in
               ThemeSource.objects.filter(survey=survey).select_related("theme")}
+    shared = [(item, label, count, themed.get((item.question.pk, label)))
+              for item in items
+              if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
+                                        Question.Kind.MULTIPLE)
+              for label, count, *_rest in item.counts
+              # "Other" is many different needs in their own words, not one shared.
+              if count >= SHARED_NEED and label != _("Other (その他)")]
     return {
         "results": items, "responses": responses, "respondents": len(responses),
         "answer_rows": answer_rows(user, survey) if with_rows else None,
@@ -275,11 +287,29 @@ def results_for(user, survey, *, with_rows: bool = False) -> dict:
         "weights": "、".join(_("rank %(rank)s %(points)s points") % {"rank": rank, "points": w}
                              for rank, w in enumerate(WEIGHTS, start=1)),
         "kinds": [label for _kind, label in kinds],
-        "shared_needs": [(item, label, count, themed.get((item.question.pk, label)))
-                         for item in items
-                         if item.question.kind in (Question.Kind.FIELDS, Question.Kind.METHODS,
-                                                   Question.Kind.MULTIPLE)
-                         for label, count, *_rest in item.counts
-                         # "Other" is many different needs in their own words, not one shared.
-                         if count >= SHARED_NEED and label != _("Other (その他)")],
+        "shared_needs": _with_similar_cases(user, shared, responses, items) if similar_cases
+        else [(*need, []) for need in shared],
     }
+
+
+def _with_similar_cases(user, shared, responses, items) -> list:
+    """Each shared need with the initiatives most like it (the most chosen needs first get
+    them): the need itself and what the municipalities that chose it wrote."""
+    from collaboration.similarity import Need, similar_to_needs
+
+    texts = {r.pk: [value for item in items if item.question.kind in TEXT_KINDS
+                    for value in _values(item.question, r.answers)] for r in responses}
+    suggested = sorted(range(len(shared)), key=lambda n: -shared[n][2])[:SUGGESTED_NEEDS]
+    needs = []
+    for n in suggested:
+        item, label, _count, _theme = shared[n]
+        kind = item.question.kind
+        wrote = [text for r in responses if label in _values(item.question, r.answers)
+                 for text in texts[r.pk]]
+        needs.append(Need(
+            title=label if kind == Question.Kind.MULTIPLE else "", text="\n".join(wrote),
+            field_names=[label] if kind == Question.Kind.FIELDS else [],
+            method_names=[label] if kind == Question.Kind.METHODS else []))
+    found = dict(zip(suggested, similar_to_needs(user, needs, limit=SUGGESTIONS_PER_NEED),
+                     strict=True)) if needs else {}
+    return [(*need, found.get(n, [])) for n, need in enumerate(shared)]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from collaboration.models import Initiative
 from portal import caching
 from portal.permissions import (
     LOGGED_IN,
@@ -36,7 +37,7 @@ from .services import (
 from .services import draft_save as save_draft
 
 # Results count the answers, name the municipalities and link the themes made from them.
-RESULTS_TOPICS = ("surveys", "reference", "initiatives")
+RESULTS_TOPICS = ("surveys", "reference", "initiatives", "similarity", "synonyms")
 
 
 def _survey(user, pk, action=VIEW):
@@ -281,7 +282,9 @@ def survey_results(request, pk):
         "results_html": caching.fragment(
             request, "survey-results", RESULTS_TOPICS, (survey.pk,),
             lambda: caching.render("surveys/_results.html", {
-                "survey": survey, **results.results_for(request.user, survey)}, request)),
+                "survey": survey, **results.results_for(request.user, survey,
+                                                        similar_cases=True)}, request),
+            reads=(Initiative,)),
     })
 
 

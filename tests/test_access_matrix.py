@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from collaboration.models import Theme
+from collaboration.models import SynonymGroup, Theme
 from meetings.models import AgendaItem, CalendarFeed
 from portal.models import Region, Report
 from portal.services.attachments import attachment_create
@@ -97,6 +97,17 @@ MATRIX = {
                       signed_in(403, prefecture=OK, admin=OK)),
     "framework_edit": ("get", lambda c: reverse("framework_edit", args=[
         "categories", c["initiative"].category_id]), signed_in(403, prefecture=OK, admin=OK)),
+    # The synonym dictionary: prefecture staff (and administrators) only; a fresh group for
+    # each role's removal.
+    "synonym_list": ("get", lambda c: reverse("synonym_list"),
+                     signed_in(403, prefecture=OK, admin=OK)),
+    "synonym_add": ("get", lambda c: reverse("synonym_add"),
+                    signed_in(403, prefecture=OK, admin=OK)),
+    "synonym_edit": ("get", lambda c: reverse("synonym_edit", args=[c["new_synonyms"]().pk]),
+                     signed_in(403, prefecture=OK, admin=OK)),
+    "synonym_delete": ("post", lambda c: reverse("synonym_delete",
+                                                 args=[c["new_synonyms"]().pk]),
+                       signed_in(403, prefecture=REDIRECT, admin=REDIRECT)),
     "initiative_spread": ("get", lambda c: reverse("initiative_spread",
                                                    args=[c["initiative"].pk]), signed_in(OK)),
     # Themes: one of the 村山 region born of a need 山形市 chose; prefecture staff keep
@@ -330,6 +341,9 @@ def context(users_by_role, settings, tmp_path):
         opens_at=timezone.now() - datetime.timedelta(days=2),
         results_published_at=timezone.now())
 
+    def new_synonyms():
+        return SynonymGroup.objects.create(words=["試験語甲", "試験語乙"])
+
     def new_section():
         return Section.objects.create(survey=survey, title="削除する節", order=9)
 
@@ -369,7 +383,8 @@ def context(users_by_role, settings, tmp_path):
             "section": section, "question": section.questions.first(),
             "new_section": new_section, "new_question": new_question, "council": council,
             "meeting": meeting, "seat": seat, "new_item": new_item, "feed": feed,
-            "report": report, "theme": theme, "new_link": new_link, "published": published}
+            "report": report, "theme": theme, "new_link": new_link, "published": published,
+            "new_synonyms": new_synonyms}
 
 
 def outcome_of(response) -> object:

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from portal import caching
 from portal.permissions import LOGGED_IN, access
 
-from .. import exports, selectors
+from .. import exports, selectors, synonyms
 from ..filters import PAGE_SIZES, InitiativeFilter, ListingForm
 from ..models import Category, Initiative, Method
 
@@ -50,7 +50,9 @@ def initiative_list(request):
 
     return render(request, "collaboration/initiative_list.html", {
         **context, "active": active,
-        "catalogue": caching.fragment(request, "catalogue", selectors.TOPICS,
+        "expansions": synonyms.expansions(active.get("q", ""), synonyms.dictionary())
+        if active.get("q") else [],
+        "catalogue": caching.fragment(request, "catalogue", (*selectors.TOPICS, synonyms.TOPIC),
                                       (sorted(request.GET.lists()),), catalogue,
                                       reads=(Initiative,)),
     })

@@ -19,7 +19,7 @@ from portal.permissions import (
 )
 from portal.services.attachments import attachment_create, attachment_delete
 
-from .. import selectors
+from .. import selectors, similarity
 from ..forms import AttachmentForm, InitiativeForm
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
 from ..models import Initiative
@@ -45,13 +45,6 @@ def _page(request, initiative) -> str:
     user = request.user
     visible = selectors.visible_initiatives(user)
     prefetch_related_objects([initiative], *DETAIL_RELATED)
-    method_ids = [m.pk for m in initiative.methods.all()]
-    field_ids = [f.pk for f in initiative.policy_fields.all()]
-    related = visible.filter(
-        pk__in=Initiative.methods.through.objects.filter(method__in=method_ids)
-        .values("initiative_id")).filter(
-        pk__in=Initiative.policy_fields.through.objects.filter(policyfield__in=field_ids)
-        .values("initiative_id")).exclude(pk=initiative.pk).select_related("category")[:5]
     editable = can(user, CHANGE, initiative)
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
@@ -59,7 +52,7 @@ def _page(request, initiative) -> str:
             "region")),
         "ancestors": ancestors(initiative, visible),
         "spread_to": visible.filter(spread_from=initiative).select_related("category"),
-        "related": related,
+        "similar": similarity.similar_to_initiative(user, initiative),
         "attachments": scope(user, VIEW, Attachment.objects.filter(
             object_id=str(initiative.pk), content_type__model="initiative",
             content_type__app_label="collaboration")),
@@ -76,7 +69,8 @@ def initiative_detail(request, pk):
         "category__axis", "lead_organisation", "spread_from"), pk=pk)
     return render(request, "collaboration/initiative_detail.html", {
         "initiative": initiative,
-        "content": caching.fragment(request, "initiative", (*selectors.TOPICS, "audit"),
+        "content": caching.fragment(request, "initiative",
+                                    (*selectors.TOPICS, "audit", similarity.TOPIC),
                                     (initiative.pk,), lambda: _page(request, initiative),
                                     reads=(Initiative,)),
     })

@@ -100,7 +100,72 @@ def prepare_csv_rows(rows: int) -> dict:
     return {"initiatives": Initiative.objects.count()}
 
 
+SIMILAR_SAMPLES = 40
+
+
+def _milliseconds(timings: list[float]) -> dict:
+    ordered = sorted(timings)
+    return {"samples": len(ordered), "p50_ms": round(1000 * ordered[len(ordered) // 2], 1),
+            "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+            "max_ms": round(1000 * ordered[-1], 1)}
+
+
+def similar_cases(kind: str) -> dict:
+    return _timed(lambda: _similar_cases(kind))
+
+
+def _similar_cases(kind: str) -> dict:
+    """How long the similar cases of one page take to look up, built afresh (no page cache),
+    for a sample of initiatives, of municipalities' answers, or of the largest survey."""
+    import random
+
+    from collaboration import similarity
+    from collaboration.models import Initiative, SimilarityGram
+    from surveys import results
+    from surveys.models import SurveyResponse
+    from surveys.needs import need_of
+
+    user = User.objects.get(username=BENCH_USER)
+    timings, shown = [], 0
+    if kind == "initiative":
+        pks = list(Initiative.objects.filter(is_published=True).values_list("pk", flat=True))
+        for pk in random.Random(1).sample(pks, min(SIMILAR_SAMPLES, len(pks))):
+            initiative = Initiative.objects.prefetch_related("policy_fields", "methods").get(
+                pk=pk)
+            started = time.perf_counter()
+            shown += len(similarity.similar_to_initiative(user, initiative))
+            timings.append(time.perf_counter() - started)
+    elif kind == "municipality":
+        responses = list(SurveyResponse.objects.filter(
+            status=SurveyResponse.Status.SUBMITTED).select_related("survey", "municipality")
+            .order_by("pk"))
+        for response in random.Random(1).sample(responses, min(SIMILAR_SAMPLES,
+                                                                len(responses))):
+            started = time.perf_counter()
+            need = need_of(response)
+            shown += len(similarity.similar_to_need(
+                user, need, exclude_municipality=response.municipality))
+            timings.append(time.perf_counter() - started)
+    elif kind == "survey":
+        survey = largest_survey()
+        for _round in range(5):
+            computed = results.results_for(user, survey)
+            started = time.perf_counter()
+            found = results._with_similar_cases(
+                user, [need[:4] for need in computed["shared_needs"]],
+                computed["responses"], computed["results"])
+            timings.append(time.perf_counter() - started)
+            shown = sum(len(need[-1]) for need in found)
+    else:
+        raise ValueError(f"unknown page {kind!r}")
+    return {**_milliseconds(timings), "suggestions": shown,
+            "index_rows": SimilarityGram.objects.count(),
+            "initiatives": Initiative.objects.count()}
+
+
 def run(what: str, argument: str) -> dict:
+    if what == "similar":
+        return similar_cases(argument)
     if what == "annual":
         return annual_report(argument)
     if what == "survey":

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
+from collaboration import similarity
 from collaboration.models import Category, Initiative, Method, PolicyField, Theme
 from collaboration.services.initiatives import save_with_relations
 from collaboration.services.reference import policy_examples
@@ -292,3 +293,8 @@ def create_demo_initiatives() -> str:
             theme.initiatives.set(Initiative.objects.filter(title__in=initiative_titles))
             themes += 1
     return f"Demo initiatives: {created} new; demo themes: {themes} new."
+
+
+def index_demo_initiatives() -> str:
+    """The similar-cases index over the demo initiatives (bulk rows skip the signals)."""
+    return f"Similar cases: {similarity.rebuild_index()} initiatives indexed."

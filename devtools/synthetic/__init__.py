@@ -12,4 +12,5 @@ GENERATORS = (
     ("meetings", meetings.generate_for_scale),
     # Last: the entries are about the rows the others made.
     ("audit", audit.generate_for_scale),
+    ("similar cases", collaboration.index_for_scale),
 )

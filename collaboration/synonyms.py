@@ -1,0 +1,69 @@
+"""The synonym dictionary (同義語辞書) as the catalogue's search reads it: each word of a group,
+normalised as search text is (NFKC, lower case, katakana as hiragana), stands for its group."""
+
+import re
+from dataclasses import dataclass
+
+from portal import caching
+
+from .search import MAX_TERM_LENGTH, normalize, terms
+
+TOPIC = "synonyms"
+# What people type between words of a group: new lines, commas, 、 and ・ are not part of a word.
+SEPARATORS = re.compile(r"[\n\r,，、;；]+")
+MAX_WORDS = 20
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a group as typed, in order, each once (by its normalised form)."""
+    words, seen = [], set()
+    for word in SEPARATORS.split(text or ""):
+        word = " ".join(word.split())
+        if word and normalize(word) not in seen:
+            seen.add(normalize(word))
+            words.append(word)
+    return words
+
+
+def _load() -> dict[str, tuple[str, ...]]:
+    from .models import SynonymGroup
+
+    lookup = {}
+    for words in SynonymGroup.objects.values_list("words", flat=True):
+        for word in words:
+            lookup.setdefault(normalize(word), tuple(words))
+    return lookup
+
+
+def dictionary() -> dict[str, tuple[str, ...]]:
+    """Normalised word → the words of its group as staff wrote them; kept in the cache until
+    the dictionary changes."""
+    return caching.remember("synonym-dictionary", (TOPIC,), (), _load)
+
+
+def alternatives(term: str, lookup: dict) -> list[str]:
+    """The normalised words a search term stands for: itself and the rest of its group."""
+    found = [term]
+    for word in lookup.get(term, ()):
+        normalised = normalize(word)[:MAX_TERM_LENGTH]
+        if normalised not in found:
+            found.append(normalised)
+    return found
+
+
+@dataclass(frozen=True)
+class Expansion:
+    word: str  # as typed in the search box
+    synonyms: tuple[str, ...]  # the rest of its group, as staff wrote them
+
+
+def expansions(query: str, lookup: dict) -> list[Expansion]:
+    """For the page: each word of ``query`` that has synonyms, with them."""
+    typed = {normalize(word): word for word in (query or "").split()}
+    found = []
+    for term in terms(query):
+        group = lookup.get(term)
+        if group:
+            others = tuple(word for word in group if normalize(word) != term)
+            found.append(Expansion(typed.get(term, term), others))
+    return found
