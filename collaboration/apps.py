@@ -26,7 +26,7 @@ class CollaborationConfig(AppConfig):
             track(model)
         caching.bump_on_change("initiatives", Initiative, Axis, Category, Method, PolicyField,
                                Theme)
-        track(Initiative, exclude={"search_text", "search_grams", "updated_at"},
+        track(Initiative, exclude={"search_text", "search_grams", "updated_at", "published_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
         reference.register_loader(load_framework)
         reference.register_demo_loader(create_demo_initiatives)

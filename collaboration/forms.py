@@ -78,3 +78,9 @@ class InitiativeForm(forms.ModelForm):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
+
+class InitiativeAttachmentForm(AttachmentForm):
+    is_public = forms.BooleanField(
+        label=_("Show on the public site"), required=False,
+        help_text=_("Only files marked so are offered to visitors who are not logged in."))

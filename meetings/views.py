@@ -12,6 +12,7 @@ from collaboration.forms import AttachmentForm
 from portal.models import Attachment, User
 from portal.permissions import (
     CHANGE,
+    COMMENT,
     LOGGED_IN,
     PUBLIC,
     VIEW,
@@ -93,7 +94,7 @@ def meeting_detail(request, pk):
         "minutes_form": MinutesForm(initial={"text": minutes.text}) if manage else None,
         "next_step": services.NEXT.get(minutes.status) if manage else None,
         "comments": minutes.comments.select_related("author") if visible_minutes else [],
-        "comment_form": CommentForm() if services.may_comment(request.user, minutes) else None,
+        "comment_form": CommentForm() if can(request.user, COMMENT, minutes) else None,
         "actions": meeting.action_items.select_related("owner"),
         "documents": scope(request.user, VIEW, Attachment.objects.filter(
             content_type__app_label="meetings", content_type__model="meeting",

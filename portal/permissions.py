@@ -19,6 +19,13 @@ VIEW = "view"
 CHANGE = "change"
 DELETE = "delete"
 ACTIONS = (VIEW, CHANGE, DELETE)
+# Named actions: a policy lists those it decides (``Policy.actions``) and answers them in
+# ``can``; they ask a yes/no about one object, so ``scope`` does not take them.
+PUBLISH = "publish"
+FOLLOW = "follow"
+COMMENT = "comment"
+DOWNLOAD = "download"
+NAMED_ACTIONS = (PUBLISH, FOLLOW, COMMENT, DOWNLOAD)
 
 
 class Rule:
@@ -91,6 +98,9 @@ class Policy:
     """Object-level rules for one model. Policies only see active, logged-in users;
     anonymous visitors get ``public_scope`` for viewing and nothing else."""
 
+    # The named actions (``NAMED_ACTIONS``) this policy decides in ``can``; any other is refused.
+    actions: tuple[str, ...] = ()
+
     def scope(self, user, action: str, queryset: QuerySet) -> QuerySet:
         raise NotImplementedError
 
@@ -121,7 +131,10 @@ def role_key(user) -> tuple:
 
 def cache_scope(user, models) -> tuple:
     """The key of what the policies of ``models`` show ``user``: the role key, then what each
-    policy reads of the user personally."""
+    policy reads of the user personally. Anonymous visitors get the public scopes, which read
+    nothing of the visitor: one key for all of them."""
+    if not _is_signed_in(user):
+        return ("anonymous",)
     return (*role_key(user), *(part for policy in dict.fromkeys(policy_for(m) for m in models)
                                for part in policy.cache_scope(user)))
 
@@ -183,6 +196,9 @@ def scope(user, action: str, queryset: QuerySet) -> QuerySet:
 
 
 def can(user, action: str, obj: Model) -> bool:
+    if action in NAMED_ACTIONS:
+        policy = policy_for(type(obj))
+        return _is_signed_in(user) and action in policy.actions and policy.can(user, action, obj)
     _check_action(action)
     if _is_signed_in(user):
         return policy_for(type(obj)).can(user, action, obj)

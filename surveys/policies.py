@@ -7,13 +7,6 @@ from portal.permissions import VIEW, Policy, register
 from .models import OpeningNotice, Question, ReminderDelivery, Section, Survey, SurveyResponse
 
 
-def may_follow(user, municipality) -> bool:
-    """Prefecture staff follow every municipality; a liaison room those of its region."""
-    if user.is_prefecture:
-        return True
-    return user.scope_region is not None and municipality.region_id == user.scope_region.pk
-
-
 @register(Survey)
 class SurveyPolicy(Policy):
     """Prefecture staff run surveys; liaison rooms follow them; a municipality sees the surveys

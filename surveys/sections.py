@@ -1,11 +1,10 @@
 """A municipality's survey answers on its page and in its profile, for those who may see them."""
 
-from portal.permissions import VIEW, scope
+from portal.permissions import FOLLOW, VIEW, can, scope
 from portal.sections import Section, municipality_section
 
 from .exports import raw_table
 from .models import SurveyResponse
-from .policies import may_follow
 from .services import questions_of
 
 SHOWN_SURVEYS = 5
@@ -24,5 +23,5 @@ def survey_answers(user, municipality):
     return Section("surveys/_municipality_answers.html", {
         "responses": responses, "latest": latest,
         "answers": list(zip(header[FIXED_COLUMNS:], row[FIXED_COLUMNS:], strict=True)),
-        "may_follow": may_follow(user, municipality),
+        "may_follow": can(user, FOLLOW, municipality),
     })

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal import audit
+from portal import audit, permissions
 
 from .answer_form import AnswerForm, as_form_data, field_names
 from .merging import Merge, key_of, merge
@@ -155,9 +155,8 @@ def _submit(*, actor, survey, municipality, answers, base_version, resolution):
 @transaction.atomic
 def return_response(*, actor, response: SurveyResponse, comment: str) -> SurveyResponse:
     """Sends a submitted answer back to the municipality with the reason."""
-    from .policies import may_follow
-
-    if not may_follow(actor, response.municipality) or not actor.is_prefecture:
+    if not actor.is_prefecture or not permissions.can(actor, permissions.FOLLOW,
+                                                      response.municipality):
         raise PermissionDenied
     response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
     if response.status != SurveyResponse.Status.SUBMITTED:

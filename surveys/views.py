@@ -5,13 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import caching
-from portal.permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
+from portal.permissions import FOLLOW, LOGGED_IN, VIEW, access, can, get_object_or_404, scope
 from portal.queue import enqueue_on_commit
 
 from . import answer_page, board, exports, merging, results
 from .answer_form import AnswerForm, field_names, raw_answers
 from .models import Survey, SurveyResponse
-from .policies import may_follow
 from .services import (
     AlreadySubmitted,
     Incomplete,
@@ -199,7 +198,7 @@ def survey_response(request, pk, lg_code):
     survey = _followed_survey(request, pk)
     response = get_object_or_404(request.user, VIEW, SurveyResponse.objects.select_related(
         "municipality__region"), survey=survey, municipality__lg_code=lg_code)
-    if not may_follow(request.user, response.municipality):
+    if not can(request.user, FOLLOW, response.municipality):
         raise Http404
     questions = list(questions_of(survey))
     form = AnswerForm(questions, initial=response.answers)
