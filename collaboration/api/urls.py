@@ -16,7 +16,8 @@ def _public(view_class, **initkwargs):
 api_patterns = [
     path("", _public(views.ApiRoot), name="api_root"),
     path("initiatives/", _public(views.InitiativeList), name="api_initiatives"),
-    path("initiatives/<int:pk>/", _public(views.InitiativeDetail), name="api_initiative"),
+    # Any text: a malformed id is the API's own JSON 404, not the HTML page.
+    path("initiatives/<str:pk>/", _public(views.InitiativeDetail), name="api_initiative"),
     path("framework/", _public(views.FrameworkView), name="api_framework"),
     path("municipalities/", _public(views.MunicipalityList), name="api_municipalities"),
     path("municipalities/<str:lg_code>/", _public(views.MunicipalityDetail),
