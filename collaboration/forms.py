@@ -122,3 +122,9 @@ class SynonymGroupForm(forms.Form):
                       "group. Add the words to that group instead.")
                     % {"word": word, "group": taken[normalize(word)]})
         return words
+
+
+class InitiativeAttachmentForm(AttachmentForm):
+    is_public = forms.BooleanField(
+        label=_("Show on the public site"), required=False,
+        help_text=_("Only files marked so are offered to visitors who are not logged in."))

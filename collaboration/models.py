@@ -137,6 +137,8 @@ class Initiative(models.Model):
     indicators = models.TextField(_("indicators"), blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # When it was last published: the open data's 公開日 and the order of the feed of new cases.
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     is_model = models.BooleanField(_("model project"), default=False)
     spread_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                     related_name="spread_to",

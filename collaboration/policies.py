@@ -2,8 +2,9 @@
 
 from django.db.models import Q
 
+from portal import public_site
 from portal.models import User
-from portal.permissions import CHANGE, VIEW, Policy, can, register
+from portal.permissions import CHANGE, PUBLISH, VIEW, Policy, register
 
 from .models import (
     Axis,
@@ -36,7 +37,10 @@ def _editable(user) -> Q | None:
 class InitiativePolicy(Policy):
     """Published initiatives are read by everyone signed in; unpublished ones only by those
     who may edit them: prefecture staff, the liaison room of a region taking part, and the
-    staff of a taking-part municipality."""
+    staff of a taking-part municipality. Publishing is for prefecture staff and the liaison
+    room of a region taking part, i.e. a liaison room that may edit it."""
+
+    actions = (PUBLISH,)
 
     def scope(self, user, action, queryset):
         editable = _editable(user)
@@ -44,6 +48,18 @@ class InitiativePolicy(Policy):
             return queryset
         # One flat condition, so PostgreSQL checks it row by row without a nested scan.
         return queryset.filter(Q(is_published=True) | editable if action == VIEW else editable)
+
+    def public_scope(self, queryset):
+        from portal import public_site
+
+        return queryset.filter(is_published=True) if public_site.is_on() else queryset.none()
+
+    def can(self, user, action, obj):
+        if action == PUBLISH:
+            if user.is_prefecture:
+                return True
+            return user.scope_region is not None and super().can(user, CHANGE, obj)
+        return super().can(user, action, obj)
 
     def can_create(self, user):
         return user.is_prefecture or user.scope_region is not None \
@@ -60,22 +76,16 @@ class InitiativePolicy(Policy):
         return ("proposer", user.pk) if user._has_proposals else ()
 
 
-def can_publish(user, initiative: Initiative, *, editable: bool | None = None) -> bool:
-    """Publishing is for prefecture staff and the liaison room of a region taking part, i.e.
-    a liaison room that may edit it (``editable``, when the caller already knows)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_prefecture:
-        return True
-    if user.scope_region is None:
-        return False
-    return can(user, CHANGE, initiative) if editable is None else editable
-
-
 @register(Axis, Category, Method, PolicyField, SynonymGroup)
 class FrameworkPolicy(Policy):
     """The framework and the synonym dictionary are read by everyone signed in and kept by
-    prefecture staff."""
+    prefecture staff; while the public site is on, anonymous visitors read the framework (not
+    the dictionary, which is the staff's tool)."""
+
+    def public_scope(self, queryset):
+        if queryset.model is SynonymGroup or not public_site.is_on():
+            return queryset.none()
+        return queryset
 
     def scope(self, user, action, queryset):
         return queryset if action == VIEW or user.is_prefecture else queryset.none()

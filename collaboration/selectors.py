@@ -21,6 +21,14 @@ def visible_initiatives(user):
     return scope(user, VIEW, Initiative.objects.all())
 
 
+def public_initiatives():
+    """What the public site, the open data and the API show, whoever asks: the initiatives an
+    anonymous visitor may see (published ones, while the public site is on)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return scope(AnonymousUser(), VIEW, Initiative.objects.all())
+
+
 def with_row_fields(queryset):
     """An initiative's own columns and those of its category and lead, without long texts."""
     return queryset.select_related(*LIST_RELATED).defer(

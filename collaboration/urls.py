@@ -1,8 +1,17 @@
 from django.urls import path
 
-from .views import catalogue, framework, initiatives, synonyms, themes
+from .views import catalogue, framework, initiatives, opendata, synonyms, themes
 
 urlpatterns = [
+    path("opendata/", opendata.opendata_page, name="opendata"),
+    path("opendata/initiatives.csv", opendata.opendata_initiatives_csv,
+         name="opendata_initiatives_csv"),
+    path("opendata/initiative-participants.csv", opendata.opendata_participants_csv,
+         name="opendata_participants_csv"),
+    path("opendata/initiative-classifications.csv", opendata.opendata_classifications_csv,
+         name="opendata_classifications_csv"),
+    path("opendata/initiatives.json", opendata.opendata_json, name="opendata_json"),
+    path("opendata/new-cases.atom", opendata.opendata_feed, name="opendata_feed"),
     path("initiatives/", catalogue.initiative_list, name="initiative_list"),
     path("initiatives/export.csv", catalogue.initiative_export_csv, name="initiative_export_csv"),
     path("initiatives/export-participants.csv", catalogue.initiative_export_participants_csv,

@@ -2,9 +2,9 @@
 
 from django.db.models import Q
 
-from portal.permissions import VIEW, Policy, register
+from portal.permissions import CHANGE, COMMENT, VIEW, Policy, can, register
 
-from .models import ActionItem, Body, Meeting
+from .models import ActionItem, Attendance, Body, Meeting, Minutes
 
 
 def managed_bodies(user) -> Q | None:
@@ -67,3 +67,25 @@ class ActionItemPolicy(_MemberPolicy):
             return queryset
         # Owners may see and close their own items, whoever runs the body.
         return queryset.filter(Q(meeting__body__in=bodies) | Q(owner=user))
+
+
+@register(Minutes)
+class MinutesPolicy(_MemberPolicy):
+    """Minutes go with their meeting. Attendees (present or by proxy) and those running the
+    body comment while the minutes are circulated."""
+
+    actions = (COMMENT,)
+
+    def scope(self, user, action, queryset):
+        bodies = _bodies(user, action)
+        return queryset if bodies is None else queryset.filter(meeting__body__in=bodies)
+
+    def can(self, user, action, obj):
+        if action == COMMENT:
+            if obj.status != Minutes.Status.CIRCULATED:
+                return False
+            if can(user, CHANGE, obj.meeting):
+                return True
+            return Attendance.objects.filter(meeting=obj.meeting_id, membership__user=user,
+                                             status__in=["present", "proxy"]).exists()
+        return super().can(user, action, obj)

@@ -178,19 +178,9 @@ def minutes_advance(*, actor, minutes: Minutes, to: str) -> Minutes:
     return minutes
 
 
-def may_comment(user, minutes: Minutes) -> bool:
-    """Attendees (and those running the body) comment while the minutes are circulated."""
-    if minutes.status != Minutes.Status.CIRCULATED:
-        return False
-    if permissions.can(user, permissions.CHANGE, minutes.meeting):
-        return True
-    return Attendance.objects.filter(meeting=minutes.meeting, membership__user=user,
-                                     status__in=["present", "proxy"]).exists()
-
-
 @transaction.atomic
 def minutes_comment(*, actor, minutes: Minutes, text: str) -> MinutesComment:
-    if not may_comment(actor, minutes):
+    if not permissions.can(actor, permissions.COMMENT, minutes):
         raise PermissionDenied
     return MinutesComment.objects.create(minutes=minutes, author=actor, text=text[:4000])
 

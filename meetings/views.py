@@ -9,6 +9,7 @@ from collaboration.forms import AttachmentForm
 from portal.models import Report, User
 from portal.permissions import (
     CHANGE,
+    COMMENT,
     LOGGED_IN,
     PUBLIC,
     VIEW,
@@ -80,7 +81,7 @@ def meeting_detail(request, pk):
         "minutes_form": MinutesForm(initial={"text": minutes.text}) if manage else None,
         "next_step": services.NEXT.get(minutes.status) if manage else None,
         "comments": minutes.comments.select_related("author") if visible_minutes else [],
-        "comment_form": CommentForm() if services.may_comment(request.user, minutes) else None,
+        "comment_form": CommentForm() if can(request.user, COMMENT, minutes) else None,
         "actions": meeting.action_items.select_related("owner"),
         "documents": documents_of(request.user, meeting),
         "packet": Report.objects.filter(requested_by=request.user, kind=PACKET,

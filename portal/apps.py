@@ -17,6 +17,7 @@ class PortalConfig(AppConfig):
             Municipality,
             Organisation,
             Region,
+            SiteSettings,
             StatisticValue,
             SubArea,
             User,
@@ -29,5 +30,7 @@ class PortalConfig(AppConfig):
         caching.bump_on_change("audit", AuditEntry)
         track(User, exclude={"last_login"}, secret={"password"})
         track(StatisticValue, exclude={"updated_at"}, owner=lambda value: value.municipality)
+        track(SiteSettings, exclude={"updated_at"})
+        caching.bump_on_change("site", SiteSettings)
         track(Attachment, exclude={"sha256", "content_type", "object_id"},
               owner=lambda attachment: attachment.owner)

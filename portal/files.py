@@ -4,10 +4,11 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from .models import Attachment
-from .permissions import LOGGED_IN, VIEW, access, get_object_or_404
+from .permissions import VIEW, access, get_object_or_404
+from .public_site import PUBLIC_SITE
 
 
-@access(LOGGED_IN)
+@access(PUBLIC_SITE)
 def download(request, pk):
     attachment = get_object_or_404(request.user, VIEW,
                                    Attachment.objects.select_related("content_type"), pk=pk)

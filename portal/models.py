@@ -335,6 +335,8 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # Only files marked so are offered on the public site, whatever their object's visibility.
+    is_public = models.BooleanField(_("shown on the public site"), default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -397,6 +399,25 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("report_detail", args=[self.pk])
+
+
+class SiteSettings(models.Model):
+    """The portal's stored settings that prefecture staff change on a page (one row)."""
+
+    objects = AuditedManager()
+    public_site = models.BooleanField(_("public site"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("site settings"))
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        return cls.objects.get_or_create(pk=1)[0]
 
 
 class OutboxTask(models.Model):

@@ -21,6 +21,13 @@ VIEW = "view"
 CHANGE = "change"
 DELETE = "delete"
 ACTIONS = (VIEW, CHANGE, DELETE)
+# Named actions shared by several apps' policies; a policy lists those it decides
+# (``Policy.actions``, which may add its own) and answers them in ``can``.
+PUBLISH = "publish"
+FOLLOW = "follow"
+COMMENT = "comment"
+DOWNLOAD = "download"
+NAMED_ACTIONS = (PUBLISH, FOLLOW, COMMENT, DOWNLOAD)
 
 
 class Rule:
@@ -126,7 +133,10 @@ def role_key(user) -> tuple:
 
 def cache_scope(user, models) -> tuple:
     """The key of what the policies of ``models`` show ``user``: the role key, then what each
-    policy reads of the user personally."""
+    policy reads of the user personally. Anonymous visitors get the public scopes, which read
+    nothing of the visitor: one key for all of them."""
+    if not _is_signed_in(user):
+        return ("anonymous",)
     return (*role_key(user), *(part for policy in dict.fromkeys(policy_for(m) for m in models)
                                for part in policy.cache_scope(user)))
 
@@ -194,6 +204,8 @@ def scope(user, action: str, queryset: QuerySet) -> QuerySet:
 
 def can(user, action: str, obj: Model) -> bool:
     policy = policy_for(type(obj))
+    if action in NAMED_ACTIONS and action not in policy.actions:
+        return False  # a shared action this model's policy does not decide: refused
     _check_action(action, policy)
     if _is_signed_in(user):
         return policy.can(user, action, obj)

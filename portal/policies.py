@@ -12,16 +12,26 @@ from .models import (
     Organisation,
     Region,
     Report,
+    SiteSettings,
     StatisticValue,
     SubArea,
     User,
 )
-from .permissions import CHANGE, VIEW, Policy, can, register, scope
+from .permissions import CHANGE, DOWNLOAD, FOLLOW, VIEW, Policy, can, register, scope
 
 
-@register(Region, SubArea, Municipality, Organisation, StatisticValue)
+@register(Region, SubArea, Organisation, StatisticValue)
 class ReferenceDataPolicy(Policy):
-    """Everyone logged in reads the reference data; prefecture staff maintain it."""
+    """Everyone logged in reads the reference data; prefecture staff maintain it. While the
+    public site is on, anonymous visitors read the regions, municipalities and organisations
+    (not the statistics)."""
+
+    def public_scope(self, queryset):
+        from . import public_site
+
+        if queryset.model is StatisticValue or not public_site.is_on():
+            return queryset.none()
+        return queryset
 
     def scope(self, user, action, queryset):
         return queryset if action == VIEW or user.is_prefecture else queryset.none()
@@ -31,6 +41,32 @@ class ReferenceDataPolicy(Policy):
 
     def can_create(self, user):
         return user.is_prefecture
+
+
+@register(SiteSettings)
+class SiteSettingsPolicy(Policy):
+    """Prefecture staff see and change the portal's settings (the public site's switch)."""
+
+    def scope(self, user, action, queryset):
+        return queryset if user.is_prefecture else queryset.none()
+
+    def can(self, user, action, obj):
+        return user.is_prefecture
+
+
+@register(Municipality)
+class MunicipalityPolicy(ReferenceDataPolicy):
+    """Reference data; following a municipality (its submitted survey answers) is for
+    prefecture staff, and for a liaison room the municipalities of its region."""
+
+    actions = (FOLLOW,)
+
+    def can(self, user, action, obj):
+        if action == FOLLOW:
+            if user.is_prefecture:
+                return True
+            return user.scope_region is not None and obj.region_id == user.scope_region.pk
+        return super().can(user, action, obj)
 
 
 @register(User)
@@ -78,7 +114,7 @@ class AttachmentPolicy(Policy):
     def public_scope(self, queryset):
         from django.contrib.auth.models import AnonymousUser
 
-        return self.scope(AnonymousUser(), VIEW, queryset)
+        return self.scope(AnonymousUser(), VIEW, queryset.filter(is_public=True))
 
     def scope(self, user, action, queryset):
         allowed = Q(pk__in=[])
@@ -93,13 +129,22 @@ class AttachmentPolicy(Policy):
         return obj.owner is not None and can(user, self._owner_action(action), obj.owner)
 
 
-
 @register(Report)
 class ReportPolicy(Policy):
-    """Reports belong to whoever asked for them."""
+    """Reports belong to whoever asked for them; the requester downloads one while still
+    allowed to see the data it was built from."""
+
+    actions = (DOWNLOAD,)
 
     def scope(self, user, action, queryset):
         return queryset.filter(requested_by=user)
+
+    def can(self, user, action, obj):
+        if action == DOWNLOAD:
+            from . import reports
+
+            return obj.requested_by_id == user.pk and reports.still_allowed(user, obj)
+        return super().can(user, action, obj)
 
     def cache_scope(self, user):
         return ("self", user.pk)

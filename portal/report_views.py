@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import reports
 from .models import Report
-from .permissions import LOGGED_IN, VIEW, access, get_object_or_404, scope
+from .permissions import DOWNLOAD, LOGGED_IN, VIEW, access, can, get_object_or_404, scope
 
 
 def _report(request, pk):
@@ -61,7 +61,7 @@ def report_status(request, pk):
 def report_download(request, pk):
     report = _report(request, pk)
     if report.status != Report.Status.DONE or not report.file \
-            or not reports.may_download(request.user, report):
+            or not can(request.user, DOWNLOAD, report):
         raise Http404
     try:
         handle = report.file.open("rb")

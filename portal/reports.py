@@ -109,10 +109,10 @@ def kind_of(code: str) -> ReportKind:
         raise ReportError(gettext("This kind of report is not offered.")) from None
 
 
-def may_download(user, report: Report) -> bool:
-    """The requester, while still allowed to see the data the report was built from."""
-    return (report.requested_by_id == user.pk and report.kind in _kinds
-            and _kinds[report.kind].allowed(user, report.params))
+def still_allowed(user, report: Report) -> bool:
+    """Whether ``user`` may still see the data the report was built from (its kind asked again
+    with its parameters); who may download it is the report policy's ``download``."""
+    return report.kind in _kinds and _kinds[report.kind].allowed(user, report.params)
 
 
 @transaction.atomic

@@ -125,6 +125,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Django REST framework is used without being listed: the API renders JSON only (no
+    # templates), and its catalogue would replace Django's own Japanese form messages.
+    "drf_spectacular",
     "axes",
 ]
 
@@ -176,6 +179,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "login"
+
+# The read-only API (/api/v1/): published data for anyone, so no sign-in of its own (who may
+# open it at all is the public site's rule on each view), JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Renkei Portal API",
+    "DESCRIPTION": "Published collaboration initiatives of Yamagata Prefecture and its 35 "
+                   "municipalities, the policy's framework and the municipalities. Read only. "
+                   "Data under CC BY 4.0.",
+    "VERSION": "1",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,7 @@ page needs no inline style) plus a legend; pages pick how tiles are classified.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -96,6 +96,16 @@ def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
         entries.sort(key=lambda entry: legend_order.index(entry.css_class))
     width, height = grid_size(municipalities)
     return TileMap(title=title, tiles=tiles, legend=entries, width=width, height=height)
+
+
+def linked_to_catalogue(tile_map: TileMap) -> TileMap:
+    """The same map with each tile opening the catalogue of its municipality's initiatives
+    (for visitors of the public site, who do not see the municipalities' pages)."""
+    from django.urls import reverse
+
+    catalogue = reverse("initiative_list")
+    return replace(tile_map, tiles=[replace(tile, url=f"{catalogue}?municipality={tile.lg_code}")
+                                    for tile in tile_map.tiles])
 
 
 def region_tile_map(municipalities: Iterable[Municipality]) -> TileMap:

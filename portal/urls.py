@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from . import account_views, auth_views, files, health, lockout_views, report_views, views
+from . import (
+    account_views,
+    auth_views,
+    files,
+    health,
+    lockout_views,
+    report_views,
+    site_views,
+    views,
+)
 from .permissions import PUBLIC, access
 
 
@@ -33,6 +42,7 @@ urlpatterns = [
     path("password/reset/done/", auth_views.password_reset_complete,
          name="password_reset_complete"),
     path("accounts/lockouts/", lockout_views.lockout_list, name="lockout_list"),
+    path("settings/public-site/", site_views.public_site_settings, name="public_site_settings"),
     path("accounts/lockouts/lift/", lockout_views.lockout_lift, name="lockout_lift"),
     path("files/<int:pk>/", files.download, name="file_download"),
     path("municipalities/", views.municipality_list, name="municipality_list"),
@@ -66,6 +76,7 @@ urlpatterns = [
     path("robots.txt", health.robots_txt, name="robots_txt"),
     path("favicon.ico", health.favicon, name="favicon"),
     path("", include("collaboration.urls")),
+    path("", include("collaboration.api.urls")),
     path("", include("surveys.urls")),
     path("", include("meetings.urls")),
     path("admin/", admin.site.urls),

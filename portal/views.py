@@ -6,14 +6,18 @@ from . import attention, audit, caching, composition, permissions, selectors
 from .forms import MapColourForm, StatisticsImportForm
 from .models import Indicator, Municipality, StatisticValue, User
 from .permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
+from .public_site import PUBLIC_SITE, shared_for_anonymous
 from .sections import rendered_sections
 from .services.statistics_import import StatisticsImportError, import_statistics
 from .statistics import SPECS
 from .tilemap import region_tile_map, scale_tile_map
 
 
-@access(LOGGED_IN)
+@access(PUBLIC_SITE)
+@shared_for_anonymous("home")
 def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "portal/public_home.html")
     return render(request, "portal/home.html", {
         "items": attention.items_for(request.user, composition.HOME_ITEMS),
     })

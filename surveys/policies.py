@@ -19,7 +19,7 @@ one of the named actions below:
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.permissions import CHANGE, DELETE, VIEW, Policy, register
+from portal.permissions import CHANGE, DELETE, FOLLOW, VIEW, Policy, can, register
 
 from .models import (
     DeadlineExtension,
@@ -31,7 +31,7 @@ from .models import (
     SurveyResponse,
 )
 
-ANSWER, FOLLOW, REMIND, RUN = "answer", "follow", "remind", "run"
+ANSWER, REMIND, RUN = "answer", "remind", "run"
 EXTEND, PROXY, SEE_RESULTS, RETURN = "extend", "proxy", "see_results", "return"
 
 
@@ -57,8 +57,6 @@ def results_scope(user, survey: Survey, responses):
         return responses
     if user.scope_region is not None:
         return responses.filter(municipality__region=user.scope_region)
-    from portal.permissions import can
-
     return responses if can(user, SEE_RESULTS, survey) else responses.none()
 
 

@@ -294,6 +294,30 @@ MATRIX = {
                                  other_branch=404)),
     "invitation_accept": ("get", lambda c: reverse("invitation_accept",
                                                    args=["MQ", "not-a-token"]), same(OK)),
+    # The public site's switch: prefecture staff (and administrators) only.
+    "public_site_settings": ("get", lambda c: reverse("public_site_settings"),
+                             signed_in(403, prefecture=OK, admin=OK)),
+    # Open data and the API show what the public site shows (nothing while it is off, as
+    # here); anonymous visitors are sent to log in while it is off. See
+    # tests/collaboration/test_public_site.py for the site turned on.
+    "opendata": ("get", lambda c: reverse("opendata"), signed_in(OK)),
+    "opendata_initiatives_csv": ("get", lambda c: reverse("opendata_initiatives_csv"),
+                                 signed_in(OK)),
+    "opendata_participants_csv": ("get", lambda c: reverse("opendata_participants_csv"),
+                                  signed_in(OK)),
+    "opendata_classifications_csv": ("get", lambda c: reverse("opendata_classifications_csv"),
+                                     signed_in(OK)),
+    "opendata_json": ("get", lambda c: reverse("opendata_json"), signed_in(OK)),
+    "opendata_feed": ("get", lambda c: reverse("opendata_feed"), signed_in(OK)),
+    "api_root": ("get", lambda c: reverse("api_root"), signed_in(OK)),
+    "api_schema": ("get", lambda c: reverse("api_schema"), signed_in(OK)),
+    "api_initiatives": ("get", lambda c: reverse("api_initiatives"), signed_in(OK)),
+    "api_initiative": ("get", lambda c: reverse("api_initiative", args=[c["initiative"].pk]),
+                       signed_in(404)),
+    "api_framework": ("get", lambda c: reverse("api_framework"), signed_in(OK)),
+    "api_municipalities": ("get", lambda c: reverse("api_municipalities"), signed_in(OK)),
+    "api_municipality": ("get", lambda c: reverse("api_municipality", args=["062014"]),
+                         signed_in(404)),
     "healthz": ("get", lambda c: reverse("healthz"), same(OK)),
     "robots_txt": ("get", lambda c: reverse("robots_txt"), same(OK)),
     "favicon": ("get", lambda c: reverse("favicon"), same(OK)),
@@ -411,6 +435,30 @@ def test_each_role_gets_the_expected_outcome(client, context, name):
             client.force_login(context["users"][role])
         response = getattr(client, method)(build(context))
         assert outcome_of(response) == expected[role], f"{name} as {role}"
+
+
+# Anonymous visitors with the public site on: what differs from the site turned off. Every
+# other row of MATRIX keeps its anonymous outcome (login, or what it was).
+PUBLIC_SITE_ON = {
+    "home": OK, "initiative_list": OK, "initiative_matrix": OK,
+    "initiative_detail": 404,  # the unpublished proposal does not exist for the public
+    "initiative_spread": OK,
+    "file_download": 404,  # a file of a user's account is never public
+    "opendata": OK, "opendata_initiatives_csv": OK, "opendata_participants_csv": OK,
+    "opendata_classifications_csv": OK, "opendata_json": OK, "opendata_feed": OK,
+    "api_root": OK, "api_schema": OK, "api_initiatives": OK, "api_initiative": OK,
+    "api_framework": OK, "api_municipalities": OK, "api_municipality": OK,
+}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_visitors_with_the_public_site_on(client, context, name):
+    from portal.models import SiteSettings
+
+    SiteSettings.objects.update_or_create(pk=1, defaults={"public_site": True})
+    method, build, expected = MATRIX[name]
+    response = getattr(client, method)(build(context))
+    assert outcome_of(response) == PUBLIC_SITE_ON.get(name, expected["anonymous"]), name
 
 
 @pytest.mark.parametrize("name", sorted(ADMIN_MATRIX))

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from collaboration.models import Initiative
-from collaboration.policies import can_publish
 from collaboration.search import search_fields
 from portal import audit, permissions
 
@@ -74,11 +74,15 @@ def initiative_update(*, actor, initiative: Initiative, values: dict,
 
 @transaction.atomic
 def initiative_publish(*, actor, initiative: Initiative, published: bool = True) -> Initiative:
-    if not can_publish(actor, initiative):
+    if not permissions.can(actor, permissions.PUBLISH, initiative):
         raise PermissionDenied
     if initiative.is_published != published:
         initiative.is_published = published
-        initiative.save(update_fields=["is_published", "updated_at"])
+        fields = ["is_published", "updated_at"]
+        if published:
+            initiative.published_at = timezone.now()
+            fields.append("published_at")
+        initiative.save(update_fields=fields)
         if published:
             audit.record(initiative, audit.Action.PUBLISH)
     return initiative

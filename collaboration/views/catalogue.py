@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from portal import caching
 from portal.permissions import LOGGED_IN, access
+from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 
 from .. import exports, selectors, synonyms
 from ..filters import PAGE_SIZES, InitiativeFilter, ListingForm
@@ -22,7 +23,8 @@ def _filtered(request):
     return filterset, listing, filterset.qs.order_by(*ordering)
 
 
-@access(LOGGED_IN)
+@access(PUBLIC_SITE)
+@shared_for_anonymous("catalogue")
 def initiative_list(request):
     filterset, listing, result = _filtered(request)
     context = {"filter": filterset, "listing": listing}
@@ -91,7 +93,8 @@ def initiative_export_xlsx(request):
     return _export(request, exports.xlsx_response)
 
 
-@access(LOGGED_IN)
+@access(PUBLIC_SITE)
+@shared_for_anonymous("matrix")
 def initiative_matrix(request):
     """The policy's table: categories × methods, with how many visible initiatives use each."""
     visible = selectors.visible_initiatives(request.user)

@@ -10,6 +10,7 @@ from portal.models import Attachment, Municipality
 from portal.permissions import (
     CHANGE,
     LOGGED_IN,
+    PUBLISH,
     VIEW,
     access,
     can,
@@ -17,13 +18,14 @@ from portal.permissions import (
     get_object_or_404,
     scope,
 )
+from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 from portal.services.attachments import attachment_create, attachment_delete
+from portal.tilemap import linked_to_catalogue
 
 from .. import selectors, similarity
-from ..forms import AttachmentForm, InitiativeForm
+from ..forms import InitiativeAttachmentForm, InitiativeForm
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
 from ..models import Initiative
-from ..policies import can_publish
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
 from ..tilemaps import participation_tile_map
 
@@ -46,10 +48,13 @@ def _page(request, initiative) -> str:
     visible = selectors.visible_initiatives(user)
     prefetch_related_objects([initiative], *DETAIL_RELATED)
     editable = can(user, CHANGE, initiative)
+    public = not user.is_authenticated
+    tile_map = participation_tile_map(initiative, Municipality.objects.select_related("region"))
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
-        "tile_map": participation_tile_map(initiative, Municipality.objects.select_related(
-            "region")),
+        # Visitors of the public site read the organisations, never a contact person.
+        "public": public,
+        "tile_map": linked_to_catalogue(tile_map) if public else tile_map,
         "ancestors": ancestors(initiative, visible),
         "spread_to": visible.filter(spread_from=initiative).select_related("category"),
         "similar": similarity.similar_to_initiative(user, initiative),
@@ -57,13 +62,14 @@ def _page(request, initiative) -> str:
             object_id=str(initiative.pk), content_type__model="initiative",
             content_type__app_label="collaboration")),
         "can_edit": editable,
-        "can_publish": can_publish(user, initiative, editable=editable),
-        "attachment_form": AttachmentForm() if editable else None,
+        "can_publish": can(user, PUBLISH, initiative),
+        "attachment_form": InitiativeAttachmentForm() if editable else None,
         "history": audit.history_for(user, initiative, limit=30) if editable else [],
     }, request)
 
 
-@access(LOGGED_IN)
+@access(PUBLIC_SITE)
+@shared_for_anonymous("initiative")
 def initiative_detail(request, pk):
     initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
         "category__axis", "lead_organisation", "spread_from"), pk=pk)
@@ -132,11 +138,12 @@ def initiative_publish_view(request, pk):
 @access(LOGGED_IN)
 def initiative_attach(request, pk):
     initiative = _initiative(request.user, pk, CHANGE)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = InitiativeAttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             attachment_create(actor=request.user, owner=initiative,
-                              upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
+                              upload=form.cleaned_data["file"], title=form.cleaned_data["title"],
+                              is_public=form.cleaned_data["is_public"])
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -160,7 +167,8 @@ def initiative_detach(request, pk, attachment_pk):
     return redirect(initiative.get_absolute_url() + "#attachments")
 
 
-@access(LOGGED_IN)
+@access(PUBLIC_SITE)
+@shared_for_anonymous("spread")
 def initiative_spread(request, pk):
     initiative = _initiative(request.user, pk)
     visible = selectors.visible_initiatives(request.user)
@@ -171,9 +179,12 @@ def initiative_spread(request, pk):
     for municipality in municipalities:
         done, total = by_region.get(municipality.region, (0, 0))
         by_region[municipality.region] = (done + (municipality.pk in adopted), total + 1)
+    public = not request.user.is_authenticated
+    tile_map = spread_tile_map(initiative, municipalities, adopted)
     return render(request, "collaboration/initiative_spread.html", {
         "initiative": initiative,
-        "tile_map": spread_tile_map(initiative, municipalities, adopted),
+        "public": public,
+        "tile_map": linked_to_catalogue(tile_map) if public else tile_map,
         "by_region": sorted(by_region.items(), key=lambda item: item[0].sort_order),
         "not_yet": [m for m in municipalities if m.pk not in adopted],
         "adopted_count": len(adopted),

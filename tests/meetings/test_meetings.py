@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.models import ActionItem, Attendance, Body, CalendarFeed, Meeting, Membership
+from portal import permissions
 from tests.factories import UserFactory, municipality_org
 from tests.meetings.conftest import APRIL_1, make_meeting
 
@@ -98,10 +99,11 @@ def test_minutes_go_draft_circulated_approved_published(council, prefecture_user
     services.minutes_save(actor=prefecture_user, minutes=minutes, text="議事の概要")
     with pytest.raises(ValidationError):
         services.minutes_advance(actor=prefecture_user, minutes=minutes, to="published")
-    assert not services.may_comment(municipal_user, minutes)  # not circulated yet
+    assert not permissions.can(municipal_user, permissions.COMMENT, minutes)  # not circulated yet
     services.minutes_advance(actor=prefecture_user, minutes=minutes, to="circulated")
     minutes.refresh_from_db()
-    assert not services.may_comment(municipal_user, minutes)  # only attendees comment
+    # only attendees comment
+    assert not permissions.can(municipal_user, permissions.COMMENT, minutes)
     member = Membership.objects.get(body=council, user=municipal_user)
     services.attendance_record(actor=prefecture_user, meeting=meeting,
                                entries={member.pk: ("present", "")})

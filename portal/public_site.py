@@ -1,0 +1,96 @@
+"""The public site: whether it is on, who may open its pages, and its shared pages.
+
+Prefecture staff turn it on (``public_site_set``). While it is off, an anonymous visitor of
+any of its pages is sent to the login page, and the policies' public scopes are empty. Its
+pages are built once for every anonymous visitor alike (``shared_for_anonymous``); signed-in
+users get the portal's own pages, unchanged.
+"""
+
+import re
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+
+from . import caching, permissions
+from .models import SiteSettings
+from .permissions import Rule
+
+# Pages about published initiatives change with the initiatives, the framework, the
+# reference data and the switch itself.
+TOPICS = ("initiatives", "reference", "site")
+
+
+def is_on() -> bool:
+    return SiteSettings.objects.filter(pk=1, public_site=True).exists()
+
+
+class PublicSiteRule(Rule):
+    """Everyone signed in; anonymous visitors too while the public site is on."""
+
+    label = "signed in, or anyone while the public site is on"
+
+    def allows(self, user) -> bool:
+        if user.is_authenticated:
+            return user.is_active
+        return is_on()
+
+
+PUBLIC_SITE = PublicSiteRule()
+
+
+@transaction.atomic
+def public_site_set(*, actor, enabled: bool) -> SiteSettings:
+    """Turns the public site on or off; the change is in the audit trail."""
+    current = SiteSettings.current()
+    if not permissions.can(actor, permissions.CHANGE, current):
+        raise PermissionDenied
+    current = SiteSettings.objects.select_for_update().get(pk=current.pk)
+    if current.public_site != enabled:
+        current.public_site = enabled
+        current.save()
+    return current
+
+
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def shared_for_anonymous(name: str):
+    """Serves a GET page to every anonymous visitor from one copy per address and language,
+    kept until the initiatives, the reference data or the switch change; the visitor's own CSRF
+    token is put in as it is served. What the page shows an anonymous visitor is the policies'
+    public scopes, which read nothing of the visitor, so the address and language are the key."""
+
+    def decorator(view):
+        @wraps(view)
+        def shared(request, *args, **kwargs):
+            if request.user.is_authenticated or request.method != "GET" \
+                    or not caching.enabled():
+                return view(request, *args, **kwargs)
+            built = {}
+
+            def build():
+                response = view(request, *args, **kwargs)
+                built["response"] = response
+                if response.streaming or response.status_code not in (200, 400):
+                    return None
+                html = _TOKEN.sub(rf"\g<1>{caching.CSRF_PLACEHOLDER}\g<2>",
+                                  response.content.decode(response.charset))
+                return response.status_code, response["Content-Type"], html
+
+            kept = caching.remember(f"public:{name}", TOPICS,
+                                    ("anonymous", request.LANGUAGE_CODE,
+                                     request.get_full_path()), build)
+            if kept is None:
+                return built.get("response") or view(request, *args, **kwargs)
+            status, content_type, html = kept
+            if caching.CSRF_PLACEHOLDER in html:
+                from django.middleware.csrf import get_token
+
+                html = html.replace(caching.CSRF_PLACEHOLDER, get_token(request))
+            return HttpResponse(html, status=status, content_type=content_type)
+
+        return shared
+
+    return decorator
