@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('collaboration', '0004_synonyms_and_similarity'),
         ('collaboration', '0004_themes_path'),
+        ('collaboration', '0004_published_at'),
     ]
 
     operations = [
