@@ -70,11 +70,19 @@ def _term_condition(term: str) -> Q:
     return condition
 
 
+def alternatives(term: str, lookup: dict) -> list[str]:
+    """The normalised words a search term stands for: itself and the rest of its group."""
+    found = [term]
+    for word in lookup.get(term, ()):
+        normalised = normalize(word)[:MAX_TERM_LENGTH]
+        if normalised not in found:
+            found.append(normalised)
+    return found
+
+
 def matching(query: str, synonyms: dict | None = None) -> Q:
     """A filter for rows whose normalised text contains every term of ``query``, or for a
     term of the synonym dictionary (normalised word → its group), any word of its group."""
-    from .synonyms import alternatives
-
     condition = Q()
     for term in terms(query):
         either = Q()

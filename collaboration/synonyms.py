@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from portal import caching
 
-from .search import MAX_TERM_LENGTH, normalize, terms
+from .models import SynonymGroup
+from .search import normalize, terms
 
 TOPIC = "synonyms"
 # What people type between words of a group: new lines, commas, 、 and ・ are not part of a word.
@@ -26,8 +27,6 @@ def split_words(text: str) -> list[str]:
 
 
 def _load() -> dict[str, tuple[str, ...]]:
-    from .models import SynonymGroup
-
     lookup = {}
     for words in SynonymGroup.objects.values_list("words", flat=True):
         for word in words:
@@ -39,16 +38,6 @@ def dictionary() -> dict[str, tuple[str, ...]]:
     """Normalised word → the words of its group as staff wrote them; kept in the cache until
     the dictionary changes."""
     return caching.remember("synonym-dictionary", (TOPIC,), (), _load)
-
-
-def alternatives(term: str, lookup: dict) -> list[str]:
-    """The normalised words a search term stands for: itself and the rest of its group."""
-    found = [term]
-    for word in lookup.get(term, ()):
-        normalised = normalize(word)[:MAX_TERM_LENGTH]
-        if normalised not in found:
-            found.append(normalised)
-    return found
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ from portal import pdf
 from portal.japanese import wareki_date
 
 from . import board
+from .answer_files import attachments_of
+from .conditions import shown_questions
 from .merging import display_lines, values_of
+from .models import Question
 from .services import questions_of
 
 
@@ -17,10 +20,17 @@ def context(survey, municipality, response) -> dict:
     """Survey, municipality, status, who saved and submitted when (people's names), and every
     question with its answer as the municipality reads it."""
     stored = response.answers if response else {}
+    questions = list(questions_of(survey))
+    shown = shown_questions(questions, stored)
+    files = attachments_of(response)
     sections = {}
-    for question in questions_of(survey):
-        sections.setdefault(question.section, []).append(
-            (question, display_lines(question, values_of(question, stored))))
+    for question in questions:
+        if question.pk not in shown or question.kind == Question.Kind.DISPLAY:
+            continue  # hidden by its condition, or text without an answer
+        lines = display_lines(question, values_of(question, stored))
+        if question.kind == Question.Kind.FILE:
+            lines = [files[line].name if line in files else line for line in lines]
+        sections.setdefault(question.section, []).append((question, lines))
     return {
         "survey": survey, "municipality": municipality, "response": response,
         "status": board.labels()[board.state_of(response)],

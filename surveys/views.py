@@ -318,4 +318,4 @@ def survey_theme(request, pk):
     theme = theme_from_need(actor=request.user, survey=survey, question=question, choice=choice)
     messages.success(request, _("The collaboration theme “%(title)s” has been created.")
                      % {"title": theme.title})
-    return redirect("survey_results", pk=survey.pk)
+    return redirect(theme)  # the theme's page: where it came from, and its path from here

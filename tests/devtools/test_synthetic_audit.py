@@ -34,7 +34,8 @@ def synthetic():
 
 
 def test_the_audit_generator_runs_after_the_rows_it_is_about():
-    assert [name for name, _ in GENERATORS] == ["initiatives", "surveys", "meetings", "audit"]
+    assert [name for name, _ in GENERATORS] == [
+        "initiatives", "surveys", "meetings", "similar cases", "audit"]
 
 
 def test_entries_are_spread_evenly_over_the_last_120_months(synthetic_rows):

@@ -14,6 +14,9 @@ from icalendar import Calendar
 from meetings import services
 from meetings.models import Meeting, MeetingNotice, Membership
 from meetings.tasks import send_meeting_notice, send_minutes_for_comment
+from portal.composition import load_all_reference_data
+from portal.models import Municipality
+from tests.conftest import need_service
 from tests.factories import UserFactory, municipality_org
 from tests.meetings.conftest import APRIL_1, make_meeting
 
@@ -58,10 +61,19 @@ def test_the_three_messages_parse_with_icalendar_and_with_vobject(
                     ("CANCEL", 2, "CANCELLED")]
 
 
+@pytest.fixture
+def reference_data(db):
+    if not Municipality.objects.exists():  # a transactional test emptied the database
+        load_all_reference_data()
+
+
+@pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_the_same_version_at_once_send_one_e_mail(
-        prefecture_user, municipal_user):
+        reference_data, prefecture_user, municipal_user):
     from tests.meetings.conftest import make_council
+
+    need_service(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
 
     council = make_council(municipal_user, prefecture_user)
     meeting = make_meeting(prefecture_user, council)

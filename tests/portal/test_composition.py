@@ -61,5 +61,5 @@ def test_every_dashboard_piece_is_composed(kind, composed):
 
 def test_the_pages_show_the_pieces_in_the_composed_order():
     assert [func.__name__ for func in composition.MUNICIPALITY_SECTIONS] == [
-        "initiatives_taking_part", "survey_answers", "councils"]
+        "initiatives_taking_part", "survey_answers", "spread_candidates", "councils"]
     assert [measure.code for measure in composition.DASHBOARD_MEASURES][0] == "population"

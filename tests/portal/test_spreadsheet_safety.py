@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from collaboration.models import Initiative
 from portal import reports
 from portal.models import Organisation
+from portal.public_site import public_site_set
 from portal.spreadsheets import FORMULA_STARTS, append, safe_text
 from surveys.models import Question, Section, SurveyResponse
 from tests.collaboration.conftest import make_initiative
@@ -40,6 +41,13 @@ EXPECTED_DOWNLOADS = {
     "survey_export_csv": SURVEY_TEXT,
     "survey_export_xlsx": SURVEY_TEXT,
     "account_import_template": set(),  # the portal's own headings and examples, nothing typed
+    # Open data (the public site is on in ``poisoned``): published initiatives only.
+    "opendata_initiatives_csv": INITIATIVE_TEXT,
+    "opendata_participants_csv": MODEL_TITLES,
+    "opendata_classifications_csv": MODEL_TITLES,
+    # The questionnaire as a planner edits it: the prefecture's own wording, question "+1".
+    "survey_questionnaire_export": {"+1"},
+    "survey_questionnaire_template": set(),  # the portal's own example rows
 }
 # The parameters each report kind is asked for with; every registered kind needs a row.
 REPORT_PARAMS = {
@@ -47,12 +55,14 @@ REPORT_PARAMS = {
     "annual_pdf": (lambda c: {"year": "2025"}, set()),
     "survey_workbook": (lambda c: {"survey_id": str(c["survey"].pk)}, SURVEY_TEXT),
     "municipality_profile": (lambda c: {"lg_code": "062014"}, set()),
+    "meeting_packet": (lambda c: {"meeting_id": str(c["meeting"].pk)}, set()),
 }
 
 
 @pytest.fixture
 def poisoned(context):  # noqa: F811
     """The matrix's objects, with formula payloads wherever people type text."""
+    public_site_set(actor=context["users"]["prefecture"], enabled=True)
     outside = Organisation.objects.create(kind=Organisation.Kind.EXTERNAL, name="@SUM(A1)")
     make_initiative(HYPERLINK, summary="=1+1", body="=1+1", outside_prefecture="+1",
                     scope=Initiative.Scope.OUTSIDE, lead_organisation=outside, is_model=True,

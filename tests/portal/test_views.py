@@ -111,8 +111,9 @@ def test_municipality_page_shows_profile_statistics_and_demo_labels(
         client, other_municipal_user, django_assert_max_num_queries):
     create_demo_statistics()
     client.force_login(other_municipal_user)
-    # session, user, municipality, figures, initiatives and their count, answers, councils
-    with django_assert_max_num_queries(9):
+    # session, user, municipality, figures, initiatives and their count, answers, the latest
+    # answer for 横展開の候補, councils
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("municipality_detail", args=["062014"]))
     page = response.content.decode()
     assert response.status_code == 200

@@ -136,9 +136,12 @@ def test_a_shared_need_becomes_a_theme_that_keeps_its_answers(client, survey,
     client.force_login(prefecture_user)
     question = int(fields[1:])
     url = reverse("survey_theme", args=[survey.pk])
-    assert client.post(url, {"question": question, "choice": "水道"}).status_code == 302
+    response = client.post(url, {"question": question, "choice": "水道"})
     client.post(url, {"question": question, "choice": "水道"})  # again: the same theme
     theme = Theme.objects.get()
+    assert response.status_code == 302 and response["Location"] == theme.get_absolute_url()
+    page = client.get(theme.get_absolute_url()).content.decode()
+    assert "山形市" in page and "遊佐町" in page  # the municipalities that chose the need
     assert theme.title.startswith("水道（")
     assert sorted(theme.source.municipalities.values_list("lg_code", flat=True)) == [
         "062014", "063657", "064611"]

@@ -134,8 +134,8 @@ def test_raw_export_has_a_column_per_grid_row_a_real_date_and_blank_hidden_cells
                                            f"q{grid.pk}_g1": "4", f"q{grid.pk}_g2": "2"})
     SurveyResponse.objects.create(survey=survey, municipality=second, status="submitted",
                                   answers={f"q{has.pk}": "いいえ", f"q{when.pk}": "2026-06-01"})
-    computed = results.results_for(prefecture_user, survey)
-    header, *rows = raw_table(survey, computed["responses"],
+    computed = results.results_for(prefecture_user, survey, with_rows=True)
+    header, *rows = raw_table(survey, computed["answer_rows"],
                               [item.question for item in computed["results"]])
     assert intro.text not in header
     assert "分野ごとの必要性 — 防災" in header and "協定書 — link" not in header[:3]
@@ -217,3 +217,16 @@ def test_the_builder_sets_a_grid_a_limit_and_a_condition(client, built, prefectu
     assert empty.status_code == 400
     questions = client.get(reverse("survey_questions", args=[survey.pk])).content.decode()
     assert "「連携協定はありますか」で「はい」" in questions
+
+
+def test_the_approval_print_lists_only_the_questions_the_answer_was_shown(client, built,
+                                                                         municipal_user):
+    survey, (has, intro, when, _paper, _grid, _note, _effect) = built
+    client.force_login(municipal_user)
+    answer(client, survey, **{f"q{has.pk}": "はい", f"q{when.pk}": "2026-04-01"})
+    shown = client.get(reverse("survey_answer_print", args=[survey.pk])).content.decode()
+    assert when.text in shown and intro.text not in shown  # display text has no answer
+    stored = SurveyResponse.objects.get()
+    answer(client, survey, stored.version, **{f"q{has.pk}": "いいえ"})
+    hidden = client.get(reverse("survey_answer_print", args=[survey.pk])).content.decode()
+    assert has.text in hidden and when.text not in hidden
