@@ -64,7 +64,7 @@ def attach(*, actor, response, questions, answers: dict, files: dict) -> dict:
     """Stores each upload with ``response`` and puts its id in the answers; an id the page
     sent that is not a file of this answer is dropped (nobody links another's file)."""
     answers = dict(answers)
-    own = attachments_of(response)
+    own = None  # looked up only when the page sent a file's id
     for question in file_questions(questions):
         key = f"q{question.pk}"
         upload = files.get(question.pk)
@@ -72,6 +72,9 @@ def attach(*, actor, response, questions, answers: dict, files: dict) -> dict:
             stored = attachment_create(actor=actor, owner=response, upload=upload,
                                        title=question.text[:200], allowed=ANSWER_FILES)
             answers[key] = str(stored.pk)
-        elif key in answers and str(answers[key]) not in own:
-            answers.pop(key)
+        elif key in answers:
+            if own is None and str(answers[key]):
+                own = attachments_of(response)
+            if str(answers[key]) not in (own or {}):
+                answers.pop(key)
     return answers

@@ -1,13 +1,16 @@
 """Writes on surveys and answers. Every save and submission is plain database work: nothing
 here waits for Redis or a worker."""
 
+from contextlib import nullcontext
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from collaboration.models import Theme
 from portal import audit
-from portal.permissions import can, can_create
+from portal.permissions import can, can_create, scope
 
 from . import answer_files
 from .answer_form import AnswerForm, as_form_data, field_names
@@ -68,28 +71,57 @@ def is_proxy(actor, municipality) -> bool:
 def _response_to_edit(actor, survey: Survey, municipality) -> SurveyResponse:
     """The municipality's answer, locked for this transaction, once ``actor`` may answer the
     open survey for it; created empty on the first save."""
-    if not survey.is_open() or survey.finalised_at is not None:
-        raise NotAnswerable
+    _check_answerable(survey)
     if not answers_for(actor, survey, municipality):
         raise PermissionDenied
     return _locked_response(survey, municipality)
 
 
-def _locked_response(survey, municipality) -> SurveyResponse:
+def _check_answerable(survey: Survey) -> None:
+    if not survey.is_open() or survey.finalised_at is not None:
+        raise NotAnswerable
+
+
+def _created_response(survey, municipality) -> SurveyResponse:
     try:
         with transaction.atomic():
-            SurveyResponse.objects.get_or_create(survey=survey, municipality=municipality)
-    except IntegrityError:
-        pass  # created by a concurrent first save; lock it below like any other
+            return SurveyResponse.objects.get_or_create(survey=survey,
+                                                        municipality=municipality)[0]
+    except IntegrityError:  # created by a concurrent first save
+        return SurveyResponse.objects.get(survey=survey, municipality=municipality)
+
+
+def _locked_response(survey, municipality) -> SurveyResponse:
+    _created_response(survey, municipality)
     return SurveyResponse.objects.select_for_update().get(survey=survey,
                                                           municipality=municipality)
 
 
-def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor, questions) -> None:
-    """Writes the questions the merge applied, each stamped with the new version; the answers
-    of questions their conditions now hide are cleared."""
+def _response_to_read(actor, survey: Survey, municipality) -> SurveyResponse:
+    """The municipality's answer as stored, not locked, once ``actor`` may answer for it. For
+    the municipality's own staff the permission is read in the same query as the row."""
+    _check_answerable(survey)
+    if actor.scope_municipality is not None and actor.scope_municipality == municipality:
+        answerable = scope(actor, ANSWER, Survey.objects.filter(pk=survey.pk))
+        response = SurveyResponse.objects.filter(
+            survey=survey, municipality=municipality, survey__in=answerable).first()
+        if response is not None:
+            response.survey, response.municipality = survey, municipality
+            return response
+    if not answers_for(actor, survey, municipality):
+        raise PermissionDenied
+    response = _created_response(survey, municipality)
+    response.survey, response.municipality = survey, municipality
+    return response
+
+
+def _changed(response: SurveyResponse, merged: Merge, answers: dict, actor, questions,
+             municipality) -> bool:
+    """Sets on ``response`` the questions the merge applied, each stamped with the new
+    version; the answers of questions their conditions now hide are cleared. False when the
+    merge applied nothing."""
     if not merged.applied:
-        return
+        return False
     stored, meta = dict(response.answers), dict(response.question_meta)
     response.version += 1
     at = timezone.now().isoformat()
@@ -104,37 +136,99 @@ def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor, questi
             stored.pop(name, None)
         meta[key_of(question)] = {"version": response.version, "by": actor.pk, "at": at}
     response.answers, response.question_meta, response.updated_by = stored, meta, actor
-    proxy = is_proxy(actor, response.municipality)
-    if proxy:
+    if is_proxy(actor, municipality):
         response.proxy_organisation = actor.organisation
-    response.save()
-    if proxy:
+    return True
+
+
+def _record_proxy(response: SurveyResponse, actor, municipality) -> None:
+    if is_proxy(actor, municipality):
         audit.record(response, audit.Action.UPDATE, owner=response.survey,
                      note=f"代理入力：{actor.organisation}")
+
+
+def _apply(response: SurveyResponse, merged: Merge, answers: dict, actor, questions,
+           municipality) -> None:
+    """Writes what the merge applied to the locked ``response``."""
+    if _changed(response, merged, answers, actor, questions, municipality):
+        response.save()
+        _record_proxy(response, actor, municipality)
+
+
+WRITTEN_FIELDS = ("answers", "question_meta", "version", "updated_by", "updated_at",
+                  "proxy_organisation")
+
+
+def _write_if_unchanged(response: SurveyResponse, read_version: int, actor,
+                        municipality) -> bool:
+    """One UPDATE of the row read at ``read_version``, made only if nobody wrote it since
+    (every write moves the version on); False when someone did."""
+    response.updated_at = timezone.now()
+    # Entered on the municipality's behalf: the row and its audit entry together.
+    together = transaction.atomic() if is_proxy(actor, municipality) else nullcontext()
+    with together:
+        written = SurveyResponse.objects.filter(
+            pk=response.pk, version=read_version, status=response.status).update(
+            **{name: getattr(response, name) for name in WRITTEN_FIELDS})
+        if written:
+            _record_proxy(response, actor, municipality)
+    if written:
+        # The receivers of a save (surveys/apps.py: the survey-answers cache topic).
+        post_save.send(SurveyResponse, instance=response, created=False,
+                       update_fields=frozenset(WRITTEN_FIELDS), raw=False, using="default")
+    return bool(written)
 
 
 def _merged(response, questions, answers, base_version, resolution) -> Merge:
     return merge(response, questions, answers, base_version=base_version, **resolution)
 
 
-@transaction.atomic
+# Reads again when another save wrote the row between this save's read and its write; after
+# that many, waits for the row's lock as submissions do.
+UNLOCKED_ATTEMPTS = 3
+
+
 def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_version: int,
                base: dict | None = None, keep=(), mine=(), seen=None,
-               files: dict | None = None) -> Merge:
+               files: dict | None = None, questions=None) -> Merge:
     """Stores the answers as typed, question by question: a question applies where nobody else
     changed it since the page was loaded (``base``: a digest per question, ``base_version``
     for pages without one). Where both changed the same question differently the stored value
     stays and the save reports a conflict, carrying both; the rest of the save applies.
-    ``files``: checked uploads by question id, stored as the response's attachments."""
+    ``files``: checked uploads by question id, stored as the response's attachments.
+    ``questions``: the survey's questions, when the caller has them already.
+
+    Without files, the row is read unlocked and written with one UPDATE that holds only if
+    its version is still the one read, so saves never wait for one another's lock."""
+    questions = list(questions_of(survey)) if questions is None else list(questions)
+    resolution = {"base": base, "keep": keep, "mine": mine, "seen": seen}
+    if not files:
+        for _attempt in range(UNLOCKED_ATTEMPTS):
+            response = _response_to_read(actor, survey, municipality)
+            if response.status == SurveyResponse.Status.SUBMITTED:
+                raise AlreadySubmitted(response)
+            read_version = response.version
+            typed = answer_files.attach(actor=actor, response=response, questions=questions,
+                                        answers=answers, files={})
+            merged = _merged(response, questions, typed, base_version, resolution)
+            if not _changed(response, merged, typed, actor, questions, municipality) or \
+                    _write_if_unchanged(response, read_version, actor, municipality):
+                return merged
+    return _locked_draft_save(actor=actor, survey=survey, municipality=municipality,
+                              answers=answers, base_version=base_version,
+                              resolution=resolution, files=files or {}, questions=questions)
+
+
+@transaction.atomic
+def _locked_draft_save(*, actor, survey, municipality, answers, base_version, resolution,
+                       files, questions) -> Merge:
     response = _response_to_edit(actor, survey, municipality)
     if response.status == SurveyResponse.Status.SUBMITTED:
         raise AlreadySubmitted(response)
-    questions = list(questions_of(survey))
     answers = answer_files.attach(actor=actor, response=response, questions=questions,
-                                  answers=answers, files=files or {})
-    merged = _merged(response, questions, answers, base_version,
-                     {"base": base, "keep": keep, "mine": mine, "seen": seen})
-    _apply(response, merged, answers, actor, questions)
+                                  answers=answers, files=files)
+    merged = _merged(response, questions, answers, base_version, resolution)
+    _apply(response, merged, answers, actor, questions, municipality)
     return merged
 
 
@@ -166,7 +260,7 @@ def _submit(*, actor, survey, municipality, answers, base_version, resolution, f
     answers = answer_files.attach(actor=actor, response=response, questions=questions,
                                   answers=answers, files=files)
     merged = _merged(response, questions, answers, base_version, resolution)
-    _apply(response, merged, answers, actor, questions)
+    _apply(response, merged, answers, actor, questions, municipality)
     if merged.conflicts or merged.others:
         return response, None, merged
     # Old answers a condition hides now are not submitted (nor checked).

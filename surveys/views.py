@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
@@ -154,6 +156,17 @@ def _resolution(request) -> dict:
             "mine": set(request.POST.getlist("mine")[:500]), "seen": seen}
 
 
+# People answering keep their session alive: a save moves its expiry forward, at most once a
+# minute, so that autosaves every second or two do not each write the session row.
+KEEP_ALIVE_SECONDS = 60
+
+
+def _keep_alive(session) -> None:
+    now = int(time.time())
+    if not 0 <= now - session.get("answering_at", 0) < KEEP_ALIVE_SECONDS:
+        session["answering_at"] = now
+
+
 @access(LOGGED_IN)
 def survey_answer(request, pk):
     survey = _survey(request.user, pk)
@@ -167,13 +180,13 @@ def survey_answer(request, pk):
 def answer_view(request, survey, municipality, *, proxy: bool):
     """Shows and saves one municipality's answer: by its own staff, or on its behalf."""
     questions = list(questions_of(survey))
-    response = SurveyResponse.objects.filter(survey=survey, municipality=municipality).first()
     here = reverse("survey_proxy", args=[survey.pk, municipality.lg_code]) if proxy \
         else reverse("survey_answer", args=[survey.pk])
     on_behalf = municipality if proxy else None
-    # People answering keep their session alive: each save moves its expiry forward.
-    request.session.modified = True
+    _keep_alive(request.session)
     if request.method != "POST":
+        response = SurveyResponse.objects.filter(survey=survey,
+                                                 municipality=municipality).first()
         initial = response.answers if response else {}
         return _answer_page(request, survey, questions, AnswerForm(questions, initial=initial),
                             response, municipality=on_behalf)
@@ -196,7 +209,7 @@ def answer_view(request, survey, municipality, *, proxy: bool):
                                         "behalf.") % {"name": municipality.name} if proxy
                              else _("Your answer has been submitted. Thank you."))
             return redirect(here)
-        merged = save_draft(**who)
+        merged = save_draft(**who, questions=questions)
     except Unmerged as error:
         return _conflict_page(request, survey, questions, error.merged, on_behalf)
     except AlreadySubmitted as error:
