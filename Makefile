@@ -55,7 +55,8 @@ BENCH_ENV = DEBUG=0 DEMO_MODE=0 SECRET_KEY=benchmark-only-not-secret \
 bench: install
 	$(BENCH_ENV) $(MANAGE) benchmark $(BENCH_ARGS)
 
-# The autosave storm: 70 staff (two per municipality) saving every 1.5 s for 3 minutes under
+# The autosave storm: 70 staff (two per municipality) saving every 1.5 s for 3 minutes, with
+# prefecture staff reloading the status board (--watchers), under
 # gunicorn; fails when a save the server accepted is not what is stored at the end.
 storm: install
 	$(BENCH_ENV) $(MANAGE) benchmark --storm $(STORM_ARGS)

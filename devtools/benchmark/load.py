@@ -79,6 +79,12 @@ def measure_page(name: str, paths: list[str], *, host: str, port: int, cookie: s
                  clients: int, duration: float, warmup: float, cold: Sample | None = None
                  ) -> PageResult:
     samples = asyncio.run(_drive(host, port, paths, cookie, clients, duration, warmup))
+    return summarise(name, samples, duration, cold)
+
+
+def summarise(name: str, samples: list[Sample], duration: float, cold: Sample | None = None
+              ) -> PageResult:
+    """Requests per second, errors (anything but 200), percentiles and queries of a run."""
     ordered = sorted(sample.seconds for sample in samples)
     counts = [sample.queries for sample in samples if sample.queries is not None]
     return PageResult(

@@ -16,7 +16,7 @@ from django.db.models import Count
 
 from portal import caching
 
-from . import load, measures, server
+from . import autosave, load, measures, server
 
 TARGET_SHARE_OF_FLOOR = 0.30
 TARGET_P95_SECONDS = 0.150
@@ -118,7 +118,8 @@ def pages() -> list[tuple[str, list[str]]]:
 
 
 def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv: bool,
-              output: Path, say) -> bool:
+              output: Path, say, storm_options: dict, only=(), measurements: bool = True
+              ) -> bool:
     prepare(scale, say)
     from portal.models import User
 
@@ -126,7 +127,9 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
 
     say("Query plans of each page built afresh …")
     user = User.objects.get(username=measures.BENCH_USER)
-    driven = pages()
+    # ``only``: the pages to drive, by name; the two floors are always driven.
+    driven = [page for index, page in enumerate(pages()) if index < 2 or not only
+              or page[0] in only]
     plans = explain(driven, user)
     cookie = session_cookie(user)
     port = server.free_port()
@@ -140,6 +143,8 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
             results.append(load.measure_page(name, paths, host="127.0.0.1", port=port,
                                              cookie=as_who, clients=clients,
                                              duration=duration, warmup=warmup, cold=cold))
+        autosaves = autosave.measure("127.0.0.1", port, clients=clients, duration=duration,
+                                     warmup=warmup, say=say, **storm_options)
     say("Measuring reports and exports …")
     jobs = {
         "annual report (PDF)": ("annual", "pdf", None),
@@ -151,7 +156,7 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
                                                                None),
         "similar cases of the largest survey's shared needs": ("similar", "survey", None),
     }
-    if csv:
+    if csv and measurements:
         csv_database = database_url(urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
                                     + "_csv")
         ensure_database(csv_database)
@@ -164,18 +169,19 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         for rows in CSV_ROWS:
             jobs[f"CSV export, {rows:,} rows"] = ("csv", str(rows), csv_database)
     measured = {}
-    for label, (what, argument, database) in jobs.items():
+    for label, (what, argument, database) in jobs.items() if measurements else ():
         say(f"  {label} …")
         measured[label] = measure(what, argument, database)
     return report(results, measured, plans, clients=clients, duration=duration, output=output,
-                  say=say)
+                  say=say, autosaves=autosaves)
 
 
 # Looking up the similar cases of one page, built afresh (DESIGN: pages in tens of ms).
 TARGET_SIMILAR_MS = 50
 
 
-def report(results, measured, plans: str, *, clients, duration, output: Path, say) -> bool:
+def report(results, measured, plans: str, *, clients, duration, output: Path, say,
+           autosaves=None) -> bool:
     floor = results[0]
     lines = [f"Renkei Portal benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
              f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
@@ -220,6 +226,10 @@ def report(results, measured, plans: str, *, clients, duration, output: Path, sa
         flat = csv_growth[-1] <= csv_growth[0] * 1.25 + 5
         passed &= flat
         lines.append(f"CSV export memory flat as rows grow: {'ok' if flat else 'MISSED'}")
+    if autosaves is not None:
+        autosave_lines, autosave_ok = autosave.section(autosaves, signed_in)
+        lines += autosave_lines
+        passed &= autosave_ok
     lines += ["", "All targets met." if passed else "Some targets were MISSED."]
     text = "\n".join(lines)
     say(text)
@@ -230,6 +240,7 @@ def report(results, measured, plans: str, *, clients, duration, output: Path, sa
     (output / f"bench-{stamp}.json").write_text(json.dumps({
         "pages": [{**asdict(r), "rps": r.rps} for r in results], "measurements": measured,
         "clients": clients, "duration": duration, "passed": passed,
+        "autosave": asdict(autosaves) if autosaves is not None else None,
     }, ensure_ascii=False, indent=2), encoding="utf-8")
     say(f"Written to {output}/bench-{stamp}.txt and .json, query plans to plans-{stamp}.txt")
     return passed

@@ -1,6 +1,7 @@
 """The autosave storm: staff of every municipality typing in their shared survey answer at
 once, two per municipality, each page saving every 1.5 s as `static/js/autosave.js` does and
-answering conflicts by keeping its own text. At the end, for every question of every answer,
+answering conflicts by keeping its own text, while prefecture staff watch the survey's status
+board (each reloading it about every second). At the end, for every question of every answer,
 the stored text must be the one of the last save the server accepted: nothing lost."""
 
 import asyncio
@@ -54,16 +55,49 @@ class StormResult:
     lost: int = 0
     unsaved: int = 0
     lost_detail: list = field(default_factory=list)
+    interval: float = 0.0  # seconds between one editor's saves
+    watchers: int = 0  # prefecture staff reloading the status board meanwhile
+    board_loads: int = 0
+    board_errors: int = 0
+    board_p50: float = 0.0
+    board_p95: float = 0.0
 
     @property
     def conflict_share(self) -> float:
         return self.conflicts / self.saves if self.saves else 0.0
 
 
-def prepare(editors: int):
-    """The storm's survey (open now, its answers emptied) and its editors, signed in."""
+def signed_in_cookie(user) -> tuple[str, str]:
+    """A session of ``user`` and a CSRF token, as the cookie header a browser would send."""
     from django.test import Client
 
+    client = Client()
+    client.force_login(user)
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    return (f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            f"; {settings.CSRF_COOKIE_NAME}={csrf}"), csrf
+
+
+def watching_staff(count: int) -> list[str]:
+    """Cookies of ``count`` prefecture staff, each signed in once."""
+    from portal.models import Organisation, User
+
+    prefecture = Organisation.objects.filter(kind=Organisation.Kind.PREFECTURE).order_by(
+        "pk").first()
+    cookies = []
+    for seat in range(1, count + 1):
+        user, created = User.objects.get_or_create(username=f"storm-staff-{seat}", defaults={
+            "role": User.Role.PREFECTURE, "last_name": "負荷試験", "first_name": f"職員{seat}",
+            "organisation": prefecture})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        cookies.append(signed_in_cookie(user)[0])
+    return cookies
+
+
+def prepare(editors: int):
+    """The storm's survey (open now, its answers emptied) and its editors, signed in."""
     from portal.models import Municipality, Organisation, User
     from surveys.models import Question, Section, Survey, SurveyResponse
 
@@ -96,12 +130,7 @@ def prepare(editors: int):
         if created:
             user.set_unusable_password()  # signed in by the driver only, never with a password
             user.save(update_fields=["password"])
-        client = Client()
-        client.force_login(user)
-        csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
-        cookie = (f"{settings.SESSION_COOKIE_NAME}="
-                  f"{client.cookies[settings.SESSION_COOKIE_NAME].value}; "
-                  f"{settings.CSRF_COOKIE_NAME}={csrf}")
+        cookie, csrf = signed_in_cookie(user)
         shared, rest = keys[0], keys[1:]
         own = rest[seat::2]
         people.append(Editor(user.username, municipality.pk, cookie, csrf, own, shared, keys))
@@ -207,6 +236,28 @@ async def _editor(editor: Editor, host, port, path, *, until, interval, rng, res
         await asyncio.sleep(0.2)
 
 
+async def _watcher(cookie: str, host, port, path, *, until, every, rng, result, latencies):
+    """Prefecture staff keeping the status board open: a reload about every ``every`` s."""
+    await asyncio.sleep(rng.uniform(0, every))
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        try:
+            status, _content = await _http(host, port, "GET", path, cookie)
+        except OSError:
+            status = 0
+        latencies.append(time.perf_counter() - started)
+        result.board_loads += 1
+        result.board_errors += status != 200
+        await asyncio.sleep(every * rng.uniform(0.8, 1.2))
+
+
+def _percentiles(latencies) -> tuple[float, float]:
+    ordered = sorted(latencies)
+    if not ordered:
+        return 0.0, 0.0
+    return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
 def lost_drafts(records, stored: dict) -> list:
     """Questions whose stored text is not the last one the server accepted.
 
@@ -223,13 +274,16 @@ def lost_drafts(records, stored: dict) -> list:
 
 
 def run(host: str, port: int, *, editors: int, duration: float, interval: float,
-        seed: int = 1) -> StormResult:
+        seed: int = 1, watchers: int = 0, watch_every: float = 1.0) -> StormResult:
     from surveys.models import SurveyResponse
 
     survey, people = prepare(editors)
+    staff = watching_staff(watchers)
     path = f"/surveys/{survey.pk}/answer/"
-    result = StormResult(editors=editors, seconds=duration)
-    records, latencies = [], []
+    board = f"/surveys/{survey.pk}/status/"
+    result = StormResult(editors=editors, seconds=duration, interval=interval,
+                         watchers=watchers)
+    records, latencies, board_latencies = [], [], []
     rng = random.Random(seed)
 
     async def storm():
@@ -237,7 +291,10 @@ def run(host: str, port: int, *, editors: int, duration: float, interval: float,
         await asyncio.gather(*(_editor(
             editor, host, port, path, until=until, interval=interval,
             rng=random.Random(rng.random()), result=result, records=records,
-            latencies=latencies) for editor in people))
+            latencies=latencies) for editor in people), *(_watcher(
+                cookie, host, port, board, until=until, every=watch_every,
+                rng=random.Random(rng.random()), result=result, latencies=board_latencies)
+                for cookie in staff))
 
     asyncio.run(storm())
     stored = dict(SurveyResponse.objects.filter(survey=survey).values_list(
@@ -246,24 +303,32 @@ def run(host: str, port: int, *, editors: int, duration: float, interval: float,
     result.checked = len({(record[0], record[1]) for record in records})
     result.lost, result.lost_detail = len(lost), lost[:20]
     result.unsaved = sum(len(editor.pending) for editor in people)
-    ordered = sorted(latencies)
-    if ordered:
-        result.p50 = ordered[len(ordered) // 2]
-        result.p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    result.p50, result.p95 = _percentiles(latencies)
+    result.board_p50, result.board_p95 = _percentiles(board_latencies)
     return result
 
 
-def report(result: StormResult, output, say) -> bool:
-    passed = result.lost == 0 and result.unsaved == 0 and result.errors == 0
-    text = "\n".join([
-        f"Autosave storm — {datetime.datetime.now():%Y-%m-%d %H:%M}: {result.editors} editors "
-        f"(two per municipality) for {result.seconds:g} s, gunicorn 3 sync workers",
+def summary(result: StormResult) -> list[str]:
+    return [
         f"saves {result.saves}, accepted {result.accepted}, conflicts {result.conflicts} "
         f"({result.conflict_share:.0%}), with a colleague's change merged in {result.merged}, "
         f"errors {result.errors}",
         f"save latency p50 {result.p50 * 1000:.1f} ms, p95 {result.p95 * 1000:.1f} ms",
+        f"status board ({result.watchers} staff watching): loads {result.board_loads}, "
+        f"errors {result.board_errors}, p50 {result.board_p50 * 1000:.1f} ms, "
+        f"p95 {result.board_p95 * 1000:.1f} ms",
         f"questions checked {result.checked}: drafts lost {result.lost}, "
         f"left unsaved {result.unsaved}",
+    ]
+
+
+def report(result: StormResult, output, say) -> bool:
+    passed = (result.lost == 0 and result.unsaved == 0 and result.errors == 0
+              and result.board_errors == 0)
+    text = "\n".join([
+        f"Autosave storm — {datetime.datetime.now():%Y-%m-%d %H:%M}: {result.editors} editors "
+        f"(two per municipality) for {result.seconds:g} s, gunicorn 3 sync workers",
+        *summary(result),
         "No draft lost." if passed else "Drafts were LOST or saves failed.",
     ])
     say(text)
@@ -277,7 +342,8 @@ def report(result: StormResult, output, say) -> bool:
     return passed
 
 
-def benchmark(*, editors: int, duration: float, interval: float, output, say) -> bool:
+def benchmark(*, editors: int, duration: float, interval: float, output, say,
+              watchers: int = 0) -> bool:
     """`make storm`: the storm against the portal under gunicorn as in production."""
     from django.core.management import call_command
 
@@ -289,5 +355,6 @@ def benchmark(*, editors: int, duration: float, interval: float, output, say) ->
     call_command("collectstatic", interactive=False, verbosity=0)
     port = server.free_port()
     with server.gunicorn(port):
-        result = run("127.0.0.1", port, editors=editors, duration=duration, interval=interval)
+        result = run("127.0.0.1", port, editors=editors, duration=duration, interval=interval,
+                     watchers=watchers)
     return report(result, output, say)

@@ -23,12 +23,20 @@ class Command(BaseCommand):
                             help="run the autosave storm instead: staff typing in their "
                                  "municipalities' answers, two per municipality")
         parser.add_argument("--editors", type=int, default=70)
-        parser.add_argument("--storm-seconds", type=float, default=180.0)
+        parser.add_argument("--storm-seconds", type=float, default=None,
+                            help="how long the storm lasts (--storm: 180 s, the bench: 120 s)")
         parser.add_argument("--interval", type=float, default=1.5,
                             help="seconds between one editor's saves")
+        parser.add_argument("--watchers", type=int, default=3,
+                            help="prefecture staff reloading the status board during the storm")
+        parser.add_argument("--pages", default="",
+                            help="only these pages (names as in the table, comma-separated); "
+                                 "the two floors are always driven")
+        parser.add_argument("--no-measurements", action="store_true",
+                            help="skip the reports, exports and similar-case measurements")
 
     def handle(self, *args, scale, clients, duration, warmup, no_csv, output, storm, editors,
-               storm_seconds, interval, **options):
+               storm_seconds, interval, watchers, pages, no_measurements, **options):
         import os
 
         database = settings.DATABASES["default"]
@@ -40,12 +48,17 @@ class Command(BaseCommand):
         if storm:
             from devtools.benchmark import storm as autosave_storm
 
-            if not autosave_storm.benchmark(editors=editors, duration=storm_seconds,
+            if not autosave_storm.benchmark(editors=editors, duration=storm_seconds or 180.0,
                                             interval=interval, output=Path(output),
-                                            say=self.stdout.write):
+                                            say=self.stdout.write, watchers=watchers):
                 raise CommandError("Drafts were lost or saves failed; see above.")
             return
         passed = benchmark(scale=scale, clients=clients, duration=duration, warmup=warmup,
-                           csv=not no_csv, output=Path(output), say=self.stdout.write)
+                           csv=not no_csv, output=Path(output), say=self.stdout.write,
+                           storm_options={"editors": editors, "interval": interval,
+                                          "storm_seconds": storm_seconds or 120.0,
+                                          "watchers": watchers},
+                           only={name.strip() for name in pages.split(",") if name.strip()},
+                           measurements=not no_measurements)
         if not passed:
             raise CommandError("Some targets were missed; see the table above.")
