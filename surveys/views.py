@@ -251,7 +251,7 @@ def survey_status(request, pk):
     return render(request, "surveys/status.html", {
         "survey": survey,
         "board": caching.fragment(
-            request, "survey-board", ("surveys", "survey-answers", "reference"), (survey.pk,),
+            request, "survey-board", ("surveys", "survey-states", "reference"), (survey.pk,),
             lambda: caching.render("surveys/_board.html", {
                 "survey": survey, "can_remind": can(request.user, REMIND, survey),
                 "can_extend": can(request.user, EXTEND, survey),

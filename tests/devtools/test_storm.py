@@ -43,7 +43,9 @@ def test_a_small_storm_loses_no_draft(live_server):
     load_all_reference_data()
     address = urlsplit(live_server.url)
     result = in_own_thread(storm.run, address.hostname, address.port, editors=4, duration=5,
-                           interval=0.3)
+                           interval=0.3, watchers=1, watch_every=0.5)
     assert result.saves > 20 and result.accepted > 0
+    assert result.board_loads > 3 and result.board_errors == 0
+    assert result.board_p50 <= result.board_p95
     assert result.errors == 0 and result.unsaved == 0
     assert result.checked > 0 and result.lost == 0, result.lost_detail
