@@ -209,7 +209,7 @@ def answer_view(request, survey, municipality, *, proxy: bool):
                                         "behalf.") % {"name": municipality.name} if proxy
                              else _("Your answer has been submitted. Thank you."))
             return redirect(here)
-        merged = save_draft(**who, questions=questions)
+        merged = save_draft(**who, questions=questions, keystrokes=autosave)
     except Unmerged as error:
         return _conflict_page(request, survey, questions, error.merged, on_behalf)
     except AlreadySubmitted as error:

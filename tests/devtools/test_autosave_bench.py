@@ -42,8 +42,8 @@ def test_the_storm_must_keep_both_p95_under_three_floors_and_lose_nothing():
 
 
 def test_the_report_section_names_both_rows_and_their_verdicts():
-    measured = autosave.Measured(page(100, 0.020, name=autosave.ROW), stormed(p95=0.060, interval=1.5,
-                                                           watchers=3))
+    measured = autosave.Measured(page(100, 0.020, name=autosave.ROW),
+                                 stormed(p95=0.060, interval=1.5, watchers=3))
     lines, passed = autosave.section(measured, page(600, 0.016))
     text = "\n".join(lines)
     assert not passed  # 17% of the floor, and the storm's p95 over 48 ms

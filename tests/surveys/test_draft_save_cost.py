@@ -17,8 +17,11 @@ from tests.test_query_budgets import without_tokens
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, survey, questions, the answer with the permission to change it, its UPDATE.
-DRAFT_SAVE_QUERIES = 6
+# Session, user, survey, questions, the answer with the permission to change it, the commit
+# not waiting for the disk, its UPDATE (as the server's X-Query-Count counts them: without
+# the transaction's own statements).
+DRAFT_SAVE_QUERIES = 7
+TRANSACTION = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
 def test_an_autosave_keeps_its_query_budget_and_writes_one_update(client, survey,
@@ -32,14 +35,26 @@ def test_an_autosave_keeps_its_query_budget_and_writes_one_update(client, survey
     with CaptureQueriesContext(connection) as queries:
         second = save(client, survey, data)
     assert second.status_code == 200 and second.json()["version"] == 2
-    sql = [query["sql"] for query in queries.captured_queries]
+    sql = [query["sql"] for query in queries.captured_queries
+           if not query["sql"].startswith(TRANSACTION)]
     assert len(sql) <= DRAFT_SAVE_QUERIES, [line[:90] for line in sql]
     writes = [line for line in sql if line.startswith(("UPDATE", "INSERT", "DELETE"))]
     assert len(writes) == 1 and writes[0].startswith('UPDATE "surveys_surveyresponse"'), writes
     assert not any("FOR UPDATE" in line for line in sql)
+    assert "SET LOCAL synchronous_commit TO OFF" in sql  # a keystroke's save only
     stored = SurveyResponse.objects.get(survey=survey)
     assert stored.answers[text] == "二回目" and stored.answers[number] == "3"
     assert stored.question_meta[text]["version"] == 2 and stored.updated_by == municipal_user
+
+
+def test_the_save_draft_button_waits_for_the_disk(client, survey, municipal_user):
+    _fields, _staff, _number, text = keys(survey)
+    client.force_login(municipal_user)
+    data = form(survey, loaded(client, survey), **{text: "下書き"})
+    with CaptureQueriesContext(connection) as queries:
+        assert save(client, survey, data, autosave=False).status_code == 302
+    assert not any("synchronous_commit" in query["sql"] for query in queries.captured_queries)
+    assert SurveyResponse.objects.get(survey=survey).answers[text] == "下書き"
 
 
 def test_a_write_from_a_stale_read_is_refused_and_the_save_reads_again(survey, municipal_user):
