@@ -37,7 +37,6 @@ class SurveysConfig(AppConfig):
         post_delete.connect(_answer_removed, sender=SurveyResponse, dispatch_uid="bump:removed")
 
 
-
 def _answer_begun(sender, instance, created=False, **kwargs):
     if created:
         from portal import caching
