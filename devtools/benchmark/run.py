@@ -135,12 +135,14 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         for name, paths in driven:
             say(f"  {name} …")
             as_who = "" if name in ANONYMOUS_PAGES else cookie
-            cold = cold_builds.median_cold(paths, host="127.0.0.1", port=port, cookie=as_who)
+            cold = cold_builds.median_cold(name, paths, floor=(driven[1][1][0], cookie),
+                                           host="127.0.0.1", port=port, cookie=as_who)
             results.append(load.measure_page(name, paths, host="127.0.0.1", port=port,
                                              cookie=as_who, clients=clients,
                                              duration=duration, warmup=warmup, cold=cold))
         say(f"  {cold_builds.SEARCH_ROW} …")
-        searches = cold_builds.searches(host="127.0.0.1", port=port, cookie=cookie)
+        searches = cold_builds.searches(floor=(driven[1][1][0], cookie), host="127.0.0.1",
+                                        port=port, cookie=cookie)
     say("Measuring reports and exports …")
     jobs = {
         "annual report (PDF)": ("annual", "pdf", None),
