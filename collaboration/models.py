@@ -166,7 +166,7 @@ class Initiative(models.Model):
             # Serves the catalogue's facet counts and the dashboard's trends from the index
             # alone (an index-only scan), not the table with its long texts.
             models.Index(fields=["category", "status", "funding", "scope", "is_model",
-                                 "start_year"], include=["id", "is_published"],
+                                 "start_year", "is_published", "id"],
                          name="initiative_facets"),
         ]
         constraints = [

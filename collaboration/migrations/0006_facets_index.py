@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='initiative',
-            index=models.Index(fields=['category', 'status', 'funding', 'scope', 'is_model', 'start_year'], include=('id', 'is_published'), name='initiative_facets'),
+            index=models.Index(fields=['category', 'status', 'funding', 'scope', 'is_model', 'start_year', 'is_published', 'id'], name='initiative_facets'),
         ),
     ]
