@@ -163,6 +163,11 @@ class Initiative(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="initiative_recent"),
             models.Index(fields=["category", "status"], name="initiative_category"),
             models.Index(fields=["start_year"], name="initiative_start_year"),
+            # Serves the catalogue's facet counts and the dashboard's trends from the index
+            # alone (an index-only scan), not the table with its long texts.
+            models.Index(fields=["category", "status", "funding", "scope", "is_model",
+                                 "start_year", "is_published", "id"],
+                         name="initiative_facets"),
         ]
         constraints = [
             models.CheckConstraint(

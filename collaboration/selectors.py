@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from portal.japanese import fiscal_year_label
 from portal.models import Municipality, Region
@@ -60,44 +60,11 @@ class Facet:
     values: list[FacetValue]
 
 
-def _through_counts(through, result, column, distinct=False) -> Counter:
-    # Each (initiative, value) pair is one row, so counting rows counts initiatives, unless
-    # the column reaches further (a municipality's region) and pairs repeat.
-    rows = through.objects.filter(initiative__in=result.values("pk")).values(column).annotate(
-        n=Count("initiative_id", distinct=distinct))
-    return Counter({row[column]: row["n"] for row in rows})
-
-
-def _row_counts(base, conditions: dict[str, dict]) -> dict[str, Counter]:
-    """For each facet, how many rows meet each value's condition: all in one pass."""
-    aggregates = {f"{param}__{index}": Count("id", filter=condition)
-                  for param, values in conditions.items()
-                  for index, condition in enumerate(values.values())}
-    totals = base.aggregate(**aggregates) if aggregates else {}
-    return {param: Counter({key: totals[f"{param}__{index}"]
-                            for index, key in enumerate(values)})
-            for param, values in conditions.items()}
-
-
-def facets(result, labels, active: dict) -> list[Facet]:
-    """Counts of each value among the initiatives of ``result`` (the current filters applied),
-    so a count is the number of rows one gets by clicking it."""
-    base = result.order_by()
-    categories = next(choices for param, _label, choices in labels if param == "category")
-    outside = Q(scope=Initiative.Scope.OUTSIDE)
-    by = _row_counts(base, {
-        "category": {key: Q(category=key) for key, _value, _text in categories},
-        "status": {value: Q(status=value) for value in Initiative.Status.values},
-        "funding": {value: Q(funding=value) for value in Initiative.Funding.values},
-        "location": {"in": ~outside, "out": outside},
-        "model": {True: Q(is_model=True)},
-    })
-    by["method"] = _through_counts(Initiative.methods.through, base, "method_id")
-    by["field"] = _through_counts(Initiative.policy_fields.through, base, "policyfield_id")
-    by["region"] = _through_counts(Initiative.municipalities.through, base,
-                                   "municipality__region_id", distinct=True)
-    by["municipality"] = _through_counts(Initiative.municipalities.through, base,
-                                         "municipality_id")
+def facets(counts: dict[str, Counter], labels, active: dict) -> list[Facet]:
+    """The facets with their counts (``facet_counts.facet_counts`` of the current result), so
+    a count is the number of rows one gets by clicking it."""
+    outside = counts["scope"][Initiative.Scope.OUTSIDE]
+    by = {**counts, "location": Counter({"in": counts["total"][None] - outside, "out": outside})}
     return [
         Facet(param, label, [FacetValue(param, value, text, by[param][key],
                                         active.get(param) == value)
@@ -129,14 +96,13 @@ def facet_choices():
     ]
 
 
-def year_facet(result, active: dict) -> Facet:
+def year_facet(counts: dict[str, Counter], active: dict) -> Facet:
     from django.utils.translation import gettext as _
 
-    rows = (result.order_by().exclude(start_year=None).values_list("start_year")
-            .annotate(n=Count("id")).order_by("-start_year"))
     return Facet("year", _("First fiscal year"),
                  [FacetValue("year", str(year), fiscal_year_label(year), n,
-                             active.get("year") == str(year)) for year, n in rows])
+                             active.get("year") == str(year))
+                  for year, n in sorted(counts["year"].items(), reverse=True) if n])
 
 
 TREND_YEARS = 10

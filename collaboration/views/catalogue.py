@@ -7,6 +7,7 @@ from portal.permissions import LOGGED_IN, access
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 
 from .. import exports, selectors, synonyms
+from ..facet_counts import facet_counts
 from ..filters import PAGE_SIZES, InitiativeFilter, ListingForm
 from ..models import Category, Initiative, Method
 
@@ -23,6 +24,19 @@ def _filtered(request):
     return filterset, listing, filterset.qs.order_by(*ordering)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (counted with the facets), so it does not
+    count them again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
 @access(PUBLIC_SITE)
 @shared_for_anonymous("catalogue")
 def initiative_list(request):
@@ -37,10 +51,12 @@ def initiative_list(request):
     def catalogue():
         per_page = (listing.cleaned_data.get("per_page") if request.GET else None) \
             or PAGE_SIZES[0]
-        page = Paginator(selectors.with_list_details(result), per_page).get_page(
+        counts = facet_counts(result)
+        page = CountedPaginator(selectors.with_list_details(result), per_page,
+                                count=counts["total"][None]).get_page(
             listing.cleaned_data.get("page") if request.GET else 1)
-        facets = [*selectors.facets(result, selectors.facet_choices(), active),
-                  selectors.year_facet(result, active)]
+        facets = [*selectors.facets(counts, selectors.facet_choices(), active),
+                  selectors.year_facet(counts, active)]
         return caching.render("collaboration/_catalogue.html", {
             **context,
             "page": page,

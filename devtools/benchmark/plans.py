@@ -32,7 +32,7 @@ def explain(pages: list[tuple[str, list[str]]], user) -> str:
         out.append(f"== {name} {paths[0]} (HTTP {status}, {len(queries)} queries)")
         for query in queries.captured_queries:
             sql = query["sql"]
-            if not sql.startswith("SELECT") or "django_session" in sql:
+            if not sql.startswith(("SELECT", "WITH", "(SELECT")) or "django_session" in sql:
                 continue
             took, scans = _plan(sql)
             out.append(f"{took:8.2f} ms  {sql[:100]}")

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 
-from portal import caching
-
 from . import autosave, load, measures, server
+from . import cold as cold_builds
 
 TARGET_SHARE_OF_FLOOR = 0.30
 TARGET_P95_SECONDS = 0.150
@@ -75,6 +74,7 @@ def prepare(scale: float, say) -> None:
     if not SimilarityGram.objects.exists():  # a data set generated before the index existed
         say(manage("rebuild_similar_cases").strip())
     call_command("collectstatic", interactive=False, verbosity=0)
+    cold_builds.settle_statistics()
     from portal.models import SiteSettings
 
     SiteSettings.objects.update_or_create(pk=1, defaults={"public_site": True})
@@ -138,11 +138,14 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         for name, paths in driven:
             say(f"  {name} …")
             as_who = "" if name in ANONYMOUS_PAGES else cookie
-            caching.bump(caching.EVERYTHING)  # so the first request builds the page afresh
-            cold = load.first_request(paths[0], host="127.0.0.1", port=port, cookie=as_who)
+            cold = cold_builds.median_cold(name, paths, floor=(driven[1][1][0], cookie),
+                                           host="127.0.0.1", port=port, cookie=as_who)
             results.append(load.measure_page(name, paths, host="127.0.0.1", port=port,
                                              cookie=as_who, clients=clients,
                                              duration=duration, warmup=warmup, cold=cold))
+        say(f"  {cold_builds.SEARCH_ROW} …")
+        searches = cold_builds.searches(floor=(driven[1][1][0], cookie), host="127.0.0.1",
+                                        port=port, cookie=cookie)
         autosaves = autosave.measure("127.0.0.1", port, clients=clients, duration=duration,
                                      warmup=warmup, say=say, **storm_options)
     say("Measuring reports and exports …")
@@ -173,7 +176,7 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         say(f"  {label} …")
         measured[label] = measure(what, argument, database)
     return report(results, measured, plans, clients=clients, duration=duration, output=output,
-                  say=say, autosaves=autosaves)
+                  say=say, autosaves=autosaves, searches=searches)
 
 
 # Looking up the similar cases of one page, built afresh (DESIGN: pages in tens of ms).
@@ -181,7 +184,7 @@ TARGET_SIMILAR_MS = 50
 
 
 def report(results, measured, plans: str, *, clients, duration, output: Path, say,
-           autosaves=None) -> bool:
+           autosaves=None, searches: dict | None = None) -> bool:
     floor = results[0]
     lines = [f"Renkei Portal benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
              f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
@@ -207,6 +210,10 @@ def report(results, measured, plans: str, *, clients, duration, output: Path, sa
                      f"{queries:>9}{share:>8.0%}{signed_share:>9.0%}"
                      f"{result.cold.seconds * 1000:>9.1f}{result.cold.queries or 0:>8}"
                      f"  {'ok' if ok else 'MISSED'}")
+    if searches is not None:
+        cold_lines, cold_ok = cold_builds.report_lines(results, searches)
+        lines += ["", *cold_lines]
+        passed &= cold_ok
     lines += ["", f"{'measurement':<38}{'seconds':>9}{'peak MiB':>10}{'growth MiB':>12}"
               f"  detail"]
     for label, values in measured.items():
@@ -239,7 +246,7 @@ def report(results, measured, plans: str, *, clients, duration, output: Path, sa
     (output / f"plans-{stamp}.txt").write_text(plans + "\n", encoding="utf-8")
     (output / f"bench-{stamp}.json").write_text(json.dumps({
         "pages": [{**asdict(r), "rps": r.rps} for r in results], "measurements": measured,
-        "clients": clients, "duration": duration, "passed": passed,
+        "clients": clients, "duration": duration, "passed": passed, "cold_searches": searches,
         "autosave": asdict(autosaves) if autosaves is not None else None,
     }, ensure_ascii=False, indent=2), encoding="utf-8")
     say(f"Written to {output}/bench-{stamp}.txt and .json, query plans to plans-{stamp}.txt")

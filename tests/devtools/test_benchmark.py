@@ -36,3 +36,30 @@ def test_the_csv_measurement_streams_the_rows_asked_for():
     measured = measures.csv_export(25)
     assert measured["rows"] == 25 and measured["bytes"] > 0
     assert measured["growth_mib"] >= 0 and measured["peak_mib"] > 0
+
+
+def _page(name: str, cold_seconds: float, status: int = 200):
+    from devtools.benchmark.load import PageResult, Sample
+
+    return PageResult(name=name, requests=1, seconds=1, errors=0, p50=0, p95=0, p99=0,
+                      queries_mean=None, queries_max=None, cold=Sample(status, cold_seconds, 3))
+
+
+def test_a_page_built_cold_over_four_times_the_floor_fails_the_run(monkeypatch):
+    from devtools.benchmark import cold
+
+    monkeypatch.setattr(cold, "floor_nearby", {"signed-in floor": 0.02, "catalogue": 0.02,
+                                               "dashboard": 0.03})
+    searches = {"p50": 0.05, "p95": 0.07, "max": 0.09, "queries_max": 13, "errors": 0,
+                "floor": 0.02, "terms": 20}
+    pages = [_page("signed-in floor", 0.02), _page("catalogue", 0.079),
+             _page("dashboard", 0.11)]
+    lines, passed = cold.report_lines(pages, searches)
+    assert passed, lines
+    # Each page is judged against the floor measured alongside it, not the first one.
+    _lines, passed = cold.report_lines([*pages[:2], _page("dashboard", 0.13)], searches)
+    assert not passed
+    _lines, passed = cold.report_lines(pages, {**searches, "p95": 0.081})
+    assert not passed
+    _lines, passed = cold.report_lines([*pages[:2], _page("dashboard", 0.05, 500)], searches)
+    assert not passed
