@@ -132,9 +132,12 @@ def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_versi
     questions = list(questions_of(survey))
     answers = answer_files.attach(actor=actor, response=response, questions=questions,
                                   answers=answers, files=files or {})
+    held = answer_files.held(questions, response.answers)
     merged = _merged(response, questions, answers, base_version,
                      {"base": base, "keep": keep, "mine": mine, "seen": seen})
     _apply(response, merged, answers, actor, questions)
+    answer_files.release(actor=actor, response=response,
+                         ids=held - answer_files.held(questions, response.answers))
     return merged
 
 
@@ -165,8 +168,11 @@ def _submit(*, actor, survey, municipality, answers, base_version, resolution, f
     questions = list(questions_of(survey))
     answers = answer_files.attach(actor=actor, response=response, questions=questions,
                                   answers=answers, files=files)
+    held = answer_files.held(questions, response.answers)
     merged = _merged(response, questions, answers, base_version, resolution)
     _apply(response, merged, answers, actor, questions)
+    answer_files.release(actor=actor, response=response,
+                         ids=held - answer_files.held(questions, response.answers))
     if merged.conflicts or merged.others:
         return response, None, merged
     # Old answers a condition hides now are not submitted (nor checked).

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import audit, permissions
+from portal.templatetags.japanese import wareki_datetime
 from portal.models import AuditEntry
 from surveys import states
 from surveys.extensions import extend_deadline
@@ -315,6 +316,44 @@ def test_the_print_page_is_the_users_own_municipalitys(client, municipal_user,
         reverse("survey_answer_print", args=[survey.pk])).content.decode()
     client.force_login(branch_user)
     assert client.get(reverse("survey_answer_print", args=[survey.pk])).status_code == 404
+
+
+def test_staff_and_the_regions_liaison_room_print_a_municipalitys_answer(
+        client, prefecture_user, branch_user, other_branch_user, municipal_user,
+        other_municipal_user):
+    survey = make_survey()
+    submitted(survey, "062014", **{keys(survey)[3]: "山形市だけの要望"})
+    extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062014"),
+                    until=survey.deadline + datetime.timedelta(days=7), reason="災害対応")
+    url = reverse("survey_response_print", args=[survey.pk, "062014"])
+    for user in (prefecture_user, branch_user):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "山形市だけの要望" in page and "提出済み" in page
+        assert reverse("survey_response_pdf", args=[survey.pk, "062014"]) in page
+        assert wareki_datetime(survey.deadline + datetime.timedelta(days=7)) in page
+        assert url in client.get(reverse("survey_response",
+                                         args=[survey.pk, "062014"])).content.decode()
+    # Another region's liaison room, another municipality (even its own 062014 is not
+    # reached this way), the municipality itself: no such page.
+    for user in (other_branch_user, other_municipal_user, municipal_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("survey_response_pdf",
+                                  args=[survey.pk, "062014"])).status_code == 404
+
+
+def test_staff_get_a_municipalitys_approval_pdf(client, branch_user, other_branch_user,
+                                                pdf_ok):
+    survey = make_survey()
+    submitted(survey, "062014")
+    url = reverse("survey_response_pdf", args=[survey.pk, "062014"])
+    client.force_login(branch_user)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "survey-%d-062014.pdf" % survey.pk in response["Content-Disposition"]
+    client.force_login(other_branch_user)
+    assert client.get(url).status_code == 404
 
 
 def test_the_approval_pdf_is_a_pdf(client, municipal_user, pdf_ok):
