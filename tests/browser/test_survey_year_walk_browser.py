@@ -192,7 +192,10 @@ def test_the_survey_year_walked_through_by_staff_and_a_municipal_chief(
     expect(page.get_by_text("議会日程のため")).to_be_visible()
     page.get_by_role("link", name="代理入力 大蔵村").click()
     expect(page.get_by_role("note")).to_contain_text("代理入力")
+    proxy_upload = page.get_by_label("協定書")
+    expect(proxy_upload).to_be_hidden()
     page.get_by_role("group", name=re.compile("連携協定はありますか")).get_by_label("はい").check()
+    expect(proxy_upload).to_be_visible()  # the branch shows on this page too
     paper = tmp_path / "協定書.pdf"
     paper.write_bytes(PDF)
     page.get_by_label("協定書").set_input_files(str(paper))
@@ -234,7 +237,7 @@ def test_the_survey_year_walked_through_by_staff_and_a_municipal_chief(
             page.keyboard.press("ArrowRight")  # 防災 2, 水道 3, 観光 4
     tab_to(page, "el.tagName === 'TEXTAREA'")
     page.keyboard.type("除雪の共同化")
-    expect(page.locator(".char-count")).to_have_text("6 / 100 文字")
+    expect(page.locator(f"#id_q{questions['県への要望'].pk}_count")).to_have_text("6 / 100 文字")
     expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=10000)
     shot(visitor, "walk-answer-typed")
 

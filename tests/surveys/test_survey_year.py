@@ -190,6 +190,27 @@ def test_an_answer_within_the_extension_is_not_late(prefecture_user, municipal_u
     assert late.is_late
 
 
+def test_the_board_marks_an_answer_after_the_extended_deadline_late(
+        client, prefecture_user, municipal_user):
+    survey = make_survey()
+    extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062014"),
+                    until=survey.deadline + datetime.timedelta(days=2), reason="災害対応")
+    extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062022"),
+                    until=survey.deadline + datetime.timedelta(days=7), reason="議会日程")
+    with time_machine.travel(survey.deadline + datetime.timedelta(days=3)):
+        for user, code in ((municipal_user, "062014"),
+                           (UserFactory(organisation=municipality_org("062022")), "062022")):
+            submit(actor=user, survey=survey, municipality=municipality(code),
+                   answers=complete(survey), base_version=0)
+    client.force_login(prefecture_user)
+    board = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
+    assert 'aria-label="山形市：期限後提出"' in board  # past its extension too
+    assert 'aria-label="米沢市：提出済み"' in board  # within its extension
+    client.force_login(municipal_user)
+    page = client.get(reverse("survey_answer", args=[survey.pk])).content.decode()
+    assert "（期限後）" in page
+
+
 @pytest.fixture
 def planned(db, prefecture_user):
     with time_machine.travel(on(7, 1), tick=False):
