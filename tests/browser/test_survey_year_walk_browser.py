@@ -289,6 +289,9 @@ def test_the_survey_year_walked_through_by_staff_and_a_municipal_chief(
     page.get_by_role("link", name="公開された結果を見る").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("公開された結果")
     expect(page.locator("main")).to_contain_text("連携協定はありますか")
+    grid_result = page.locator("section.result", has=page.get_by_role(
+        "heading", name="分野ごとの連携の必要性"))
+    expect(grid_result.get_by_role("table")).to_contain_text("観光")  # per row, not "none yet"
     shot(visitor, "walk-shared-results")
     assert DeadlineExtension.objects.get().municipality.lg_code == "062022"
     assert not any("/admin/" in url for url in visitor.checked + visitor.validated)

@@ -15,7 +15,14 @@ from portal.templatetags.japanese import wareki_datetime
 from portal.models import AuditEntry
 from surveys import states
 from surveys.extensions import extend_deadline
-from surveys.models import DeadlineExtension, ReminderDelivery, Survey, SurveyResponse
+from surveys.models import (
+    DeadlineExtension,
+    Question,
+    ReminderDelivery,
+    Section,
+    Survey,
+    SurveyResponse,
+)
 from surveys.policies import ANSWER, EXTEND, PROXY, REMIND, RUN, SEE_RESULTS
 from surveys.services import NotAnswerable, submit
 from surveys.tasks import sweep_reminders
@@ -428,6 +435,24 @@ def test_named_results_show_the_submitted_answers_with_their_municipality(client
     client.force_login(municipal_user)
     page = client.get(reverse("survey_shared_results", args=[survey.pk])).content.decode()
     assert "山形市の要望" in page and "米沢市の下書き" not in page
+
+
+def test_shared_results_show_a_grid_per_row_and_a_ranking_per_rank(client, prefecture_user,
+                                                                   municipal_user):
+    survey = make_survey()
+    section = Section.objects.get(survey=survey)
+    grid = Question.objects.create(section=section, order=5, kind=Question.Kind.GRID,
+                                   text="分野ごとの必要性", rows=["除雪", "水道"])
+    ranking = Question.objects.create(section=section, order=6, kind=Question.Kind.RANKING,
+                                      text="優先したい事務", choices=["税務", "観光"])
+    submitted(survey, "062014", **{f"q{grid.pk}_g1": "4", f"q{grid.pk}_g2": "2",
+                                   f"q{ranking.pk}_r1": "観光"})
+    for move in ("close", "finalise", "publish"):
+        states.move_survey(actor=prefecture_user, survey=survey, move=move)
+    client.force_login(municipal_user)
+    page = client.get(reverse("survey_shared_results", args=[survey.pk])).content.decode()
+    assert '<th scope="row">除雪</th>' in page and '<th scope="row">水道</th>' in page
+    assert "1位" in page and '<th scope="row">観光</th>' in page
 
 
 def test_results_are_not_shared_before_they_are_published(client, prefecture_user,
