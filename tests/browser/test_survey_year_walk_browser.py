@@ -135,17 +135,17 @@ def import_from_excel(visitor, tmp_path):
     shot(visitor, "walk-imported")
 
 
-def open_now(visitor, survey):
+def open_now(visitor, survey, label):
     page = visitor.page
     page.goto(visitor.base_url + f"/surveys/{survey.pk}/")
-    shot(visitor, f"walk-detail-before-sending-{survey.pk}")
+    shot(visitor, f"walk-detail-before-sending-{label}")
     page.get_by_label("今すぐ開始して送る").check()
     page.get_by_role("button", name="回答依頼を送る").click()
     expect(page.get_by_text("35市町村の担当者に回答依頼を送信しています")).to_be_visible()
     board = page.get_by_role("table").last
     expect(board).not_to_contain_text("送信待ち")
     expect(board).not_to_contain_text("開始待ち")
-    shot(visitor, f"walk-board-sent-{survey.pk}")
+    shot(visitor, f"walk-board-sent-{label}")
 
 
 def opening_mail(title):
@@ -171,8 +171,8 @@ def test_the_survey_year_walked_through_by_staff_and_a_municipal_chief(
     assert Question.objects.filter(section__survey=second).count() > 0
 
     # Both opened: each municipality's staff get one e-mail per survey, and only one.
-    open_now(visitor, second)
-    open_now(visitor, survey)
+    open_now(visitor, second, "imported")
+    open_now(visitor, survey, "built")
     sweep_reminders()  # what beat runs every minute sends nothing more
     for title in (TITLE, SECOND):
         sent = opening_mail(title)
