@@ -148,6 +148,16 @@ def open_now(visitor, survey, label):
     shot(visitor, f"walk-board-sent-{label}")
 
 
+def wait_for_draft(page, survey, lg_code, key, value, seconds=15):
+    for _poll in range(seconds * 4):
+        stored = SurveyResponse.objects.filter(survey=survey,
+                                               municipality__lg_code=lg_code).first()
+        if stored is not None and stored.answers.get(key) == value:
+            return
+        page.wait_for_timeout(250)
+    pytest.fail(f"the draft never held {key}={value!r}")
+
+
 def opening_mail(title):
     return [message for message in mail.outbox if title in message.subject]
 
@@ -239,6 +249,8 @@ def test_the_survey_year_walked_through_by_staff_and_a_municipal_chief(
     page.keyboard.type("除雪の共同化")
     expect(page.locator(f"#id_q{questions['県への要望'].pk}_count")).to_have_text("6 / 100 文字")
     expect(page.locator("#autosave-status")).to_contain_text("下書きを保存しました", timeout=10000)
+    # The status may still read from an earlier save: wait for the last one to be stored.
+    wait_for_draft(page, survey, "062014", f"q{questions['県への要望'].pk}", "除雪の共同化")
     shot(visitor, "walk-answer-typed")
 
     # The PDF for approval, reached by the keyboard too, holds the answer in Japanese.
