@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from portal.models import Attachment
-from portal.services.attachments import attachment_create
+from portal.services.attachments import attachment_create, attachment_delete
 from portal.uploads import DOCX, JPEG, PDF, PNG, PPTX, XLSX, check_upload
 
 from .answer_form import upload_name
@@ -78,3 +78,20 @@ def attach(*, actor, response, questions, answers: dict, files: dict) -> dict:
             if str(answers[key]) not in (own or {}):
                 answers.pop(key)
     return answers
+
+
+def held(questions, answers: dict) -> set[str]:
+    """The stored files' ids the answers of the file questions hold."""
+    return {str(answers[key]) for question in file_questions(questions)
+            if answers.get(key := f"q{question.pk}")}
+
+
+def release(*, actor, response, ids) -> None:
+    """Removes the files an answer no longer holds (removed, replaced, or hidden by a
+    condition): the row in this transaction, the bytes once it has committed. No query when
+    nothing was let go."""
+    if not ids:
+        return
+    for key, attachment in attachments_of(response).items():
+        if key in ids:
+            attachment_delete(actor=actor, attachment=attachment)

@@ -34,6 +34,11 @@ def upload_name(question: Question) -> str:
     return f"q{question.pk}_file"
 
 
+def removal_name(question: Question) -> str:
+    """The box a file question's answerer ticks to remove the stored file."""
+    return f"q{question.pk}_remove"
+
+
 def field_names(question: Question) -> list[str]:
     """The answer keys one question uses (a display-only text has none)."""
     name = f"q{question.pk}"
@@ -191,7 +196,9 @@ def raw_answers(questions, post) -> dict:
             values = [value.replace("\r\n", "\n")[:MAX_TEXT].replace("\x00", "")
                       for value in post.getlist(name)]
             if question.kind == Question.Kind.FILE:
-                values = [value for value in values if value.isdigit() and len(value) < 12]
+                # Ticking 「削除する」 sends the question without its stored file.
+                values = [] if post.get(removal_name(question)) else [
+                    value for value in values if value.isdigit() and len(value) < 12]
             if question.kind in (Question.Kind.MULTIPLE, Question.Kind.FIELDS,
                                  Question.Kind.METHODS) and name == f"q{question.pk}":
                 answers[name] = values[:MAX_ITEMS]

@@ -11,6 +11,7 @@ from portal.japanese import wareki_date
 from . import board
 from .answer_files import attachments_of
 from .conditions import shown_questions
+from .extensions import deadline_for
 from .merging import display_lines, values_of
 from .models import Question
 from .services import questions_of
@@ -34,6 +35,7 @@ def context(survey, municipality, response) -> dict:
     return {
         "survey": survey, "municipality": municipality, "response": response,
         "status": board.labels()[board.state_of(response)],
+        "deadline": deadline_for(survey, municipality.pk),  # its own, if it was extended
         "saved_by": response.updated_by.display_name if response and response.updated_by
         else "",
         "submitted_by": response.submitted_by.display_name

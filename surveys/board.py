@@ -66,6 +66,8 @@ def board_for(user, survey) -> dict:
         "rows": [(m, names[state], state, response, reminder, notices.get(m.pk))
                  for m, state, response, reminder in rows],
         "requested": survey.requested_at is not None,
+        # Asked for and open, but no notice claimed yet: the sending task waits for a worker.
+        "opening_due": survey.is_open(),
         "tile_map": tile_map,
         "regions": [(region, [counts[key] for key in names])
                     for region, counts in sorted(regions.items(), key=lambda i: i[0].sort_order)],

@@ -214,12 +214,17 @@ def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_versi
             if response.status == SurveyResponse.Status.SUBMITTED:
                 raise AlreadySubmitted(response)
             read_version = response.version
+            held = answer_files.held(questions, response.answers)
             typed = answer_files.attach(actor=actor, response=response, questions=questions,
                                         answers=answers, files={})
             merged = _merged(response, questions, typed, base_version, resolution)
-            if not _changed(response, merged, typed, actor, questions, municipality) or \
-                    _write_if_unchanged(response, read_version, actor, municipality,
-                                        keystrokes=keystrokes):
+            if not _changed(response, merged, typed, actor, questions, municipality):
+                return merged
+            if _write_if_unchanged(response, read_version, actor, municipality,
+                                   keystrokes=keystrokes):
+                # A file the answer let go (its remove box ticked, or hidden by a branch).
+                answer_files.release(actor=actor, response=response,
+                                     ids=held - answer_files.held(questions, response.answers))
                 return merged
     return _locked_draft_save(actor=actor, survey=survey, municipality=municipality,
                               answers=answers, base_version=base_version,
@@ -234,8 +239,11 @@ def _locked_draft_save(*, actor, survey, municipality, answers, base_version, re
         raise AlreadySubmitted(response)
     answers = answer_files.attach(actor=actor, response=response, questions=questions,
                                   answers=answers, files=files)
+    held = answer_files.held(questions, response.answers)
     merged = _merged(response, questions, answers, base_version, resolution)
     _apply(response, merged, answers, actor, questions, municipality)
+    answer_files.release(actor=actor, response=response,
+                         ids=held - answer_files.held(questions, response.answers))
     return merged
 
 
@@ -266,8 +274,11 @@ def _submit(*, actor, survey, municipality, answers, base_version, resolution, f
     questions = list(questions_of(survey))
     answers = answer_files.attach(actor=actor, response=response, questions=questions,
                                   answers=answers, files=files)
+    held = answer_files.held(questions, response.answers)
     merged = _merged(response, questions, answers, base_version, resolution)
     _apply(response, merged, answers, actor, questions, municipality)
+    answer_files.release(actor=actor, response=response,
+                         ids=held - answer_files.held(questions, response.answers))
     if merged.conflicts or merged.others:
         return response, None, merged
     # Old answers a condition hides now are not submitted (nor checked).

@@ -52,4 +52,8 @@ urlpatterns = [
     path("surveys/<int:pk>/export.xlsx", views.survey_export_xlsx, name="survey_export_xlsx"),
     path("surveys/<int:pk>/responses/<lg_code:lg_code>/", views.survey_response,
          name="survey_response"),
+    path("surveys/<int:pk>/responses/<lg_code:lg_code>/print/",
+         year_views.survey_response_print, name="survey_response_print"),
+    path("surveys/<int:pk>/responses/<lg_code:lg_code>/print.pdf",
+         year_views.survey_response_pdf, name="survey_response_pdf"),
 ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from portal.queue import enqueue_on_commit
 from . import approval_print, reminders, states
 from .extensions import extend_deadline
 from .models import DeadlineExtension, SurveyResponse
-from .policies import EXTEND, PROXY, REMIND, RUN, SEE_RESULTS, followed
+from .policies import EXTEND, FOLLOW, PROXY, REMIND, RUN, SEE_RESULTS, followed
 from .results import results_for
 from .tasks import remind_now
 from .views import _survey, answer_view
@@ -132,32 +133,64 @@ def survey_remind(request, pk):
     return redirect("survey_status", pk=survey.pk)
 
 
+def _answer_of(survey, municipality):
+    return SurveyResponse.objects.select_related("updated_by", "submitted_by",
+                                                 "proxy_organisation").filter(
+        survey=survey, municipality=municipality).first()
+
+
 def _own_answer(request, pk):
     survey = _survey(request.user, pk)
     municipality = request.user.scope_municipality
     if municipality is None:
         raise Http404
-    response = SurveyResponse.objects.select_related("updated_by", "submitted_by",
-                                                     "proxy_organisation").filter(
-        survey=survey, municipality=municipality).first()
-    return survey, municipality, response
+    return survey, municipality, _answer_of(survey, municipality)
 
 
-@access(LOGGED_IN)
-def survey_answer_print(request, pk):
-    survey, municipality, response = _own_answer(request, pk)
-    return render(request, "surveys/approval_print.html",
-                  approval_print.context(survey, municipality, response))
+def _followed_answer(request, pk, lg_code):
+    """A target municipality's answer for prefecture staff and its region's liaison room;
+    anyone else finds no such page."""
+    survey = _survey(request.user, pk, FOLLOW)
+    municipality = _followed_municipality(request.user, survey, lg_code)
+    return survey, municipality, _answer_of(survey, municipality)
 
 
-@access(LOGGED_IN)
-def survey_answer_pdf(request, pk):
-    survey, municipality, response = _own_answer(request, pk)
+def _print_page(request, survey, municipality, response, *, own):
+    links = ({"back": reverse("survey_answer", args=[survey.pk]), "back_label": _("Your answer"),
+              "pdf_url": reverse("survey_answer_pdf", args=[survey.pk])} if own else
+             {"back": reverse("survey_status", args=[survey.pk]),
+              "back_label": _("Status board"),
+              "pdf_url": reverse("survey_response_pdf", args=[survey.pk, municipality.lg_code])})
+    return render(request, "surveys/approval_print.html", {
+        **approval_print.context(survey, municipality, response), **links})
+
+
+def _pdf_reply(survey, municipality, response):
     reply = HttpResponse(approval_print.pdf_bytes(survey, municipality, response),
                          content_type="application/pdf")
     reply["Content-Disposition"] = (f'attachment; filename="survey-{survey.pk}-'
                                     f'{municipality.lg_code}.pdf"')
     return reply
+
+
+@access(LOGGED_IN)
+def survey_answer_print(request, pk):
+    return _print_page(request, *_own_answer(request, pk), own=True)
+
+
+@access(LOGGED_IN)
+def survey_answer_pdf(request, pk):
+    return _pdf_reply(*_own_answer(request, pk))
+
+
+@access(LOGGED_IN)
+def survey_response_print(request, pk, lg_code):
+    return _print_page(request, *_followed_answer(request, pk, lg_code), own=False)
+
+
+@access(LOGGED_IN)
+def survey_response_pdf(request, pk, lg_code):
+    return _pdf_reply(*_followed_answer(request, pk, lg_code))
 
 
 @access(LOGGED_IN)

@@ -261,6 +261,13 @@ MATRIX = {
     "survey_response": ("get", lambda c: reverse("survey_response",
                                                  args=[c["survey"].pk, "062014"]),
                         signed_in(404, prefecture=OK, admin=OK, branch=OK)),
+    # 山形市's answer for approval, as the prefecture and the 村山 liaison room print it.
+    "survey_response_print": ("get", lambda c: reverse("survey_response_print",
+                                                       args=[c["survey"].pk, "062014"]),
+                              signed_in(404, prefecture=OK, admin=OK, branch=OK)),
+    "survey_response_pdf": ("get", lambda c: reverse("survey_response_pdf",
+                                                     args=[c["survey"].pk, "062014"]),
+                            signed_in(404, prefecture=OK, admin=OK, branch=OK)),
     "statistics_import": ("get", lambda c: reverse("statistics_import"),
                           signed_in(403, prefecture=OK, admin=OK)),
     # Accounts: prefecture staff manage every organisation's, a liaison room its region's

@@ -3,7 +3,8 @@
 // is out of the tab order and its inputs are disabled, so they are neither focused nor sent.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-autosave]");
+  // Every answer form, also the one staff fill in on a municipality's behalf (not autosaved).
+  var form = document.querySelector("form[data-answer-form]");
   if (!form) { return; }
   var parts = Array.prototype.slice.call(form.querySelectorAll("[data-condition]"));
 

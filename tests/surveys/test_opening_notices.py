@@ -147,3 +147,18 @@ def test_a_notice_sent_already_is_not_sent_again(waiting):
         notice = OpeningNotice.objects.first()
         assert opening.send(notice.pk) is False  # a duplicate run of the same task
     assert len(mail.outbox) == 35
+
+
+@pytest.mark.django_db
+def test_the_board_says_queued_while_the_e_mails_wait_for_a_worker(
+        client, prefecture_user, waiting, django_capture_on_commit_callbacks):
+    """An open survey asked for, whose sending task has not run yet (no worker has taken it),
+    is not 「開始待ち」: its opening has come and the e-mails are waiting to be sent."""
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=TOKYO), tick=False):
+        client.force_login(prefecture_user)
+        with django_capture_on_commit_callbacks(execute=False):  # the task is not run
+            client.post(reverse("survey_send", args=[waiting.pk]), {"when": "now"})
+        assert not OpeningNotice.objects.exists() and mail.outbox == []
+        board = client.get(reverse("survey_status", args=[waiting.pk])).content.decode()
+    assert board.count("送信待ち") == 35
+    assert "開始待ち" not in board

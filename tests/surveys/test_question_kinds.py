@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 
 import openpyxl
 import pytest
@@ -230,3 +231,68 @@ def test_the_approval_print_lists_only_the_questions_the_answer_was_shown(client
     answer(client, survey, stored.version, **{f"q{has.pk}": "いいえ"})
     hidden = client.get(reverse("survey_answer_print", args=[survey.pk])).content.decode()
     assert has.text in hidden and when.text not in hidden
+
+
+@pytest.fixture
+def file_storage(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path}}}
+    return tmp_path
+
+
+def stored_file(client, survey, has, paper, name="協定書.pdf"):
+    version = SurveyResponse.objects.filter(survey=survey).values_list("version", flat=True)
+    upload = SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    assert answer(client, survey, version.first() or 0, files={f"q{paper.pk}_file": upload},
+                  **{f"q{has.pk}": "はい"}).status_code == 302
+    attachment = Attachment.objects.get(name=name)
+    return attachment, attachment.file.path
+
+
+def test_the_answerer_removes_a_stored_file_and_its_bytes_go_once_saved(
+        client, built, municipal_user, file_storage, django_capture_on_commit_callbacks):
+    survey, (has, _intro, _when, paper, _grid, _note, _effect) = built
+    client.force_login(municipal_user)
+    attachment, path = stored_file(client, survey, has, paper)
+    page = client.get(reverse("survey_answer", args=[survey.pk])).content.decode()
+    assert f'name="q{paper.pk}_remove"' in page and "協定書.pdfを保存時に削除する" in page
+    stored = SurveyResponse.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        # The page sends the stored id back in its hidden field; the ticked box wins.
+        response = answer(client, survey, stored.version, **{
+            f"q{has.pk}": "はい", f"q{paper.pk}": str(attachment.pk),
+            f"q{paper.pk}_remove": "1"})
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert f"q{paper.pk}" not in stored.answers
+    assert not Attachment.objects.exists()
+    assert not os.path.exists(path)
+    page = client.get(reverse("survey_answer", args=[survey.pk])).content.decode()
+    assert "協定書.pdf" not in page and f'name="q{paper.pk}_remove"' not in page
+
+
+def test_a_replaced_or_hidden_file_is_removed_but_not_by_another_municipality(
+        client, built, municipal_user, other_municipal_user, file_storage,
+        django_capture_on_commit_callbacks):
+    survey, (has, _intro, _when, paper, _grid, _note, _effect) = built
+    client.force_login(municipal_user)
+    first, first_path = stored_file(client, survey, has, paper, "第1版.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        second, second_path = stored_file(client, survey, has, paper, "第2版.pdf")
+    assert list(Attachment.objects.values_list("name", flat=True)) == ["第2版.pdf"]
+    assert not os.path.exists(first_path) and os.path.exists(second_path)
+    # Another municipality ticking the box for this file's question removes nothing of ours.
+    client.force_login(other_municipal_user)
+    answer(client, survey, **{f"q{has.pk}": "はい", f"q{paper.pk}": str(second.pk),
+                              f"q{paper.pk}_remove": "1"})
+    assert Attachment.objects.filter(pk=second.pk).exists()
+    # Answering いいえ hides the file question: its answer is cleared and the file with it.
+    client.force_login(municipal_user)
+    stored = SurveyResponse.objects.get(municipality__lg_code="062014")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, survey, stored.version, **{f"q{has.pk}": "いいえ",
+                                                 f"q{paper.pk}": str(second.pk)})
+    stored.refresh_from_db()
+    assert f"q{paper.pk}" not in stored.answers
+    assert not Attachment.objects.exists() and not os.path.exists(second_path)

@@ -11,10 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import audit, permissions
+from portal.templatetags.japanese import wareki_datetime
 from portal.models import AuditEntry
 from surveys import states
 from surveys.extensions import extend_deadline
-from surveys.models import DeadlineExtension, ReminderDelivery, Survey, SurveyResponse
+from surveys.models import (
+    DeadlineExtension,
+    Question,
+    ReminderDelivery,
+    Section,
+    Survey,
+    SurveyResponse,
+)
 from surveys.policies import ANSWER, EXTEND, PROXY, REMIND, RUN, SEE_RESULTS
 from surveys.services import NotAnswerable, submit
 from surveys.tasks import sweep_reminders
@@ -189,6 +197,27 @@ def test_an_answer_within_the_extension_is_not_late(prefecture_user, municipal_u
     assert late.is_late
 
 
+def test_the_board_marks_an_answer_after_the_extended_deadline_late(
+        client, prefecture_user, municipal_user):
+    survey = make_survey()
+    extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062014"),
+                    until=survey.deadline + datetime.timedelta(days=2), reason="災害対応")
+    extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062022"),
+                    until=survey.deadline + datetime.timedelta(days=7), reason="議会日程")
+    with time_machine.travel(survey.deadline + datetime.timedelta(days=3)):
+        for user, code in ((municipal_user, "062014"),
+                           (UserFactory(organisation=municipality_org("062022")), "062022")):
+            submit(actor=user, survey=survey, municipality=municipality(code),
+                   answers=complete(survey), base_version=0)
+    client.force_login(prefecture_user)
+    board = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
+    assert 'aria-label="山形市：期限後提出"' in board  # past its extension too
+    assert 'aria-label="米沢市：提出済み"' in board  # within its extension
+    client.force_login(municipal_user)
+    page = client.get(reverse("survey_answer", args=[survey.pk])).content.decode()
+    assert "（期限後）" in page
+
+
 @pytest.fixture
 def planned(db, prefecture_user):
     with time_machine.travel(on(7, 1), tick=False):
@@ -317,6 +346,44 @@ def test_the_print_page_is_the_users_own_municipalitys(client, municipal_user,
     assert client.get(reverse("survey_answer_print", args=[survey.pk])).status_code == 404
 
 
+def test_staff_and_the_regions_liaison_room_print_a_municipalitys_answer(
+        client, prefecture_user, branch_user, other_branch_user, municipal_user,
+        other_municipal_user):
+    survey = make_survey()
+    submitted(survey, "062014", **{keys(survey)[3]: "山形市だけの要望"})
+    extend_deadline(actor=prefecture_user, survey=survey, municipality=municipality("062014"),
+                    until=survey.deadline + datetime.timedelta(days=7), reason="災害対応")
+    url = reverse("survey_response_print", args=[survey.pk, "062014"])
+    for user in (prefecture_user, branch_user):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "山形市だけの要望" in page and "提出済み" in page
+        assert reverse("survey_response_pdf", args=[survey.pk, "062014"]) in page
+        assert wareki_datetime(survey.deadline + datetime.timedelta(days=7)) in page
+        assert url in client.get(reverse("survey_response",
+                                         args=[survey.pk, "062014"])).content.decode()
+    # Another region's liaison room, another municipality (even its own 062014 is not
+    # reached this way), the municipality itself: no such page.
+    for user in (other_branch_user, other_municipal_user, municipal_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("survey_response_pdf",
+                                  args=[survey.pk, "062014"])).status_code == 404
+
+
+def test_staff_get_a_municipalitys_approval_pdf(client, branch_user, other_branch_user,
+                                                pdf_ok):
+    survey = make_survey()
+    submitted(survey, "062014")
+    url = reverse("survey_response_pdf", args=[survey.pk, "062014"])
+    client.force_login(branch_user)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "survey-%d-062014.pdf" % survey.pk in response["Content-Disposition"]
+    client.force_login(other_branch_user)
+    assert client.get(url).status_code == 404
+
+
 def test_the_approval_pdf_is_a_pdf(client, municipal_user, pdf_ok):
     survey = make_survey()
     client.force_login(municipal_user)
@@ -368,6 +435,24 @@ def test_named_results_show_the_submitted_answers_with_their_municipality(client
     client.force_login(municipal_user)
     page = client.get(reverse("survey_shared_results", args=[survey.pk])).content.decode()
     assert "山形市の要望" in page and "米沢市の下書き" not in page
+
+
+def test_shared_results_show_a_grid_per_row_and_a_ranking_per_rank(client, prefecture_user,
+                                                                   municipal_user):
+    survey = make_survey()
+    section = Section.objects.get(survey=survey)
+    grid = Question.objects.create(section=section, order=5, kind=Question.Kind.GRID,
+                                   text="分野ごとの必要性", rows=["除雪", "水道"])
+    ranking = Question.objects.create(section=section, order=6, kind=Question.Kind.RANKING,
+                                      text="優先したい事務", choices=["税務", "観光"])
+    submitted(survey, "062014", **{f"q{grid.pk}_g1": "4", f"q{grid.pk}_g2": "2",
+                                   f"q{ranking.pk}_r1": "観光"})
+    for move in ("close", "finalise", "publish"):
+        states.move_survey(actor=prefecture_user, survey=survey, move=move)
+    client.force_login(municipal_user)
+    page = client.get(reverse("survey_shared_results", args=[survey.pk])).content.decode()
+    assert '<th scope="row">除雪</th>' in page and '<th scope="row">水道</th>' in page
+    assert "1位" in page and '<th scope="row">観光</th>' in page
 
 
 def test_results_are_not_shared_before_they_are_published(client, prefecture_user,
