@@ -71,22 +71,65 @@ def survey_workbook(with_charts: bool) -> dict:
     return _timed(work)
 
 
-def csv_export(rows: int) -> dict:
-    """The catalogue's CSV export as the view streams it, cut to ``rows`` initiatives."""
-    from collaboration import exports, selectors
+def _export_queryset(rows: int):
+    from collaboration import selectors
 
     user = User.objects.get(username=BENCH_USER)
-    queryset = selectors.with_row_fields(selectors.visible_initiatives(user).order_by(
+    return selectors.with_row_fields(selectors.visible_initiatives(user).order_by(
         "-updated_at", "-id"))[:rows]
+
+
+def csv_export(rows: int) -> dict:
+    """The catalogue's CSV export as the view streams it, cut to ``rows`` initiatives."""
+    from collaboration import exports
+
+    queryset = _export_queryset(rows)
 
     def work():
         size = lines = 0
         for chunk in exports.csv_response(queryset, "http://127.0.0.1").streaming_content:
             size += len(chunk)
-            lines += 1
-        return {"rows": lines - 2, "bytes": size}  # less the BOM and the header
+            lines += chunk.count(b"\r\n")  # synthetic texts are single lines
+        return {"rows": lines - 1, "bytes": size}  # less the header
 
     return _timed(work)
+
+
+def copy_rows(rows: int) -> dict:
+    """PostgreSQL writing the export's own rows (the same query, the same initiatives) as CSV
+    with ``COPY … TO STDOUT``: the rate the export is measured against."""
+    from django.db import connection
+
+    from collaboration import exports
+
+    sql, params = _export_queryset(rows).values_list(*exports.ROW_FIELDS).query.sql_with_params()
+
+    def work():
+        size = lines = 0
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+            for block in copy:
+                size += len(block)
+                lines += bytes(block).count(b"\n")
+        return {"rows": lines, "bytes": size}
+
+    return _timed(work)
+
+
+def export_against_copy(rows: int) -> dict:
+    """The export and COPY of the same rows side by side, each the median of three runs, so
+    both meet the same load on the machine."""
+    copies, exports_ = [], []
+    for _round in range(3):
+        copies.append(copy_rows(rows))
+        exports_.append(csv_export(rows))
+    copy = sorted(copies, key=lambda run: run["seconds"])[1]
+    export = sorted(exports_, key=lambda run: run["seconds"])[1]
+    copy_rate = copy["rows"] / copy["seconds"] if copy["seconds"] else 0.0
+    export_rate = export["rows"] / export["seconds"] if export["seconds"] else 0.0
+    return {**export, "copy_seconds": copy["seconds"], "copy_rows": copy["rows"],
+            "export_rows_per_s": round(export_rate), "copy_rows_per_s": round(copy_rate),
+            "ratio": round(export_rate / copy_rate, 3) if copy_rate else 0.0}
 
 
 def prepare_csv_rows(rows: int) -> dict:
@@ -163,6 +206,40 @@ def _similar_cases(kind: str) -> dict:
             "initiatives": Initiative.objects.count()}
 
 
+def cookie() -> dict:
+    """A signed-in session of the benchmark user in this process's database."""
+    from devtools.benchmark.run import session_cookie
+
+    return {"cookie": session_cookie(User.objects.get(username=BENCH_USER))}
+
+
+def page_queries(path: str) -> dict:
+    """The queries of one page built cold in this process, longest first (summed by text)."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test import Client
+
+    from portal import caching
+
+    client = Client()
+    client.force_login(User.objects.get(username=BENCH_USER))
+    client.get(path)  # imports and templates ready; then the cold build itself
+    caching.bump(caching.EVERYTHING)
+    spent = Counter()
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[" ".join(sql.split())[:160]] += 1000 * (time.perf_counter() - started)
+
+    with connection.execute_wrapper(timed):
+        client.get(path, HTTP_HOST="127.0.0.1")
+    return {"queries": [(sql, round(ms, 1)) for sql, ms in spent.most_common()]}
+
+
 def run(what: str, argument: str) -> dict:
     if what == "similar":
         return similar_cases(argument)
@@ -172,6 +249,12 @@ def run(what: str, argument: str) -> dict:
         return survey_workbook(argument == "charts")
     if what == "csv":
         return csv_export(int(argument))
+    if what == "cookie":
+        return cookie()
+    if what == "page-queries":
+        return page_queries(argument)
+    if what == "csv-copy":
+        return export_against_copy(int(argument))
     if what == "prepare-csv":
         return prepare_csv_rows(int(argument))
     raise ValueError(f"unknown measurement {what!r}")

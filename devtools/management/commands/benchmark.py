@@ -22,13 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--storm", action="store_true",
                             help="run the autosave storm instead: staff typing in their "
                                  "municipalities' answers, two per municipality")
+        parser.add_argument("--large", action="store_true",
+                            help="growth instead: build (once) the scale-10 data set in a "
+                                 "database of its own and compare cold pages at both scales")
         parser.add_argument("--editors", type=int, default=70)
         parser.add_argument("--storm-seconds", type=float, default=180.0)
         parser.add_argument("--interval", type=float, default=1.5,
                             help="seconds between one editor's saves")
 
     def handle(self, *args, scale, clients, duration, warmup, no_csv, output, storm, editors,
-               storm_seconds, interval, **options):
+               storm_seconds, interval, large, **options):
         import os
 
         database = settings.DATABASES["default"]
@@ -37,6 +40,12 @@ class Command(BaseCommand):
         if settings.DEBUG:
             raise CommandError("The benchmark runs as in production: set DEBUG=0.")
         ensure_database(os.environ["DATABASE_URL"])
+        if large:
+            from devtools.benchmark import growth
+
+            if not growth.benchmark(scale=scale, output=Path(output), say=self.stdout.write):
+                raise CommandError("Pages grew more than allowed; see above.")
+            return
         if storm:
             from devtools.benchmark import storm as autosave_storm
 
