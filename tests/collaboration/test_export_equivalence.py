@@ -52,6 +52,12 @@ def varied(initiative_factory, settings):
                                methods=methods[::-1][:4], fields=fields[::-1][:3],
                                start_year=2018, end_year=2026, funding="grant",
                                is_model=True, lead_organisation=lead, summary="-1+2, \"引用\"")
+    # Links stored against the export's order, so it is the export that puts them in order.
+    for relation in (first.municipalities, first.methods, first.policy_fields):
+        linked = sorted(relation.all(), key=lambda other: other.pk, reverse=True)
+        relation.clear()
+        for other in linked:
+            relation.add(other)
     initiative_factory("@県外の事例", codes=(), methods=(), fields=(), scope="outside",
                        outside_prefecture="宮城県", published=False, start_year=1988,
                        spread_from=first, summary="+改行\r\nを含む概要")
