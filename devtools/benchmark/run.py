@@ -16,7 +16,7 @@ from django.db.models import Count
 
 from portal import caching
 
-from . import load, measures, server
+from . import export_copy, load, measures, server
 
 TARGET_SHARE_OF_FLOOR = 0.30
 TARGET_P95_SECONDS = 0.150
@@ -140,6 +140,8 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
             results.append(load.measure_page(name, paths, host="127.0.0.1", port=port,
                                              cookie=as_who, clients=clients,
                                              duration=duration, warmup=warmup, cold=cold))
+    sections = extra_sections(driven, cookie, clients=clients, duration=duration,
+                              warmup=warmup, say=say)
     say("Measuring reports and exports …")
     jobs = {
         "annual report (PDF)": ("annual", "pdf", None),
@@ -163,19 +165,35 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
                                                      csv_database)))
         for rows in CSV_ROWS:
             jobs[f"CSV export, {rows:,} rows"] = ("csv", str(rows), csv_database)
+        jobs[export_copy.LABEL] = ("csv-copy", str(max(CSV_ROWS)), csv_database)
     measured = {}
     for label, (what, argument, database) in jobs.items():
         say(f"  {label} …")
         measured[label] = measure(what, argument, database)
     return report(results, measured, plans, clients=clients, duration=duration, output=output,
-                  say=say)
+                  say=say, sections=sections)
+
+
+def extra_sections(driven, cookie: str, *, clients, duration, warmup, say) -> list:
+    """The signed-in floor under each session engine and, when the scale-10 data set has
+    been built (`make bench-large`), the cold pages at both scales."""
+    from . import growth, sessions
+
+    floor_path = dict(driven)["signed-in floor"][0]
+    sections = [sessions.section(sessions.floors(floor_path, cookie, clients=clients,
+                                                 duration=duration, warmup=warmup, say=say))]
+    if growth.exists():
+        say("  cold pages at scale 1 and scale 10 …")
+        sections.append(growth.section(growth.measure(say=say)))
+    return sections
 
 
 # Looking up the similar cases of one page, built afresh (DESIGN: pages in tens of ms).
 TARGET_SIMILAR_MS = 50
 
 
-def report(results, measured, plans: str, *, clients, duration, output: Path, say) -> bool:
+def report(results, measured, plans: str, *, clients, duration, output: Path, say,
+           sections=()) -> bool:
     floor = results[0]
     lines = [f"Renkei Portal benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
              f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
@@ -220,6 +238,9 @@ def report(results, measured, plans: str, *, clients, duration, output: Path, sa
         flat = csv_growth[-1] <= csv_growth[0] * 1.25 + 5
         passed &= flat
         lines.append(f"CSV export memory flat as rows grow: {'ok' if flat else 'MISSED'}")
+    for section_lines, ok in [export_copy.section(measured), *sections]:
+        lines += section_lines
+        passed &= ok
     lines += ["", "All targets met." if passed else "Some targets were MISSED."]
     text = "\n".join(lines)
     say(text)
