@@ -42,7 +42,14 @@ def _synthetic_initiatives(url: str) -> int | None:
 
 
 def exists() -> bool:
-    return bool(_synthetic_initiatives(large_database_url()))
+    """Whether the scale-10 data set is complete: its audit trail is written last."""
+    import psycopg
+
+    if not _synthetic_initiatives(large_database_url()):
+        return False
+    with psycopg.connect(large_database_url(), connect_timeout=5) as connection:
+        return connection.execute("SELECT EXISTS (SELECT 1 FROM portal_auditentry WHERE "
+                                  "note = '合成データ')").fetchone()[0]
 
 
 def prepare(say) -> float | None:
