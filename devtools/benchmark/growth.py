@@ -14,6 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 from portal import caching
 
 from . import load, server
+from .subprocesses import ensure_database, manage
+from .subprocesses import measure as run_measure
 
 LARGE_SCALE = 10
 TARGET_GROWTH = 3.0  # scale-10 cold within 3× scale-1 cold
@@ -55,8 +57,6 @@ def exists() -> bool:
 def prepare(say) -> float | None:
     """Builds the scale-10 data set once (kept between runs); the seconds it took, or None
     when it was there already."""
-    from .run import ensure_database, manage
-
     url = large_database_url()
     ensure_database(url)
     manage("migrate", database=url)
@@ -72,9 +72,7 @@ def prepare(say) -> float | None:
 
 
 def _cookie(url: str | None) -> str:
-    from .run import measure
-
-    return measure("cookie", "-", url)["cookie"]
+    return run_measure("cookie", "-", url)["cookie"]
 
 
 def measure(*, say, samples: int = SAMPLES) -> dict:
@@ -108,10 +106,8 @@ def measure(*, say, samples: int = SAMPLES) -> dict:
 
 def _growing_queries(path: str) -> list[str]:
     """The queries of one cold build that take longest at scale 10, with their time at 1."""
-    from .run import measure as measure_in_process
-
-    small = measure_in_process("page-queries", path)["queries"]
-    large = measure_in_process("page-queries", path, large_database_url())["queries"]
+    small = run_measure("page-queries", path)["queries"]
+    large = run_measure("page-queries", path, large_database_url())["queries"]
     at_one = {sql: ms for sql, ms in small}
     return [f"    {ms:8.1f} ms at {LARGE_SCALE} (at 1: {at_one.get(sql, 0):.1f} ms)  {sql}"
             for sql, ms in large[:3]]
@@ -135,12 +131,9 @@ def section(measured: dict, built_seconds: float | None = None) -> tuple[list[st
     return lines, passed
 
 
-def benchmark(*, scale: float, output: Path, say) -> bool:
-    """`make bench-large`: both data sets ready, both columns measured, the verdict."""
-    from .run import prepare as prepare_decade
-
-    started = time.perf_counter()
-    prepare_decade(scale, say)
+def benchmark(*, output: Path, say, started: float) -> bool:
+    """`make bench-large` once the decade data set is ready: the scale-10 one built if need
+    be, both columns measured, the verdict."""
     built = prepare(say)
     measured = measure(say=say)
     lines, passed = section(measured, built)

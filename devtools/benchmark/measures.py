@@ -244,9 +244,13 @@ def _similar_cases(kind: str) -> dict:
 
 def cookie() -> dict:
     """A signed-in session of the benchmark user in this process's database."""
-    from devtools.benchmark.run import session_cookie
+    from django.conf import settings
+    from django.test import Client
 
-    return {"cookie": session_cookie(User.objects.get(username=BENCH_USER))}
+    client = Client()
+    client.force_login(User.objects.get(username=BENCH_USER))
+    return {"cookie": f"{settings.SESSION_COOKIE_NAME}="
+                      f"{client.cookies[settings.SESSION_COOKIE_NAME].value}"}
 
 
 def page_queries(path: str) -> dict:

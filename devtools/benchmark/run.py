@@ -4,11 +4,9 @@ import datetime
 import json
 import os
 import random
-import subprocess
-import sys
 from dataclasses import asdict
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -17,6 +15,7 @@ from django.db.models import Count
 from portal import caching
 
 from . import export_copy, load, measures, server
+from .subprocesses import database_url, ensure_database, manage, measure
 
 TARGET_SHARE_OF_FLOOR = 0.30
 TARGET_P95_SECONDS = 0.150
@@ -26,38 +25,6 @@ TARGET_ANNUAL_SECONDS = 10.0
 ANONYMOUS_PAGES = {"public catalogue", "API initiatives"}
 TARGET_PUBLIC_OVER_SIGNED_IN = 3.0
 CSV_ROWS = (10_000, 50_000, 100_000)
-
-
-def database_url(name: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(*arguments: str, database: str | None = None) -> str:
-    env = dict(os.environ)
-    if database:
-        env["DATABASE_URL"] = database
-    result = subprocess.run([sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR,
-                            env=env, check=True, capture_output=True, text=True)
-    return result.stdout
-
-
-def measure(what: str, argument: str, database: str | None = None) -> dict:
-    return json.loads(manage("benchmark_measure", what, argument,
-                             database=database).strip().splitlines()[-1])
 
 
 def prepare(scale: float, say) -> None:
