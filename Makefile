@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test bench storm install install-test setup-demo messages check-messages clean
+.PHONY: run test bench bench-large storm install install-test setup-demo messages check-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ BENCH_ENV = DEBUG=0 DEMO_MODE=0 SECRET_KEY=benchmark-only-not-secret \
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) LOG_LEVEL=WARNING
 bench: install
 	$(BENCH_ENV) $(MANAGE) benchmark $(BENCH_ARGS)
+
+# Growth: builds (once, kept) ten times the decade data set in <bench database>_large and
+# compares the catalogue, search and dashboard built cold there with the decade data set;
+# afterwards `make bench` prints the scale-10 column too.
+bench-large: install
+	$(BENCH_ENV) $(MANAGE) benchmark --large $(BENCH_ARGS)
 
 # The autosave storm: 70 staff (two per municipality) saving every 1.5 s for 3 minutes, with
 # prefecture staff reloading the status board (--watchers), under

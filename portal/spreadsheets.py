@@ -37,8 +37,13 @@ def safe_text(value):
     return value
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
 def safe_row(values) -> list:
-    return [safe_text(value) for value in values]
+    """``safe_text`` of each value, inlined: exports call it for every cell of 100,000 rows."""
+    return [("'" + value) if isinstance(value, str) and value[:1] in _FORMULA_FIRST
+            and not isinstance(value, _CodeCell) else value for value in values]
 
 
 class CsvWriter:
@@ -51,8 +56,7 @@ class CsvWriter:
         return self._writer.writerow(safe_row(values))
 
     def writerows(self, rows):
-        for values in rows:
-            self._writer.writerow(safe_row(values))
+        self._writer.writerows(map(safe_row, rows))
 
 
 def _without_control_characters(value: str) -> str:

@@ -4,18 +4,17 @@ import datetime
 import json
 import os
 import random
-import subprocess
-import sys
 from dataclasses import asdict
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 
-from . import autosave, load, measures, server
+from . import autosave, export_copy, load, measures, server
 from . import cold as cold_builds
+from .subprocesses import database_url, ensure_database, manage, measure
 
 TARGET_SHARE_OF_FLOOR = 0.30
 TARGET_P95_SECONDS = 0.150
@@ -25,38 +24,6 @@ TARGET_ANNUAL_SECONDS = 10.0
 ANONYMOUS_PAGES = {"public catalogue", "API initiatives"}
 TARGET_PUBLIC_OVER_SIGNED_IN = 3.0
 CSV_ROWS = (10_000, 50_000, 100_000)
-
-
-def database_url(name: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(*arguments: str, database: str | None = None) -> str:
-    env = dict(os.environ)
-    if database:
-        env["DATABASE_URL"] = database
-    result = subprocess.run([sys.executable, "manage.py", *arguments], cwd=settings.BASE_DIR,
-                            env=env, check=True, capture_output=True, text=True)
-    return result.stdout
-
-
-def measure(what: str, argument: str, database: str | None = None) -> dict:
-    return json.loads(manage("benchmark_measure", what, argument,
-                             database=database).strip().splitlines()[-1])
 
 
 def prepare(scale: float, say) -> None:
@@ -148,6 +115,8 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
                                         port=port, cookie=cookie)
         autosaves = autosave.measure("127.0.0.1", port, clients=clients, duration=duration,
                                      warmup=warmup, say=say, **storm_options)
+    sections = extra_sections(driven, cookie, clients=clients, duration=duration,
+                              warmup=warmup, say=say)
     say("Measuring reports and exports …")
     jobs = {
         "annual report (PDF)": ("annual", "pdf", None),
@@ -171,12 +140,27 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
                                                      csv_database)))
         for rows in CSV_ROWS:
             jobs[f"CSV export, {rows:,} rows"] = ("csv", str(rows), csv_database)
+        jobs[export_copy.LABEL] = ("csv-copy", str(max(CSV_ROWS)), csv_database)
     measured = {}
     for label, (what, argument, database) in jobs.items() if measurements else ():
         say(f"  {label} …")
         measured[label] = measure(what, argument, database)
     return report(results, measured, plans, clients=clients, duration=duration, output=output,
-                  say=say, autosaves=autosaves, searches=searches)
+                  say=say, autosaves=autosaves, searches=searches, sections=sections)
+
+
+def extra_sections(driven, cookie: str, *, clients, duration, warmup, say) -> list:
+    """The signed-in floor under each session engine and, when the scale-10 data set has
+    been built (`make bench-large`), the cold pages at both scales."""
+    from . import growth, sessions
+
+    floor_path = dict(driven)["signed-in floor"][0]
+    sections = [sessions.section(sessions.floors(floor_path, cookie, clients=clients,
+                                                 duration=duration, warmup=warmup, say=say))]
+    if growth.exists():
+        say("  cold pages at scale 1 and scale 10 …")
+        sections.append(growth.section(growth.measure(say=say)))
+    return sections
 
 
 # Looking up the similar cases of one page, built afresh (DESIGN: pages in tens of ms).
@@ -184,7 +168,7 @@ TARGET_SIMILAR_MS = 50
 
 
 def report(results, measured, plans: str, *, clients, duration, output: Path, say,
-           autosaves=None, searches: dict | None = None) -> bool:
+           autosaves=None, searches: dict | None = None, sections=()) -> bool:
     floor = results[0]
     lines = [f"Renkei Portal benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
              f"{clients} clients, {duration:g} s per page, gunicorn 3 sync workers, "
@@ -237,6 +221,9 @@ def report(results, measured, plans: str, *, clients, duration, output: Path, sa
         autosave_lines, autosave_ok = autosave.section(autosaves, signed_in)
         lines += autosave_lines
         passed &= autosave_ok
+    for section_lines, ok in [export_copy.section(measured), *sections]:
+        lines += section_lines
+        passed &= ok
     lines += ["", "All targets met." if passed else "Some targets were MISSED."]
     text = "\n".join(lines)
     say(text)

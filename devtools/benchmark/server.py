@@ -18,11 +18,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(port: int, workers: int = 3):
+def gunicorn(port: int, workers: int = 3, env: dict | None = None):
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application",
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--log-level", "warning"]
-    env = {**os.environ, "PORTAL_COUNT_QUERIES": "1"}
+    env = {**os.environ, "PORTAL_COUNT_QUERIES": "1", **(env or {})}
     process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
     try:
         _wait_until_up(port, process)

@@ -5,7 +5,6 @@ import random
 
 from django.db import transaction
 
-from collaboration import similarity
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.search import search_fields
 from collaboration.services.initiatives import search_parts
@@ -89,8 +88,3 @@ def generate_for_scale(*, scale: float, seed: int) -> str:
     generate_initiatives(count, seed=seed)
     return f"{count} synthetic initiatives"
 
-
-def index_for_scale(*, scale: float, seed: int) -> str:
-    """The similar-cases index over every initiative: rows written in bulk skip the signals
-    that index single saves."""
-    return f"Similar cases: {similarity.rebuild_index()} initiatives indexed."

@@ -63,3 +63,30 @@ def test_a_page_built_cold_over_four_times_the_floor_fails_the_run(monkeypatch):
     assert not passed
     _lines, passed = cold.report_lines([*pages[:2], _page("dashboard", 0.05, 500)], searches)
     assert not passed
+def test_the_export_and_copy_are_measured_on_the_same_rows():
+    from devtools.demo.portal import create_demo_users
+    from devtools.synthetic.collaboration import generate_initiatives
+
+    create_demo_users()
+    generate_initiatives(30, seed=5)
+    measured = measures.export_against_copy(20)
+    assert measured["rows"] == measured["copy_rows"] == 20
+    assert measured["export_rows_per_s"] > 0 and measured["copy_rows_per_s"] > 0
+    assert measured["ratio"] > 0 and measured["bare_ratio"] > 0
+
+
+def test_the_verdicts_follow_the_figures():
+    from devtools.benchmark import export_copy, growth, sessions
+
+    rates = {"export_rows_per_s": 30, "copy_rows_per_s": 100, "bare_copy_rows_per_s": 400,
+             "bare_ratio": 0.075}
+    assert export_copy.section({export_copy.LABEL: {**rates, "ratio": 0.3}})[1]
+    assert not export_copy.section({export_copy.LABEL: {**rates, "ratio": 0.2}})[1]
+    page = {"ms": 100.0, "queries": 10}
+    within = {name: {1: page, 10: {**page, "ms": 290.0}} for name, _ in growth.PAGES}
+    assert growth.section(within)[1]
+    floor = load.PageResult("floor", 100, 1.0, 0, 0.01, 0.02, 0.03, 3, 3)
+    slower = load.PageResult("floor", 80, 1.0, 0, 0.01, 0.02, 0.03, 2, 2)
+    assert sessions.section({name: floor for name in sessions.ENGINES})[1]
+    assert not sessions.section({**{name: floor for name in sessions.ENGINES},
+                                 sessions.adopted(): slower})[1]

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from devtools.benchmark.run import benchmark, ensure_database
+from devtools.benchmark.run import benchmark
+from devtools.benchmark.subprocesses import ensure_database
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--storm", action="store_true",
                             help="run the autosave storm instead: staff typing in their "
                                  "municipalities' answers, two per municipality")
+        parser.add_argument("--large", action="store_true",
+                            help="growth instead: build (once) the scale-10 data set in a "
+                                 "database of its own and compare cold pages at both scales")
         parser.add_argument("--editors", type=int, default=70)
         parser.add_argument("--storm-seconds", type=float, default=None,
                             help="how long the storm lasts (--storm: 180 s, the bench: 120 s)")
@@ -36,7 +40,8 @@ class Command(BaseCommand):
                             help="skip the reports, exports and similar-case measurements")
 
     def handle(self, *args, scale, clients, duration, warmup, no_csv, output, storm, editors,
-               storm_seconds, interval, watchers, pages, no_measurements, **options):
+               storm_seconds, interval, watchers, pages, no_measurements, large,
+               **options):
         import os
 
         database = settings.DATABASES["default"]
@@ -45,6 +50,18 @@ class Command(BaseCommand):
         if settings.DEBUG:
             raise CommandError("The benchmark runs as in production: set DEBUG=0.")
         ensure_database(os.environ["DATABASE_URL"])
+        if large:
+            import time
+
+            from devtools.benchmark import growth
+            from devtools.benchmark.run import prepare
+
+            started = time.perf_counter()
+            prepare(scale, self.stdout.write)
+            if not growth.benchmark(output=Path(output), say=self.stdout.write,
+                                    started=started):
+                raise CommandError("Pages grew more than allowed; see above.")
+            return
         if storm:
             from devtools.benchmark import storm as autosave_storm
 

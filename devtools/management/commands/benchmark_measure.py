@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = "One benchmark measurement in this process (used by `manage.py benchmark`)."
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["annual", "survey", "csv", "prepare-csv",
+        parser.add_argument("what", choices=["annual", "survey", "csv", "csv-copy", "prepare-csv",
+                                                  "cookie", "page-queries",
                                                   "similar"])
         parser.add_argument("argument")
 
