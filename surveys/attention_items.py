@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.attention import AttentionItem
 from portal.japanese import wareki_datetime
+from portal.permissions import FOLLOW, can
 
 from .models import Survey, SurveyResponse
 
@@ -35,10 +36,11 @@ def surveys_to_answer(user) -> list[AttentionItem]:
 
 
 def surveys_to_follow(user) -> list[AttentionItem]:
-    if not (user.is_prefecture or user.scope_region is not None):
+    if not can(user, FOLLOW, Survey):
         return []
     now = timezone.now()
-    # Counted in the one query, over the municipalities the user follows.
+    # Counted in the one query, over the municipalities the user follows (the scope of
+    # ``policies.followed`` as conditions of the counts).
     followed = Q() if user.is_prefecture else Q(municipalities__region=user.scope_region)
     handed_in = Q(responses__status=SurveyResponse.Status.SUBMITTED) if user.is_prefecture else \
         Q(responses__status=SurveyResponse.Status.SUBMITTED,
