@@ -10,6 +10,7 @@ from portal.japanese import wareki_datetime
 from portal.permissions import FOLLOW, can
 
 from .models import Survey, SurveyResponse
+from .policies import following
 
 
 def surveys_to_answer(user) -> list[AttentionItem]:
@@ -39,12 +40,10 @@ def surveys_to_follow(user) -> list[AttentionItem]:
     if not can(user, FOLLOW, Survey):
         return []
     now = timezone.now()
-    # Counted in the one query, over the municipalities the user follows (the scope of
-    # ``policies.followed`` as conditions of the counts).
-    followed = Q() if user.is_prefecture else Q(municipalities__region=user.scope_region)
-    handed_in = Q(responses__status=SurveyResponse.Status.SUBMITTED) if user.is_prefecture else \
-        Q(responses__status=SurveyResponse.Status.SUBMITTED,
-          responses__municipality__region=user.scope_region)
+    # Counted in the one query, over the municipalities the user follows.
+    followed = following(user, "municipalities")
+    handed_in = Q(responses__status=SurveyResponse.Status.SUBMITTED) & following(
+        user, "responses__municipality")
     items = []
     for survey in Survey.objects.filter(opens_at__lte=now, deadline__gte=now).annotate(
             total=Count("municipalities", filter=followed, distinct=True),

@@ -66,6 +66,16 @@ def results_scope(user, survey: Survey, responses):
     return responses if can(user, SEE_RESULTS, survey) else responses.none()
 
 
+def following(user, municipality: str) -> Q:
+    """The municipalities ``user`` follows, as a condition on the relation ``municipality``
+    (for counts over them in one query); nothing for those who follow none."""
+    if user.is_prefecture:
+        return Q()
+    if user.scope_region is not None:
+        return Q(**{f"{municipality}__region": user.scope_region})
+    return Q(pk__in=[])
+
+
 def followed_answers(user, responses):
     """Every answer of the municipalities ``user`` follows, drafts included: the status board
     and the raw answers name a draft's state, never its content."""
