@@ -17,6 +17,11 @@ from .models import (
     ThemeStatusChange,
 )
 
+# Decided for the models as a whole: the annual report, the framework and the dictionary's
+# pages, and keeping themes (any region, moving them along) rather than proposing them.
+MAKE_ANNUAL_REPORT, EDIT_FRAMEWORK, KEEP_THEMES = "make_annual_report", "edit_framework", \
+    "keep_themes"
+
 
 def _editable(user) -> Q | None:
     """The initiatives ``user`` may edit, as a condition; None means all of them."""
@@ -38,9 +43,14 @@ class InitiativePolicy(Policy):
     """Published initiatives are read by everyone signed in; unpublished ones only by those
     who may edit them: prefecture staff, the liaison room of a region taking part, and the
     staff of a taking-part municipality. Publishing is for prefecture staff and the liaison
-    room of a region taking part, i.e. a liaison room that may edit it."""
+    room of a region taking part, i.e. a liaison room that may edit it. The annual report over
+    the initiatives one sees is for prefecture staff and liaison rooms."""
 
-    actions = (PUBLISH,)
+    actions = (PUBLISH, MAKE_ANNUAL_REPORT)
+
+    def can_model(self, user, action):
+        return action == MAKE_ANNUAL_REPORT and (user.is_prefecture
+                                                 or user.scope_region is not None)
 
     def scope(self, user, action, queryset):
         editable = _editable(user)
@@ -59,6 +69,8 @@ class InitiativePolicy(Policy):
             if user.is_prefecture:
                 return True
             return user.scope_region is not None and super().can(user, CHANGE, obj)
+        if action == MAKE_ANNUAL_REPORT:
+            return self.can_model(user, action)
         return super().can(user, action, obj)
 
     def can_create(self, user):
@@ -81,6 +93,11 @@ class FrameworkPolicy(Policy):
     """The framework and the synonym dictionary are read by everyone signed in and kept by
     prefecture staff; while the public site is on, anonymous visitors read the framework (not
     the dictionary, which is the staff's tool)."""
+
+    actions = (EDIT_FRAMEWORK,)
+
+    def can_model(self, user, action):
+        return action == EDIT_FRAMEWORK and user.is_prefecture
 
     def public_scope(self, queryset):
         if queryset.model is SynonymGroup or not public_site.is_on():
@@ -133,7 +150,19 @@ def themes_part_of(user) -> Q | None:
 class ThemePolicy(Policy):
     """Prefecture staff keep every theme: create, edit, move along its path, link initiatives.
     A liaison room proposes themes for its region and sees its region's; a municipality sees
-    the themes it is part of (``themes_part_of``). Only prefecture staff change a theme."""
+    the themes it is part of (``themes_part_of``). Only prefecture staff change a theme, and
+    only they keep themes as such (``KEEP_THEMES``: a theme for any region or the whole
+    prefecture; a liaison room's new theme is a proposal for its own region)."""
+
+    actions = (KEEP_THEMES,)
+
+    def can_model(self, user, action):
+        return action == KEEP_THEMES and user.is_prefecture
+
+    def can(self, user, action, obj):
+        if action == KEEP_THEMES:
+            return self.can_model(user, action)
+        return super().can(user, action, obj)
 
     def scope(self, user, action, queryset):
         if user.is_prefecture:

@@ -11,6 +11,7 @@ from portal.chart_images import chart_images, place
 from portal.charts import BarChart, bar_chart
 from portal.japanese import fiscal_year, fiscal_year_label
 from portal.models import Region
+from portal.permissions import can
 from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
 from portal.spreadsheets import append
 from portal.workbooks import PERCENT, chart_sheet, finish_filled_sheet, notes_sheet, number_format
@@ -18,6 +19,7 @@ from portal.workbooks import PERCENT, chart_sheet, finish_filled_sheet, notes_sh
 from . import selectors
 from .dashboard import trend_chart
 from .models import Category, Initiative, Method
+from .policies import MAKE_ANNUAL_REPORT
 
 
 def _parse(data) -> dict:
@@ -31,8 +33,7 @@ def _parse(data) -> dict:
 
 
 def _allowed(user, params) -> bool:
-    return bool(user.is_authenticated and user.is_active
-                and (user.is_prefecture or user.scope_region is not None))
+    return can(user, MAKE_ANNUAL_REPORT, Initiative)
 
 
 def _title(params) -> str:

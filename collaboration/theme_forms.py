@@ -3,8 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Region
+from portal.permissions import can
 
 from .models import PolicyField, Theme
+from .policies import KEEP_THEMES
 
 
 class ThemeForm(forms.Form):
@@ -24,7 +26,7 @@ class ThemeForm(forms.Form):
                 "title": theme.title, "description": theme.description,
                 "policy_fields": list(theme.policy_fields.all()), "region": theme.region})
         super().__init__(*args, **kwargs)
-        if not user.is_prefecture:
+        if not can(user, KEEP_THEMES, Theme):
             # A liaison room proposes for its own region only.
             del self.fields["region"]
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Region
-from portal.permissions import VIEW, can, scope
+from portal.permissions import FOLLOW, VIEW, can, scope
 
 from .lineage import descendants
 from .models import Initiative, PolicyField, Theme
@@ -100,9 +100,9 @@ class Outcome:
 
 
 def _answer_url(user, survey, municipality) -> str:
-    # The survey's own rule: prefecture staff, the liaison room of the municipality's region.
-    region = user.scope_region
-    if user.is_prefecture or (region is not None and municipality.region_id == region.pk):
+    # The survey's own rule: those who follow the municipality (prefecture staff, the liaison
+    # room of its region) read its handed-in answer.
+    if can(user, FOLLOW, municipality):
         return reverse("survey_response", args=[survey.pk, municipality.lg_code])
     if user.scope_municipality is not None and user.scope_municipality.pk == municipality.pk:
         return reverse("survey_answer", args=[survey.pk])

@@ -4,7 +4,8 @@ each item's material (a survey's results, a theme, an initiative), then the docu
 from django.utils import timezone
 
 from portal.models import Attachment
-from portal.permissions import VIEW, scope
+from portal.permissions import FOLLOW, VIEW, can, scope
+from surveys.models import Survey
 from surveys.results import results_for
 
 from .models import Attendance, Meeting
@@ -13,8 +14,8 @@ from .services import roster
 
 
 def may_see_results(user) -> bool:
-    """Survey results follow the survey pages' rule: prefecture staff and liaison rooms."""
-    return user.is_prefecture or user.scope_region is not None
+    """Survey results follow the survey pages' rule: those who follow surveys."""
+    return can(user, FOLLOW, Survey)
 
 
 def documents_of(user, meeting: Meeting):

@@ -3,13 +3,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import permissions
 from .attention import AttentionItem
 from .models import Indicator, Municipality, StatisticValue
 from .selectors import latest_population_year
 
 
 def statistics_gaps(user) -> list[AttentionItem]:
-    if not user.is_prefecture:
+    if not permissions.can_create(user, StatisticValue):  # those who import the statistics
         return []
     items = []
     year = latest_population_year()

@@ -5,7 +5,9 @@ test. Object-level questions go through ``scope``/``can``/``get_object_or_404``,
 dispatch to the policy registered for the model (``@register(Model)``). A model without a
 policy is refused, never allowed by accident. Besides view, change and delete a policy may
 name actions of its own (``actions = (ANSWER, REMIND, …)``); any other action is refused as a
-programming error.
+programming error. ``can(user, action, Model)`` asks about the model as a whole (may this user
+make a theme at all?), answered by the policy's ``can_model``; templates ask through the
+``{% can %}`` tag (portal/templatetags/permissions.py).
 """
 
 from contextlib import contextmanager
@@ -112,6 +114,10 @@ class Policy:
     def can_create(self, user) -> bool:
         return False
 
+    def can_model(self, user, action: str) -> bool:
+        """A decision about the model as a whole, not one object; refused unless answered."""
+        return False
+
     def public_scope(self, queryset: QuerySet) -> QuerySet:
         return queryset.none()
 
@@ -202,11 +208,15 @@ def scope(user, action: str, queryset: QuerySet) -> QuerySet:
     return policy.public_scope(queryset) if action == VIEW else queryset.none()
 
 
-def can(user, action: str, obj: Model) -> bool:
-    policy = policy_for(type(obj))
+def can(user, action: str, obj: Model | type[Model]) -> bool:
+    """May ``user`` do ``action`` on ``obj``, or, given a model class, on that model at all."""
+    model = obj if isinstance(obj, type) else type(obj)
+    policy = policy_for(model)
     if action in NAMED_ACTIONS and action not in policy.actions:
         return False  # a shared action this model's policy does not decide: refused
     _check_action(action, policy)
+    if model is obj:
+        return _is_signed_in(user) and policy.can_model(user, action)
     if _is_signed_in(user):
         return policy.can(user, action, obj)
     same = type(obj)._default_manager.filter(pk=obj.pk)

@@ -19,6 +19,9 @@ from .models import (
 )
 from .permissions import CHANGE, DOWNLOAD, FOLLOW, VIEW, Policy, can, register, scope
 
+# Decisions about accounts as a whole: the accounts pages, and lifting login lockouts.
+MANAGE_ACCOUNTS, LIFT_LOCKOUTS = "manage_accounts", "lift_lockouts"
+
 
 @register(Region, SubArea, Organisation, StatisticValue)
 class ReferenceDataPolicy(Policy):
@@ -72,7 +75,16 @@ class MunicipalityPolicy(ReferenceDataPolicy):
 @register(User)
 class UserPolicy(Policy):
     """Prefecture staff see every account, everyone else their own; accounts are changed by
-    those the grant table lets grant their role in their organisation."""
+    those the grant table lets grant their role in their organisation. The accounts pages
+    (``MANAGE_ACCOUNTS``) are for prefecture staff and liaison rooms; prefecture staff lift
+    login lockouts (``LIFT_LOCKOUTS``)."""
+
+    actions = (MANAGE_ACCOUNTS, LIFT_LOCKOUTS)
+
+    def can_model(self, user, action):
+        if action == MANAGE_ACCOUNTS:
+            return user.is_prefecture or user.role == User.Role.BRANCH
+        return action == LIFT_LOCKOUTS and user.is_prefecture
 
     def scope(self, user, action, queryset):
         if action != VIEW:
@@ -99,6 +111,9 @@ class AuditPolicy(Policy):
         return queryset if action == VIEW and user.is_prefecture else queryset.none()
 
     def can(self, user, action, obj):
+        return action == VIEW and user.is_prefecture
+
+    def can_model(self, user, action):
         return action == VIEW and user.is_prefecture
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from . import attention, audit, caching, composition, permissions, selectors
 from .forms import MapColourForm, StatisticsImportForm
-from .models import Indicator, Municipality, StatisticValue, User
+from .models import AuditEntry, Indicator, Municipality, StatisticValue, User
 from .permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
 from .public_site import PUBLIC_SITE, shared_for_anonymous
 from .sections import rendered_sections
@@ -95,7 +95,7 @@ def municipality_detail(request, lg_code):
             request, "municipality-history", ("audit", "reference"), (municipality.lg_code,),
             lambda: caching.render("portal/_history.html", {
                 "history": audit.history_for(request.user, municipality, limit=30)}, request))
-        if request.user.is_prefecture else "",
+        if permissions.can(request.user, VIEW, AuditEntry) else "",
         "sections": rendered_sections(request, municipality, composition.MUNICIPALITY_SECTIONS),
     })
 

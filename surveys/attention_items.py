@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from portal.attention import AttentionItem
 from portal.japanese import wareki_datetime
+from portal.permissions import FOLLOW, can
 
 from .models import Survey, SurveyResponse
+from .policies import following
 
 
 def surveys_to_answer(user) -> list[AttentionItem]:
@@ -35,14 +37,13 @@ def surveys_to_answer(user) -> list[AttentionItem]:
 
 
 def surveys_to_follow(user) -> list[AttentionItem]:
-    if not (user.is_prefecture or user.scope_region is not None):
+    if not can(user, FOLLOW, Survey):
         return []
     now = timezone.now()
     # Counted in the one query, over the municipalities the user follows.
-    followed = Q() if user.is_prefecture else Q(municipalities__region=user.scope_region)
-    handed_in = Q(responses__status=SurveyResponse.Status.SUBMITTED) if user.is_prefecture else \
-        Q(responses__status=SurveyResponse.Status.SUBMITTED,
-          responses__municipality__region=user.scope_region)
+    followed = following(user, "municipalities")
+    handed_in = Q(responses__status=SurveyResponse.Status.SUBMITTED) & following(
+        user, "responses__municipality")
     items = []
     for survey in Survey.objects.filter(opens_at__lte=now, deadline__gte=now).annotate(
             total=Count("municipalities", filter=followed, distinct=True),

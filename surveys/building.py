@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 
 from portal import caching
 from portal.models import Municipality
+from portal.permissions import can
 from portal.queue import enqueue_on_commit
 
 from .answer_form import field_names
 from .models import Question, Section, Survey, SurveyResponse
+from .policies import BUILD
 from .services import question_has_answers
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING)
@@ -21,7 +23,7 @@ UP, DOWN = "up", "down"
 
 
 def _check_staff(actor) -> None:
-    if not actor.is_prefecture:
+    if not can(actor, BUILD, Survey):
         raise PermissionDenied
 
 

@@ -12,6 +12,7 @@ from portal.japanese import fiscal_year
 from portal.permissions import VIEW, scope
 
 from .models import Survey, SurveyResponse
+from .policies import concerning
 
 
 def submitted_share(user) -> dict:
@@ -19,11 +20,7 @@ def submitted_share(user) -> dict:
     is) that it has submitted; municipalities sent none have no value."""
     surveys = scope(user, VIEW, Survey.objects.filter(
         fiscal_year=fiscal_year(timezone.localdate()))).values("pk")
-    sent = Survey.municipalities.through.objects.filter(survey__in=surveys)
-    if user.scope_municipality is not None:
-        sent = sent.filter(municipality=user.scope_municipality)
-    elif not user.is_prefecture:
-        sent = sent.filter(municipality__region=user.scope_region)
+    sent = concerning(user, Survey.municipalities.through.objects.filter(survey__in=surveys))
     asked = dict(sent.values_list("municipality__lg_code").annotate(n=Count("survey_id")))
     done = dict(scope(user, VIEW, SurveyResponse.objects.filter(
         survey__in=surveys, status=SurveyResponse.Status.SUBMITTED)).values_list(

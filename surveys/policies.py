@@ -14,6 +14,11 @@ one of the named actions below:
 - ``SEE_RESULTS``: followers, and, once the results are published, the municipalities that
   submitted an answer.
 - ``RETURN`` (an answer): prefecture staff send a submitted answer back, until finalised.
+- ``MAKE_WORKBOOK``: followers ask for the results workbook (a report).
+- ``BUILD``: prefecture staff build surveys: settings, targets, questionnaire, sending.
+
+``FOLLOW``, ``RUN``, ``MAKE_WORKBOOK`` and ``BUILD`` are also answered for surveys as a whole,
+``can(user, action, Survey)``: the home page's items, the report form, the building services.
 """
 
 from django.db.models import Q
@@ -33,6 +38,7 @@ from .models import (
 
 ANSWER, REMIND, RUN = "answer", "remind", "run"
 EXTEND, PROXY, SEE_RESULTS, RETURN = "extend", "proxy", "see_results", "return"
+MAKE_WORKBOOK, BUILD = "make_workbook", "build"
 
 
 def _follows(user) -> bool:
@@ -60,6 +66,33 @@ def results_scope(user, survey: Survey, responses):
     return responses if can(user, SEE_RESULTS, survey) else responses.none()
 
 
+def following(user, municipality: str) -> Q:
+    """The municipalities ``user`` follows, as a condition on the relation ``municipality``
+    (for counts over them in one query); nothing for those who follow none."""
+    if user.is_prefecture:
+        return Q()
+    if user.scope_region is not None:
+        return Q(**{f"{municipality}__region": user.scope_region})
+    return Q(pk__in=[])
+
+
+def followed_answers(user, responses):
+    """Every answer of the municipalities ``user`` follows, drafts included: the status board
+    and the raw answers name a draft's state, never its content."""
+    if user.is_prefecture:
+        return responses
+    if user.scope_region is not None:
+        return responses.filter(municipality__region=user.scope_region)
+    return responses.none()
+
+
+def concerning(user, rows):
+    """The rows (with a ``municipality``) of the municipalities ``user`` follows or acts for."""
+    if user.scope_municipality is not None:
+        return rows.filter(municipality=user.scope_municipality)
+    return followed_answers(user, rows)
+
+
 @register(Survey)
 class SurveyPolicy(Policy):
     """Prefecture staff run surveys; liaison rooms follow them, extend deadlines and enter
@@ -67,7 +100,7 @@ class SurveyPolicy(Policy):
     answers them until the results are finalised and sees the published results if it
     answered."""
 
-    actions = (ANSWER, FOLLOW, REMIND, RUN, EXTEND, PROXY, SEE_RESULTS)
+    actions = (ANSWER, FOLLOW, REMIND, RUN, EXTEND, PROXY, SEE_RESULTS, MAKE_WORKBOOK, BUILD)
 
     def scope(self, user, action, queryset):
         live = Q(finalised_at__isnull=True)
@@ -83,7 +116,7 @@ class SurveyPolicy(Policy):
                 return queryset.none()
             return queryset.filter(live, municipalities=user.scope_municipality,
                                    opens_at__lte=timezone.now())
-        if action == FOLLOW:
+        if action in (FOLLOW, MAKE_WORKBOOK):
             return queryset if _follows(user) else queryset.none()
         if action in (EXTEND, PROXY):
             return queryset.filter(live) if _follows(user) else queryset.none()
@@ -104,15 +137,20 @@ class SurveyPolicy(Policy):
     def can(self, user, action, obj):
         # Decided from the survey in hand where the scope would only filter by its fields.
         live = obj.finalised_at is None
-        if action == FOLLOW:
+        if action in (FOLLOW, MAKE_WORKBOOK):
             return _follows(user)
         if action in (EXTEND, PROXY):
             return live and _follows(user)
         if action == REMIND:
             return live and user.is_prefecture
-        if action in (RUN, CHANGE, DELETE):
+        if action in (RUN, BUILD, CHANGE, DELETE):
             return user.is_prefecture
         return super().can(user, action, obj)
+
+    def can_model(self, user, action):
+        if action in (FOLLOW, MAKE_WORKBOOK):
+            return _follows(user)
+        return action in (RUN, BUILD) and user.is_prefecture
 
     def can_create(self, user):
         return user.is_prefecture

@@ -3,11 +3,12 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.permissions import VIEW, scope
+from portal.permissions import VIEW, can, scope
 from portal.reports import XLSX_TYPE, Built, ReportError, ReportKind, register
 
 from . import exports, results
 from .models import Survey
+from .policies import MAKE_WORKBOOK
 
 
 def _followed(user):
@@ -15,10 +16,10 @@ def _followed(user):
 
 
 def _allowed(user, params) -> bool:
-    if not (user.is_authenticated and user.is_active
-            and (user.is_prefecture or user.scope_region is not None)):
-        return False
-    return params is None or _followed(user).filter(pk=params["survey_id"]).exists()
+    if params is None:
+        return can(user, MAKE_WORKBOOK, Survey)
+    survey = _followed(user).filter(pk=params["survey_id"]).first()
+    return survey is not None and can(user, MAKE_WORKBOOK, survey)
 
 
 def _parse(data) -> dict:

@@ -13,7 +13,7 @@ from .answer_files import attachments_for
 from .answer_form import OTHER, RANKS, choice_values, grid_names, grid_scale
 from .conditions import shown_questions
 from .models import Question, SurveyResponse, ThemeSource
-from .policies import results_scope
+from .policies import followed, followed_answers, results_scope
 from .services import questions_of
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIELDS,
@@ -122,12 +122,9 @@ def answer_rows(user, survey) -> list[tuple]:
     name of its state, its answer when submitted, else None: drafts are not shown)."""
     from .board import labels, state_of
 
-    targets = survey.municipalities.select_related("region")
-    responses = SurveyResponse.objects.filter(survey=survey).select_related(
-        "municipality__region")
-    if not user.is_prefecture:
-        targets = targets.filter(region=user.scope_region)
-        responses = responses.filter(municipality__region=user.scope_region)
+    targets = followed(user, survey)
+    responses = followed_answers(user, SurveyResponse.objects.filter(
+        survey=survey).select_related("municipality__region"))
     by_municipality = {response.municipality_id: response for response in responses}
     municipalities = {municipality.pk: municipality for municipality in targets}
     for response in by_municipality.values():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaboration.models import Initiative, PolicyField, Theme, ThemeStatusChange
+from collaboration.policies import KEEP_THEMES
 from portal import permissions
 from portal.models import Region
 
@@ -22,8 +23,8 @@ def theme_create(*, actor, title: str, description: str = "",
     a liaison room proposes one for its own region, as a candidate (候補)."""
     if not permissions.can_create(actor, Theme):
         raise PermissionDenied
-    if not actor.is_prefecture:
-        region = actor.scope_region
+    if not permissions.can(actor, KEEP_THEMES, Theme):
+        region = actor.scope_region  # a proposal, for the liaison room's own region
     theme = Theme(title=title, description=description, region=region, proposed_by=actor,
                   status=Theme.Status.CANDIDATE)
     theme.full_clean()

@@ -24,6 +24,7 @@ from portal.permissions import (
 
 from .. import themes as reads
 from ..models import Initiative, Theme
+from ..policies import KEEP_THEMES
 from ..search import matching
 from ..services.themes import (
     theme_change_status,
@@ -50,6 +51,7 @@ def theme_list(request):
     if not themes.is_valid():
         return render(request, "collaboration/themes/theme_list.html", {
             "filter": themes, "page": None, "can_create": can_create(user, Theme),
+            "keeps_themes": can(user, KEEP_THEMES, Theme),
             "query": _without_page(request)}, status=400)
     page = Paginator(reads.list_rows(themes.qs), PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -57,6 +59,7 @@ def theme_list(request):
         "filter": themes, "page": page,
         "rows": [(theme, theme.days_open(now)) for theme in page],
         "can_create": can_create(user, Theme),
+        "keeps_themes": can(user, KEEP_THEMES, Theme),
         "query": _without_page(request),
     })
 
@@ -109,10 +112,11 @@ def theme_create_view(request):
             form.add_error(None, error)
         else:
             messages.success(request, _("The collaboration theme has been saved.")
-                             if request.user.is_prefecture
+                             if can(request.user, KEEP_THEMES, Theme)
                              else _("The collaboration theme has been proposed."))
             return redirect(theme)
-    return render(request, "collaboration/themes/theme_form.html", {"form": form},
+    return render(request, "collaboration/themes/theme_form.html",
+                  {"form": form, "keeps_themes": can(request.user, KEEP_THEMES, Theme)},
                   status=400 if form.errors else 200)
 
 
@@ -132,7 +136,9 @@ def theme_edit(request, pk):
             messages.success(request, _("The collaboration theme has been saved."))
             return redirect(theme)
     return render(request, "collaboration/themes/theme_form.html",
-                  {"form": form, "theme": theme}, status=400 if form.errors else 200)
+                  {"form": form, "theme": theme,
+                   "keeps_themes": can(request.user, KEEP_THEMES, Theme)},
+                  status=400 if form.errors else 200)
 
 
 @require_POST

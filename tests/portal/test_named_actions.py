@@ -54,3 +54,65 @@ def test_a_policy_refuses_a_named_action_it_does_not_decide(users_by_role):
     assert not can(users_by_role["prefecture"], PUBLISH, yamagata)
     with pytest.raises(ValueError):
         permissions.scope(users_by_role["prefecture"], PUBLISH, Municipality.objects.all())
+
+
+# Decisions about a model as a whole, ``can(user, action, Model)``: every page, template and
+# service that used to read the user's role asks these instead.
+MODEL_DECISIONS = {
+    ("portal.User", "manage_accounts"): {"prefecture", "admin", "branch", "other_branch"},
+    ("portal.User", "lift_lockouts"): {"prefecture", "admin"},
+    ("portal.AuditEntry", "view"): {"prefecture", "admin"},
+    ("surveys.Survey", "follow"): {"prefecture", "admin", "branch", "other_branch"},
+    ("surveys.Survey", "make_workbook"): {"prefecture", "admin", "branch", "other_branch"},
+    ("surveys.Survey", "run"): {"prefecture", "admin"},
+    ("surveys.Survey", "build"): {"prefecture", "admin"},
+    ("collaboration.Initiative", "make_annual_report"): {"prefecture", "admin", "branch",
+                                                         "other_branch"},
+    ("collaboration.Category", "edit_framework"): {"prefecture", "admin"},
+    ("collaboration.SynonymGroup", "edit_framework"): {"prefecture", "admin"},
+    ("collaboration.Theme", "keep_themes"): {"prefecture", "admin"},
+}
+
+
+@pytest.mark.parametrize(("label", "action"), sorted(MODEL_DECISIONS))
+def test_decisions_about_a_model_as_a_whole_role_by_role(users_by_role, label, action):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    assert action in permissions.actions_of(model)
+    assert allowed(users_by_role, action, model) == MODEL_DECISIONS[(label, action)]
+
+
+def test_a_model_decision_nobody_answers_is_refused(users_by_role):
+    from collaboration.models import Theme
+
+    # The policy decides view and change per object; for the model as a whole it says no.
+    assert not can(users_by_role["prefecture"], permissions.CHANGE, Theme)
+    with pytest.raises(ValueError):
+        can(users_by_role["prefecture"], "keep_themes", Municipality)
+
+
+def test_every_action_of_every_policy_is_answered_for_every_role(users_by_role):
+    """The matrix of policies and actions: each one answers every role, signed in or not,
+    for its model as a whole, without an error (a new action cannot be left undecided)."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        try:
+            actions = permissions.actions_of(model)
+        except Exception:  # noqa: BLE001 - a model without a policy is never decided
+            continue
+        for action in actions:
+            for user in (AnonymousUser(), *users_by_role.values()):
+                assert can(user, action, model) in (True, False), (model, action)
+
+
+def test_the_survey_workbook_and_the_annual_report_are_offered_to_followers_only(
+        users_by_role):
+    from portal import reports
+
+    for role, user in users_by_role.items():
+        codes = {kind.code for kind in reports.kinds() if kind.allowed(user, None)}
+        follows = role in {"prefecture", "admin", "branch", "other_branch"}
+        assert ("survey_workbook" in codes) is follows, role
+        assert ("annual_xlsx" in codes) is follows, role
