@@ -13,7 +13,7 @@ from ..models import Category, Initiative, Method
 
 def _filtered(request):
     """The visible initiatives the query string asks for, or None with the forms' errors."""
-    filterset = InitiativeFilter(request.GET or None,
+    filterset = InitiativeFilter(request.GET or None, request=request,
                                  queryset=selectors.visible_initiatives(request.user))
     listing = ListingForm(request.GET or None)
     valid = (not request.GET) or (filterset.is_valid() and listing.is_valid())
