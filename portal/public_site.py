@@ -63,7 +63,11 @@ def shared_for_anonymous(name: str):
     kept until the initiatives, the reference data or the switch change; the visitor's own CSRF
     token is put in as it is served. What the page shows an anonymous visitor is the policies'
     public scopes, which read nothing of the visitor, so the address and language are the key
-    (the whole address: the API's links name the host asked)."""
+    (the whole address: the API's links name the host asked).
+
+    Put outside ``access(PUBLIC_SITE)``: a copy is kept only of a page the rule let through,
+    and turning the site off bumps "site", on which every copy is keyed, so serving a kept
+    copy needs no query."""
 
     def decorator(view):
         @wraps(view)
@@ -87,7 +91,7 @@ def shared_for_anonymous(name: str):
 
             kept = caching.remember(f"public:{name}", TOPICS,
                                     ("anonymous", request.LANGUAGE_CODE,
-                                     request.build_absolute_uri()), build)
+                                     request.build_absolute_uri()), build, local=True)
             if kept is None:
                 return built.get("response") or view(request, *args, **kwargs)
             status, content_type, html, headers = kept

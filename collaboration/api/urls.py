@@ -11,7 +11,7 @@ from . import views
 def _public(view_class, name, **initkwargs):
     # One copy of each answer for every anonymous caller, kept until the data changes; ETag
     # from the content (304 for If-None-Match), Last-Modified where the view sets it.
-    return access(PUBLIC_SITE)(conditional_page(shared_for_anonymous(f"api:{name}")(
+    return conditional_page(shared_for_anonymous(f"api:{name}")(access(PUBLIC_SITE)(
         view_class.as_view(**initkwargs))))
 
 

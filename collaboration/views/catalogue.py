@@ -23,8 +23,8 @@ def _filtered(request):
     return filterset, listing, filterset.qs.order_by(*ordering)
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("catalogue")
+@access(PUBLIC_SITE)
 def initiative_list(request):
     filterset, listing, result = _filtered(request)
     context = {"filter": filterset, "listing": listing}
@@ -93,8 +93,8 @@ def initiative_export_xlsx(request):
     return _export(request, exports.xlsx_response)
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("matrix")
+@access(PUBLIC_SITE)
 def initiative_matrix(request):
     """The policy's table: categories × methods, with how many visible initiatives use each."""
     visible = selectors.visible_initiatives(request.user)
