@@ -5,9 +5,12 @@ Each initiative is a vector of weighted terms: the character pairs of its texts 
 search text is) and one term per field (``f:<id>``) and method (``m:<id>``), weighted up, as
 sharing a field or a method says more than sharing a pair of characters. Weights are
 (1 + log tf) × idf, scaled to unit length, so summing products over shared terms is the cosine.
-A need (a municipality's survey answers) or an initiative is scored against the index in one
-query on the terms that weigh most in it; the reasons (shared fields and methods, matching
-words) are read afterwards for the few shown.
+A need (a municipality's survey answers) or an initiative is looked up in one query
+(``_SCORING``): its heaviest terms find candidates, reading a rare term's whole list but a
+common term's rows only where it is among an initiative's ``STRONG_TERMS`` heaviest (a
+partial index), within a bounded number of rows; the few best candidates are then scored on
+every term (the full cosine), with the terms they share, which give the reasons (shared
+fields and methods, matching words). The viewer's scope is applied to the candidates.
 """
 
 import functools
