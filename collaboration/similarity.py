@@ -379,9 +379,12 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     wanted = CANDIDATES_PER_SHOWN * limit + max(len(q.exclude_ids) for q in queries)
     scored = _scored(vectors, df, strong_df, wanted)
     shown = _visible_among(user, set().union(*scored), exclude_municipality)
+    # Needs whose good candidates the viewer may mostly not see: look further for these.
     short = [n for n, (query, found) in enumerate(zip(queries, scored, strict=True))
-             if len(found) >= wanted and len(_kept(query, found, shown, limit)) < limit]
-    if short:  # the viewer may not see most of the best: look further for these needs
+             if len(found) >= wanted and len(_kept(query, found, shown, limit)) < limit
+             and any(pk not in shown and score >= MIN_SCORE
+                     for pk, (score, _terms) in found.items())]
+    if short:
         wider = _scored([vectors[n] for n in short], df, strong_df, wanted * 10)
         shown.update(_visible_among(user, set().union(*wider) - shown.keys(),
                                     exclude_municipality))
