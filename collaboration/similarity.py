@@ -39,6 +39,7 @@ ROWS_PER_LOOKUP = 6000  # index rows read to find candidates, shared by a lookup
 MIN_ROWS_PER_NEED = 750
 WHOLE_LIST_AT_MOST = 200
 CANDIDATES_PER_SHOWN = 4
+MIN_CANDIDATES = 20  # a need's best by its heaviest terms is not always best on them all
 # A pair found in more than this share of initiatives (and more than a few) says nothing on
 # its own (連携, 取組).
 COMMON_SHARE = 0.3
@@ -376,7 +377,8 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
         return [[] for _query in queries]
     vectors = [_vector(query.counts, total, df) for query in queries]
     # Enough candidates for the viewer's scope and the excluded ones to leave ``limit``.
-    wanted = CANDIDATES_PER_SHOWN * limit + max(len(q.exclude_ids) for q in queries)
+    wanted = max(CANDIDATES_PER_SHOWN * limit, MIN_CANDIDATES) + max(len(q.exclude_ids)
+                                                                     for q in queries)
     scored = _scored(vectors, df, strong_df, wanted)
     shown = _visible_among(user, set().union(*scored), exclude_municipality)
     # Needs whose good candidates the viewer may mostly not see: look further for these.
