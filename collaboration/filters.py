@@ -58,7 +58,13 @@ class InitiativeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(matching(value, dictionary())) if value else queryset
+        return queryset.filter(matching(value, dictionary(), public=self.public_search)) \
+            if value else queryset
+
+    @property
+    def public_search(self) -> bool:
+        # An anonymous visitor does not find an initiative by its contact person.
+        return self.request is None or not self.request.user.is_authenticated
 
     def filter_region(self, queryset, name, value):
         taking_part = Initiative.municipalities.through.objects.filter(

@@ -282,10 +282,14 @@ class SimilarityGram(models.Model):
     initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="+")
     gram = models.CharField(max_length=12)
     weight = models.FloatField()
+    # Among the initiative's heaviest terms: the rows a lookup reads to find candidates.
+    strong = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["gram", "initiative", "weight"],
-                                name="similarity_gram")]
+                                name="similarity_gram"),
+                   models.Index(fields=["gram", "initiative", "weight"],
+                                condition=models.Q(strong=True), name="similarity_strong")]
         constraints = [models.UniqueConstraint(fields=["initiative", "gram"],
                                                name="similarity_gram_once")]
 
@@ -296,3 +300,5 @@ class SimilarityTerm(models.Model):
 
     gram = models.CharField(max_length=12, unique=True)
     documents = models.PositiveIntegerField(default=0)
+    # Of which the term is among the initiative's heaviest (``SimilarityGram.strong``).
+    strong_documents = models.PositiveIntegerField(default=0)

@@ -10,7 +10,9 @@ the synonym dictionary (collaboration/synonyms.py) matches any word of its group
 import unicodedata
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, StrIndex
+from django.db.models.lookups import LessThan
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 60
@@ -42,10 +44,18 @@ def terms(query: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
-def search_fields(*parts: str) -> tuple[str, str]:
-    """(search_text, search_grams) for the given texts."""
+# Separates what anyone may find a row by from what only the signed-in may (the contact's
+# name): normalised text never holds it, so no term matches across it.
+PRIVATE_MARK = "\n"
+
+
+def search_fields(*parts: str, private: str = "") -> tuple[str, str]:
+    """(search_text, search_grams) for the given texts; ``private`` (a contact person) is
+    kept after ``PRIVATE_MARK``, found by the signed-in only."""
     text = normalize(" ".join(part for part in parts if part))
-    return text, " ".join(sorted(grams(text)))
+    hidden = normalize(private)
+    found = grams(f"{text} {hidden}")
+    return (f"{text}{PRIVATE_MARK}{hidden}" if hidden else text), " ".join(sorted(found))
 
 
 class GramsField(models.TextField):
@@ -63,10 +73,13 @@ class HasGrams(models.Lookup):
         return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
 
 
-def _term_condition(term: str) -> Q:
+def _term_condition(term: str, public: bool) -> Q:
     condition = Q(search_text__contains=term)
     if connection.vendor == "postgresql":
         condition &= Q(search_grams__has_grams=sorted(grams(term)))
+    if public:  # found before the private part: its first place comes before the mark
+        condition &= Q(LessThan(StrIndex("search_text", Value(term)), StrIndex(
+            Concat("search_text", Value(PRIVATE_MARK)), Value(PRIVATE_MARK))))
     return condition
 
 
@@ -80,13 +93,14 @@ def alternatives(term: str, lookup: dict) -> list[str]:
     return found
 
 
-def matching(query: str, synonyms: dict | None = None) -> Q:
+def matching(query: str, synonyms: dict | None = None, *, public: bool = False) -> Q:
     """A filter for rows whose normalised text contains every term of ``query``, or for a
-    term of the synonym dictionary (normalised word → its group), any word of its group."""
+    term of the synonym dictionary (normalised word → its group), any word of its group;
+    ``public``: in what anyone may find a row by (not the contact person)."""
     condition = Q()
     for term in terms(query):
         either = Q()
         for word in alternatives(term, synonyms or {}):
-            either |= _term_condition(word)
+            either |= _term_condition(word, public)
         condition &= either
     return condition

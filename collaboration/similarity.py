@@ -5,9 +5,12 @@ Each initiative is a vector of weighted terms: the character pairs of its texts 
 search text is) and one term per field (``f:<id>``) and method (``m:<id>``), weighted up, as
 sharing a field or a method says more than sharing a pair of characters. Weights are
 (1 + log tf) × idf, scaled to unit length, so summing products over shared terms is the cosine.
-A need (a municipality's survey answers) or an initiative is scored against the index in one
-query on the terms that weigh most in it; the reasons (shared fields and methods, matching
-words) are read afterwards for the few shown.
+A need (a municipality's survey answers) or an initiative is looked up in one query
+(``_SCORING``): its heaviest terms find candidates, reading a rare term's whole list but a
+common term's rows only where it is among an initiative's ``STRONG_TERMS`` heaviest (a
+partial index), within a bounded number of rows; the few best candidates are then scored on
+every term (the full cosine), with the terms they share, which give the reasons (shared
+fields and methods, matching words). The viewer's scope is applied to the candidates.
 """
 
 import functools
@@ -28,8 +31,16 @@ FIELD_TERM, METHOD_TERM = "f:", "m:"
 TITLE_WEIGHT = 2  # a pair in the title counts as often as this
 FIELD_WEIGHT = 6
 METHOD_WEIGHT = 3
-QUERY_TERMS = 32  # the terms of a need or initiative that weigh most; the rest change little
-MAX_POSTINGS = 15_000  # index rows one lookup adds up at most
+# An initiative is found (becomes a candidate) by its heaviest terms only: the index rows
+# flagged ``strong``; a need looks with its heaviest terms, and reads the whole list of a rare
+# term. The candidates are then scored on every term.
+STRONG_TERMS = 16
+CANDIDATE_TERMS = 48
+ROWS_PER_LOOKUP = 6000  # index rows read to find candidates, shared by a lookup's needs
+MIN_ROWS_PER_NEED = 750
+WHOLE_LIST_AT_MOST = 200
+CANDIDATES_PER_SHOWN = 4
+MIN_CANDIDATES = 20  # a need's best by its heaviest terms is not always best on them all
 # A pair found in more than this share of initiatives (and more than a few) says nothing on
 # its own (連携, 取組).
 COMMON_SHARE = 0.3
@@ -49,13 +60,15 @@ def _fold(char: str) -> str:
     return "".join(chr(ord(c) - 0x60) if ord(c) in KATAKANA else c for c in folded)
 
 
+@functools.lru_cache(maxsize=20_000)
+def _folded(written: str) -> str:
+    # Survey texts repeat their words many times over: each is normalised once.
+    return "".join(_fold(char) for char in written)
+
+
 def _runs(text: str) -> list[tuple[str, str]]:
     """(word as written, normalised) for each run of letters, digits and kana in ``text``."""
-    runs = []
-    for match in WORD.finditer(text or ""):
-        written = match.group()
-        runs.append((written, "".join(_fold(char) for char in written)))
-    return runs
+    return [(match.group(), _folded(match.group())) for match in WORD.finditer(text or "")]
 
 
 def text_pairs(text: str) -> Counter:
@@ -109,13 +122,15 @@ def _vector(counts: Counter, total: int, df: dict) -> dict[str, float]:
     return {term: w / length for term, w in weights.items()}
 
 
-def _frequencies_and_total(terms) -> tuple[dict[str, int], int]:
-    """How many initiatives have each term, and how many there are, in one query."""
+def _frequencies_and_total(terms) -> tuple[dict[str, int], int, dict[str, int]]:
+    """How many initiatives have each term, how many there are, and how many have each term
+    among their strong ones, in one query."""
     table = Initiative._meta.db_table
     found = list(SimilarityTerm.objects.filter(gram__in=list(terms), documents__gt=0)
                  .annotate(total=RawSQL(f"SELECT COUNT(*) FROM {table}", ()))
-                 .values_list("gram", "documents", "total"))
-    return {gram: n for gram, n, _total in found}, (found[0][2] if found else 0)
+                 .values_list("gram", "documents", "total", "strong_documents"))
+    return ({gram: n for gram, n, _total, _strong in found}, (found[0][2] if found else 0),
+            {gram: strong for gram, _n, _total, strong in found})
 
 
 def _with_relations(queryset):
@@ -133,30 +148,46 @@ def index_initiatives(ids) -> int:
         return 0
     initiatives = list(_with_relations(Initiative.objects.filter(pk__in=ids)))
     counts = {i.pk: _initiative_counts(i) for i in initiatives}
-    delta = Counter()
-    for gram in SimilarityGram.objects.filter(initiative_id__in=ids).values_list("gram",
-                                                                                flat=True):
+    delta, strong_delta = Counter(), Counter()
+    for gram, strong in SimilarityGram.objects.filter(initiative_id__in=ids).values_list(
+            "gram", "strong"):
         delta[gram] -= 1
+        strong_delta[gram] -= strong
     for found in counts.values():
         delta.update(found.keys())
     stored = {term.gram: term for term in SimilarityTerm.objects.select_for_update().filter(
         gram__in=list(delta))}
-    for gram, change in delta.items():
-        if gram in stored:
-            stored[gram].documents = max(0, stored[gram].documents + change)
-    SimilarityTerm.objects.bulk_update(list(stored.values()), ["documents"], batch_size=2000)
-    SimilarityTerm.objects.bulk_create(
-        [SimilarityTerm(gram=gram, documents=change) for gram, change in delta.items()
-         if gram not in stored and change > 0], batch_size=2000)
-    df = {gram: term.documents for gram, term in stored.items()}
+    df = {gram: max(0, term.documents + delta[gram]) for gram, term in stored.items()}
     df.update({gram: change for gram, change in delta.items() if gram not in stored})
     total = Initiative.objects.count()
+    rows = [row for pk, found in counts.items() for row in _rows(pk, _vector(found, total, df))]
+    strong_delta.update(row.gram for row in rows if row.strong)
+    for gram, term in stored.items():
+        term.documents = df[gram]
+        term.strong_documents = max(0, term.strong_documents + strong_delta[gram])
+    SimilarityTerm.objects.bulk_update(list(stored.values()), ["documents", "strong_documents"],
+                                       batch_size=2000)
+    SimilarityTerm.objects.bulk_create(
+        [SimilarityTerm(gram=gram, documents=change, strong_documents=strong_delta[gram])
+         for gram, change in delta.items() if gram not in stored and change > 0],
+        batch_size=2000)
     SimilarityGram.objects.filter(initiative_id__in=ids).delete()
-    SimilarityGram.objects.bulk_create(
-        [SimilarityGram(initiative_id=pk, gram=term, weight=weight)
-         for pk, found in counts.items()
-         for term, weight in _vector(found, total, df).items()], batch_size=5000)
+    SimilarityGram.objects.bulk_create(rows, batch_size=5000)
     return len(initiatives)
+
+
+def _rows(pk: int, vector: dict[str, float]) -> list[SimilarityGram]:
+    """The index rows of one initiative; its ``STRONG_TERMS`` heaviest are marked strong."""
+    strong = set(sorted(vector, key=lambda term: (-vector[term], term))[:STRONG_TERMS])
+    return [SimilarityGram(initiative_id=pk, gram=term, weight=weight, strong=term in strong)
+            for term, weight in vector.items()]
+
+
+def _analyse() -> None:
+    # After a bulk rebuild the planner's row counts are stale; scoring plans rely on them.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SimilarityGram._meta.db_table}")
 
 
 def rebuild_index(*, batch_size: int = 2000) -> int:
@@ -173,16 +204,20 @@ def rebuild_index(*, batch_size: int = 2000) -> int:
     with transaction.atomic():
         SimilarityGram.objects.all().delete()
         SimilarityTerm.objects.all().delete()
-        SimilarityTerm.objects.bulk_create(
-            [SimilarityTerm(gram=gram, documents=n) for gram, n in df.items()], batch_size=5000)
-        rows = []
+        rows, strong = [], Counter()
         for pk, found in counts.items():
-            rows += [SimilarityGram(initiative_id=pk, gram=term, weight=weight)
-                     for term, weight in _vector(found, total, df).items()]
+            rows += _rows(pk, _vector(found, total, df))
             if len(rows) >= 20_000:
+                strong.update(row.gram for row in rows if row.strong)
                 SimilarityGram.objects.bulk_create(rows, batch_size=5000)
                 rows = []
+        strong.update(row.gram for row in rows if row.strong)
         SimilarityGram.objects.bulk_create(rows, batch_size=5000)
+        SimilarityTerm.objects.bulk_create(
+            [SimilarityTerm(gram=gram, documents=n, strong_documents=strong[gram])
+             for gram, n in df.items()], batch_size=5000)
+    if not connection.in_atomic_block:
+        _analyse()
     return total
 
 
@@ -204,30 +239,34 @@ def _names(model, names) -> list:
     return list(model.objects.filter(name__in=names)) if names else []
 
 
-def _matching_words(texts: list[str], candidate_terms: set[str], informative: set[str],
-                    framework_names=(), limit: int = 4) -> list[str]:
+def _distinct_runs(texts: list[str]) -> list[tuple[str, str]]:
+    """The words of ``texts`` once each, in the order they first come."""
+    return list(dict.fromkeys(run for text in texts for run in _runs(text)))
+
+
+def _matching_words(runs: list[tuple[str, str]], candidate_terms: set[str],
+                    informative: set[str], framework_names=(), limit: int = 4) -> list[str]:
     """The longest stretches of ``texts`` (as written) whose every character pair the
     candidate shares, among the pairs that say something; kana at either end (particles such
     as の or を) is left off, and so are the framework's own words (a shared field or method
-    is given as such)."""
+    is given as such). ``runs``: the words of the need's texts (``_distinct_runs``)."""
     found: list[str] = []
-    for text in texts:
-        for written, word in _runs(text):
-            if len(word) != len(written):
-                continue
-            start = None
-            for i in range(len(word) + 1):
-                pair = word[i:i + 2]
-                inside = len(pair) == 2 and pair in candidate_terms and pair in informative
-                if inside and start is None:
-                    start = i
-                elif not inside and start is not None:
-                    stretch, start = written[start:i + 1], None
-                    for piece in PARTICLES.split(stretch):
-                        piece = HIRAGANA_EDGES.sub("", piece)
-                        if len(piece) >= 2 and piece not in found and not any(
-                                piece in name for name in framework_names):
-                            found.append(piece)
+    for written, word in runs:
+        if len(word) != len(written):
+            continue
+        start = None
+        for i in range(len(word) + 1):
+            pair = word[i:i + 2]
+            inside = len(pair) == 2 and pair in candidate_terms and pair in informative
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                stretch, start = written[start:i + 1], None
+                for piece in PARTICLES.split(stretch):
+                    piece = HIRAGANA_EDGES.sub("", piece)
+                    if len(piece) >= 2 and piece not in found and not any(
+                            piece in name for name in framework_names):
+                        found.append(piece)
     found.sort(key=len, reverse=True)
     shown: list[str] = []
     for piece in found:
@@ -247,104 +286,134 @@ class _Query:
     category_id: int | None = None
 
 
+# How a term of a need takes part in the one scoring query (``_SCORING``).
+RESCORE, WHOLE_LIST, STRONG_ONLY = 0, 1, 2
+
+_SCORING = """
+WITH q(need, gram, w, seek) AS (VALUES {values}),
+found AS (
+    SELECT q.need, g.initiative_id, g.weight * q.w AS part
+    FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.seek = 2 AND g.strong
+    UNION ALL
+    SELECT q.need, g.initiative_id, g.weight * q.w
+    FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.seek = 1
+),
+ranked AS (
+    SELECT need, initiative_id,
+           ROW_NUMBER() OVER (PARTITION BY need ORDER BY SUM(part) DESC, initiative_id) AS place
+    FROM found GROUP BY need, initiative_id
+),
+-- Every row of the candidates, read by initiative, then matched against the need's terms.
+candidate AS MATERIALIZED (
+    SELECT r.need, g.initiative_id, g.gram, g.weight
+    FROM ranked r JOIN {grams} g ON g.initiative_id = r.initiative_id
+    WHERE r.place <= %s
+)
+SELECT c.need, c.initiative_id, SUM(c.weight * q.w), {concat}(c.gram, ' ')
+FROM candidate c JOIN q ON q.need = c.need AND q.gram = c.gram
+GROUP BY c.need, c.initiative_id
+"""
+
+
+def _seeking(vector: dict, df: dict, strong_df: dict, budget: int) -> dict[str, int]:
+    """How each term of a need's vector is used: the heaviest look for candidates (a rare
+    one in its whole list, a common one among the initiatives it is strong in) until the
+    rows they read reach ``budget``; every term scores the candidates found."""
+    seeking, read = {}, 0
+    for term in sorted((term for term in vector if df.get(term)),
+                       key=lambda term: (-vector[term], term)):
+        whole = df[term] <= WHOLE_LIST_AT_MOST
+        rows = df[term] if whole else strong_df.get(term, 0)
+        if len(seeking) < CANDIDATE_TERMS and rows and (not read or read + rows <= budget):
+            seeking[term] = WHOLE_LIST if whole else STRONG_ONLY
+            read += rows
+        else:
+            seeking[term] = RESCORE
+    return seeking
+
+
+def _scored(vectors: list[dict], df: dict, strong_df: dict,
+            candidates: int) -> list[dict[int, tuple]]:
+    """For each need: its candidates → (exact cosine, the terms they share), in one query.
+
+    Candidates are the initiatives that score best on the need's heaviest terms, reading
+    only the postings in which a common term is strong; they are then scored on all the
+    need's terms, so the order shown is the full cosine."""
+    # The rows read are bounded per lookup, whatever the number of needs.
+    budget = max(MIN_ROWS_PER_NEED, ROWS_PER_LOOKUP // max(1, len(vectors)))
+    rows = [(number, term, vector[term], seek) for number, vector in enumerate(vectors)
+            for term, seek in _seeking(vector, df, strong_df, budget).items()]
+    found = [{} for _vector in vectors]
+    if not rows:
+        return found
+    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    sql = _SCORING.format(values=", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+                          grams=SimilarityGram._meta.db_table, concat=concat)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row] + [candidates])
+        for number, pk, score, shared in cursor.fetchall():
+            found[number][pk] = (score, set(shared.split()))
+    return found
+
+
+def _visible_among(user, ids, exclude_municipality) -> dict:
+    from .selectors import visible_initiatives
+
+    visible = visible_initiatives(user)
+    if exclude_municipality is not None:
+        visible = visible.exclude(municipalities=exclude_municipality)
+    return {initiative.pk: initiative for initiative in visible.filter(pk__in=ids)
+            .select_related("category").defer(*LONG_TEXTS)}
+
+
 def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
                  limit=SHOWN) -> list[list[Suggestion]]:
     """Suggestions for several needs at once: the reads they share are made once."""
-    from .selectors import visible_initiatives
-
     if not any(query.counts for query in queries):
         return [[] for _query in queries]
-    df, total = _frequencies_and_total(set().union(*(query.counts.keys()
-                                                     for query in queries)))
+    every_term = set().union(*(query.counts.keys() for query in queries))
+    df, total, strong_df = _frequencies_and_total(every_term)
     if not df:
         return [[] for _query in queries]
-    candidates = visible_initiatives(user)
-    if exclude_municipality is not None:
-        candidates = candidates.exclude(municipalities=exclude_municipality)
-    ranked = []
-    for number, query in enumerate(queries):
-        vector = _vector(query.counts, total, df)
-        # A term no initiative has cannot score; leaving it out keeps the query short.
-        chosen, postings = {}, 0
-        for term, w in sorted(((term, w) for term, w in vector.items() if df.get(term)),
-                              key=lambda item: -item[1])[:QUERY_TERMS]:
-            # The heaviest terms first, until the lists to add up are long enough: the rest
-            # are common terms that weigh little and would cost the most to read.
-            if chosen and postings + df[term] > MAX_POSTINGS:
-                continue
-            chosen[term] = w
-            postings += df[term]
-        if chosen:
-            ranked.append(_scoring_sql(number, chosen, candidates, query.exclude_ids, limit))
-    rows = _scored_rows(ranked)
-    scored = [{} for _query in queries]
-    for row in sorted(rows, key=lambda row: (-row["score"], row["initiative_id"])):
-        if row["score"] >= MIN_SCORE:
-            scored[row["need"]][row["initiative_id"]] = row["score"]
-    ids = set().union(*(scores.keys() for scores in scored))
-    if not ids:
-        return [[] for _query in queries]
-    every_term = set().union(*(query.counts.keys() for query in queries))
-    # The shown initiatives come with the terms they share: each scored one shares some.
-    shown, terms_of = {}, {}
-    # Only the rows of terms the needs have: those are all the reasons read (and the
-    # initiative comes with each), not every term of the initiative.
-    for row in SimilarityGram.objects.filter(initiative_id__in=ids,
-                                             gram__in=sorted(every_term)).select_related(
-            "initiative__category").defer(*(f"initiative__{name}" for name in LONG_TEXTS)):
-        shown[row.initiative_id] = row.initiative
-        if row.gram in every_term:
-            terms_of.setdefault(row.initiative_id, set()).add(row.gram)
+    vectors = [_vector(query.counts, total, df) for query in queries]
+    # Enough candidates for the viewer's scope and the excluded ones to leave ``limit``.
+    wanted = max(CANDIDATES_PER_SHOWN * limit, MIN_CANDIDATES) + max(len(q.exclude_ids)
+                                                                     for q in queries)
+    scored = _scored(vectors, df, strong_df, wanted)
+    shown = _visible_among(user, set().union(*scored), exclude_municipality)
+    # Needs whose good candidates the viewer may mostly not see: look further for these.
+    short = [n for n, (query, found) in enumerate(zip(queries, scored, strict=True))
+             if len(found) >= wanted and len(_kept(query, found, shown, limit)) < limit
+             and any(pk not in shown and score >= MIN_SCORE
+                     for pk, (score, _terms) in found.items())]
+    if short:
+        wider = _scored([vectors[n] for n in short], df, strong_df, wanted * 10)
+        shown.update(_visible_among(user, set().union(*wider) - shown.keys(),
+                                    exclude_municipality))
+        for n, found in zip(short, wider, strict=True):
+            scored[n] = found
     common = max(COMMON_SHARE * total, COMMON_AT_LEAST)
     informative = {term for term in every_term if df.get(term, 0) <= common}
     results = []
-    for query, scores in zip(queries, scored, strict=True):
+    for query, found in zip(queries, scored, strict=True):
+        runs = _distinct_runs(query.texts)
         # A shared field or method is a shared term of the index (f:<id>, m:<id>).
         results.append([Suggestion(
             initiative=shown[pk], score=score,
-            shared_fields=[f for f in query.fields
-                           if f"{FIELD_TERM}{f.pk}" in terms_of.get(pk, ())],
-            shared_methods=[m for m in query.methods
-                            if f"{METHOD_TERM}{m.pk}" in terms_of.get(pk, ())],
-            words=_matching_words(query.texts, terms_of.get(pk, set()), informative,
-                                  query.framework_names),
+            shared_fields=[f for f in query.fields if f"{FIELD_TERM}{f.pk}" in terms],
+            shared_methods=[m for m in query.methods if f"{METHOD_TERM}{m.pk}" in terms],
+            words=_matching_words(runs, terms, informative, query.framework_names),
             same_category=shown[pk].category_id == query.category_id)
-            for pk, score in scores.items() if pk in shown])
+            for pk, score, terms in _kept(query, found, shown, limit)])
     return results
 
 
-def _scoring_sql(number: int, chosen: dict[str, float], candidates, exclude_ids,
-                 limit: int) -> tuple[str, list]:
-    """One need's best ``limit`` initiatives: its terms' weights joined to their index rows
-    (a hash join on the term, where a CASE per term was compared row by row)."""
-    grams = SimilarityGram._meta.db_table
-    weights = " UNION ALL ".join(["SELECT %s AS gram, %s AS w"] * len(chosen))
-    params = [value for term, w in chosen.items() for value in (term, float(w))]
-    where = []
-    if candidates.query.where:  # all initiatives (prefecture staff) need no look-up
-        ids, id_params = candidates.values("pk").query.sql_with_params()
-        where.append(f"g.initiative_id IN ({ids})")
-        params += id_params
-    if exclude_ids:
-        where.append(f"g.initiative_id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
-        params += list(exclude_ids)
-    condition = f"WHERE {' AND '.join(where)} " if where else ""
-    return (f"SELECT g.initiative_id, SUM(g.weight * q.w) AS score, {int(number)} AS need "
-            f"FROM {grams} g JOIN ({weights}) q ON q.gram = g.gram {condition}"
-            f"GROUP BY g.initiative_id ORDER BY score DESC, g.initiative_id LIMIT {int(limit)}",
-            params)
-
-
-def _scored_rows(ranked: list[tuple[str, list]]) -> list[dict]:
-    """Every need's scores in one query."""
-    if not ranked:
-        return []
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) need{n}"
-                             for n, (part, _params) in enumerate(ranked))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for _part, params in ranked for value in params])
-        return [{"initiative_id": pk, "score": score, "need": need}
-                for pk, score, need in cursor.fetchall()]
+def _kept(query: _Query, found: dict, shown: dict, limit: int) -> list[tuple]:
+    """The best ``limit`` of a need's scored candidates that the viewer may see."""
+    best = sorted(((pk, score, terms) for pk, (score, terms) in found.items()
+                   if pk in shown and pk not in query.exclude_ids and score >= MIN_SCORE),
+                  key=lambda item: (-item[1], item[0]))
+    return best[:limit]
 
 
 def _with_synonyms(text: str, lookup: dict) -> str:

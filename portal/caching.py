@@ -9,6 +9,7 @@ falls back to computing."""
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -91,24 +92,54 @@ def enabled() -> bool:
     return settings.PAGE_CACHE and _usable()
 
 
-def remember(name: str, topics: tuple[str, ...], parts: tuple, compute: Callable):
-    """``compute()``'s value for these parts and the topics' current versions."""
+# Values also kept in the process (``remember(local=True)``), most recently used last: the
+# pages every anonymous visitor shares cost one look at the topics' versions, not a transfer.
+LOCAL_ENTRIES = 128
+_local: OrderedDict = OrderedDict()
+
+
+def _fresh(kept) -> tuple[bool, object]:
+    if isinstance(kept, tuple) and len(kept) == 2:
+        built_at, value = kept
+        if 0 <= time.time() - built_at <= TIMEOUT:
+            return True, value
+    return False, None
+
+
+def _keep_locally(key: str, kept: tuple) -> None:
+    _local[key] = kept
+    _local.move_to_end(key)
+    while len(_local) > LOCAL_ENTRIES:
+        _local.popitem(last=False)
+
+
+def remember(name: str, topics: tuple[str, ...], parts: tuple, compute: Callable, *,
+             local: bool = False):
+    """``compute()``'s value for these parts and the topics' current versions; with
+    ``local``, also kept in this process (the versions are still read each time)."""
     if not enabled():
         return compute()
     try:
         digest = hashlib.sha256(repr((parts, _versions(topics))).encode()).hexdigest()[:32]
         key = f"memo:{name}:{digest}"
+        found, value = _fresh(_local.get(key)) if local else (False, None)
+        if found:
+            return value
         kept = cache.get(key)
     except Exception:
         _failed(f"reading {name}")
         return compute()
-    if isinstance(kept, tuple) and len(kept) == 2:
-        built_at, value = kept
-        if 0 <= time.time() - built_at <= TIMEOUT:
-            return value
+    found, value = _fresh(kept)
+    if found:
+        if local:
+            _keep_locally(key, kept)
+        return value
     value = compute()
+    kept = (time.time(), value)
+    if local:
+        _keep_locally(key, kept)
     try:
-        cache.set(key, (time.time(), value), TIMEOUT)
+        cache.set(key, kept, TIMEOUT)
     except Exception:
         _failed(f"keeping {name}")
     return value

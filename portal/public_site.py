@@ -53,6 +53,8 @@ def public_site_set(*, actor, enabled: bool) -> SiteSettings:
     return current
 
 
+# Headers of a kept page that say what it is, served with it again.
+KEPT_HEADERS = ("Last-Modified", "Content-Disposition")
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
@@ -60,7 +62,12 @@ def shared_for_anonymous(name: str):
     """Serves a GET page to every anonymous visitor from one copy per address and language,
     kept until the initiatives, the reference data or the switch change; the visitor's own CSRF
     token is put in as it is served. What the page shows an anonymous visitor is the policies'
-    public scopes, which read nothing of the visitor, so the address and language are the key."""
+    public scopes, which read nothing of the visitor, so the address and language are the key
+    (the whole address: the API's links name the host asked).
+
+    Put outside ``access(PUBLIC_SITE)``: a copy is kept only of a page the rule let through,
+    and turning the site off bumps "site", on which every copy is keyed, so serving a kept
+    copy needs no query."""
 
     def decorator(view):
         @wraps(view)
@@ -72,24 +79,30 @@ def shared_for_anonymous(name: str):
 
             def build():
                 response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):  # a REST framework response
+                    response.render()
                 built["response"] = response
                 if response.streaming or response.status_code not in (200, 400):
                     return None
                 html = _TOKEN.sub(rf"\g<1>{caching.CSRF_PLACEHOLDER}\g<2>",
                                   response.content.decode(response.charset))
-                return response.status_code, response["Content-Type"], html
+                kept = {header: response[header] for header in KEPT_HEADERS if header in response}
+                return response.status_code, response["Content-Type"], html, kept
 
             kept = caching.remember(f"public:{name}", TOPICS,
                                     ("anonymous", request.LANGUAGE_CODE,
-                                     request.get_full_path()), build)
+                                     request.build_absolute_uri()), build, local=True)
             if kept is None:
                 return built.get("response") or view(request, *args, **kwargs)
-            status, content_type, html = kept
+            status, content_type, html, headers = kept
             if caching.CSRF_PLACEHOLDER in html:
                 from django.middleware.csrf import get_token
 
                 html = html.replace(caching.CSRF_PLACEHOLDER, get_token(request))
-            return HttpResponse(html, status=status, content_type=content_type)
+            response = HttpResponse(html, status=status, content_type=content_type)
+            for header, value in headers.items():
+                response[header] = value
+            return response
 
         return shared
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from . import (
@@ -71,7 +72,9 @@ urlpatterns = [
          name="account_hand_over"),
     path("invitation/<uidb64>/<token>/", account_views.invitation_accept,
          name="invitation_accept"),
-    path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    # Without a token: choosing a language touches nothing of the visitor's, and a public page
+    # that carries no token sets no cookie, so it is shared by every anonymous visitor.
+    path("i18n/setlang/", access(PUBLIC)(csrf_exempt(set_language)), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", health.robots_txt, name="robots_txt"),
     path("favicon.ico", health.favicon, name="favicon"),

@@ -13,8 +13,8 @@ from .statistics import SPECS
 from .tilemap import region_tile_map, scale_tile_map
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("home")
+@access(PUBLIC_SITE)
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/public_home.html")

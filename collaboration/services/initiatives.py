@@ -12,15 +12,16 @@ M2M_FIELDS = ("methods", "policy_fields", "municipalities", "other_bodies")
 
 
 def search_parts(initiative: Initiative, relations: dict | None = None) -> list[str]:
-    """Everything a person may type to find the initiative. Links given in ``relations``
-    (field name → objects) are taken from there, the others read from the database."""
+    """Everything anyone may type to find the initiative (the contact person is found by the
+    signed-in only: ``search_fields(private=…)``). Links given in ``relations`` (field name →
+    objects) are taken from there, the others read from the database."""
     def linked(name):
         if relations is not None and name in relations:
             return relations[name]
         return getattr(initiative, name).all() if initiative.pk else []
 
     parts = [initiative.title, initiative.summary, initiative.body, initiative.outcomes,
-             initiative.indicators, initiative.contact, initiative.outside_prefecture,
+             initiative.indicators, initiative.outside_prefecture,
              str(initiative.category.label), initiative.category.name]
     if initiative.lead_organisation_id:
         parts.append(initiative.lead_organisation.name)
@@ -32,7 +33,8 @@ def search_parts(initiative: Initiative, relations: dict | None = None) -> list[
 
 
 def refresh_search(initiative: Initiative, relations: dict | None = None) -> None:
-    text, grams = search_fields(*search_parts(initiative, relations))
+    text, grams = search_fields(*search_parts(initiative, relations),
+                                private=initiative.contact)
     Initiative.objects.filter(pk=initiative.pk).update(search_text=text, search_grams=grams)
     initiative.search_text, initiative.search_grams = text, grams
 

@@ -14,7 +14,7 @@ from ..models import Category, Initiative, Method
 
 def _filtered(request):
     """The visible initiatives the query string asks for, or None with the forms' errors."""
-    filterset = InitiativeFilter(request.GET or None,
+    filterset = InitiativeFilter(request.GET or None, request=request,
                                  queryset=selectors.visible_initiatives(request.user))
     listing = ListingForm(request.GET or None)
     valid = (not request.GET) or (filterset.is_valid() and listing.is_valid())
@@ -37,8 +37,8 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("catalogue")
+@access(PUBLIC_SITE)
 def initiative_list(request):
     filterset, listing, result = _filtered(request)
     context = {"filter": filterset, "listing": listing}
@@ -109,8 +109,8 @@ def initiative_export_xlsx(request):
     return _export(request, exports.xlsx_response)
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("matrix")
+@access(PUBLIC_SITE)
 def initiative_matrix(request):
     """The policy's table: categories × methods, with how many visible initiatives use each."""
     visible = selectors.visible_initiatives(request.user)

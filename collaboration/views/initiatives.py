@@ -68,8 +68,8 @@ def _page(request, initiative) -> str:
     }, request)
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("initiative")
+@access(PUBLIC_SITE)
 def initiative_detail(request, pk):
     initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
         "category__axis", "lead_organisation", "spread_from"), pk=pk)
@@ -167,8 +167,8 @@ def initiative_detach(request, pk, attachment_pk):
     return redirect(initiative.get_absolute_url() + "#attachments")
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("spread")
+@access(PUBLIC_SITE)
 def initiative_spread(request, pk):
     initiative = _initiative(request.user, pk)
     visible = selectors.visible_initiatives(request.user)

@@ -45,8 +45,8 @@ def _published():
     return opendata.for_export(selectors.public_initiatives())
 
 
-@access(PUBLIC_SITE)
 @shared_for_anonymous("opendata")
+@access(PUBLIC_SITE)
 def opendata_page(request):
     return render(request, "collaboration/opendata.html", {
         "count": selectors.public_initiatives().count(),

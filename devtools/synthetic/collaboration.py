@@ -44,7 +44,8 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
         is_model=rng.random() < 0.03, is_demo=True, lead_organisation=rng.choice(organisations))
     initiative.search_text, initiative.search_grams = search_fields(*search_parts(
         initiative, {"methods": chosen_methods, "policy_fields": chosen_fields,
-                     "municipalities": participants, "other_bodies": []}))
+                     "municipalities": participants, "other_bodies": []}),
+        private=initiative.contact)
     return initiative, chosen_methods, chosen_fields, participants
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from collaboration import similarity
 from collaboration.models import Initiative
 from devtools.demo.collaboration import create_demo_initiatives
 from devtools.demo.portal import DEMO_PASSWORD, create_demo_users
@@ -23,6 +24,7 @@ def demo(transactional_db):
     load_all_reference_data()
     create_demo_users()
     create_demo_initiatives()
+    similarity.rebuild_index()  # the initiative page shows its similar cases
 
 
 def _keep(*names):
@@ -61,6 +63,8 @@ def test_an_anonymous_visitor_reads_the_public_site_once_staff_turn_it_on(demo, 
     expect(page.locator(".initiative__title").first).to_be_visible()
     page.locator(".initiative__title a").first.click()
     expect(page.get_by_role("heading", name="変更履歴")).to_have_count(0)
+    expect(page.get_by_role("heading", name="ほかの地域の類似事例")).to_be_visible()
+    expect(page.get_by_text("まだありません。")).to_have_count(0)
     visitor.check("public-initiative")
 
     model = Initiative.objects.filter(is_model=True, is_published=True).first()

@@ -244,3 +244,16 @@ def test_precision_at_5_on_hand_labelled_needs(prefecture_user, capsys):
               f"{sum(strict) / len(strict):.2f} (of five), {len(labelled)} needs, "
               f"{sum(len(n['relevant']) for n in labelled)} labelled pairs")
     assert precision >= PRECISION_TARGET
+
+
+def test_a_viewer_who_may_not_see_the_best_candidates_gets_the_next_ones(
+        municipal_user, initiative_factory):
+    hidden = [initiative_factory(f"デマンド交通の共同運行の検討{n}", fields=("交通",),
+                                 codes=(OTHER_CODE,), published=False,
+                                 summary="デマンド交通の共同運行を検討する。")
+              for n in range(8)]
+    seen = initiative_factory("デマンド交通の実証", fields=("交通",), codes=("062022",),
+                              summary="交通の実証運行。")
+    similarity.index_initiatives([case.pk for case in [*hidden, seen]])
+    need = Need(text="デマンド交通の共同運行を検討したい", field_names=["交通"])
+    assert titles(similar_to_need(municipal_user, need, limit=1)) == [seen.title]
