@@ -7,8 +7,8 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Collaboration initiatives")
 
     def ready(self):
-        from portal import caching
-        from portal.audit import track
+        from portal.lib import caching
+        from portal.lib.audit import track
 
         from . import indexing, policies, reports, synonyms  # noqa: F401  registers them
         from .models import (

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.attention import AttentionItem
+from portal.lib.attention import AttentionItem
 
 from . import selectors
 

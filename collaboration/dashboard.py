@@ -8,10 +8,10 @@ from itertools import combinations
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
-from portal.charts import bar_chart
-from portal.dashboard import Measure, Panel
+from portal.lib.charts import bar_chart
+from portal.lib.dashboard import Measure, Panel
+from portal.lib.tilemap import TILE, grid_size, tile_origin
 from portal.models import Municipality
-from portal.tilemap import TILE, grid_size, tile_origin
 
 from . import selectors
 from .models import Initiative, Theme

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.japanese import fiscal_year_label
+from portal.lib.japanese import fiscal_year_label
+from portal.lib.spreadsheets import CsvWriter, append, code_cell
+from portal.lib.workbooks import finish_sheet, text_width
 from portal.models import Municipality, Organisation
-from portal.spreadsheets import CsvWriter, append, code_cell
-from portal.workbooks import finish_sheet, text_width
 
 from .models import Category, Initiative, Method, PolicyField
 

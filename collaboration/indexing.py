@@ -6,7 +6,7 @@ import threading
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 
-from portal.queue import dispatch_all
+from portal.lib.queue import dispatch_all
 
 from .models import Initiative
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from portal.tilemap import build_tile_map
+from portal.lib.tilemap import build_tile_map
 
 MAX_DEPTH = 10
 

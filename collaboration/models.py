@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.audited import AuditedManager
+from portal.lib.audited import AuditedManager
 from portal.models import Municipality, Organisation
 
 from .search import GramsField

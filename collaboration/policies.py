@@ -3,8 +3,8 @@
 from django.db.models import Q
 
 from portal import public_site
+from portal.lib.permissions import CHANGE, PUBLISH, VIEW, Policy, register
 from portal.models import User
-from portal.permissions import CHANGE, PUBLISH, VIEW, Policy, register
 
 from .models import (
     Axis,

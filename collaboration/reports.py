@@ -7,14 +7,28 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.chart_images import chart_images, place
-from portal.charts import BarChart, bar_chart
-from portal.japanese import fiscal_year, fiscal_year_label
+from portal.lib.chart_images import chart_images, place
+from portal.lib.charts import BarChart, bar_chart
+from portal.lib.japanese import fiscal_year, fiscal_year_label
+from portal.lib.permissions import can
+from portal.lib.reports import (
+    PDF_TYPE,
+    XLSX_TYPE,
+    Built,
+    ReportError,
+    ReportKind,
+    register,
+    render_pdf,
+)
+from portal.lib.spreadsheets import append
+from portal.lib.workbooks import (
+    PERCENT,
+    chart_sheet,
+    finish_filled_sheet,
+    notes_sheet,
+    number_format,
+)
 from portal.models import Region
-from portal.permissions import can
-from portal.reports import PDF_TYPE, XLSX_TYPE, Built, ReportError, ReportKind, register, render_pdf
-from portal.spreadsheets import append
-from portal.workbooks import PERCENT, chart_sheet, finish_filled_sheet, notes_sheet, number_format
 
 from . import selectors
 from .dashboard import trend_chart

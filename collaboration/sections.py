@@ -1,4 +1,4 @@
-from portal.sections import Section, municipality_section
+from portal.lib.sections import Section, municipality_section
 
 from . import selectors
 from .models import Initiative

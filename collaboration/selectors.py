@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 
-from portal.japanese import fiscal_year_label
+from portal.lib.japanese import fiscal_year_label
+from portal.lib.permissions import VIEW, scope
 from portal.models import Municipality, Region
-from portal.permissions import VIEW, scope
 
 from .filters import NO_FUNDING
 from .models import Category, Initiative, Method, PolicyField

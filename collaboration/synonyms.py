@@ -4,7 +4,7 @@ normalised as search text is (NFKC, lower case, katakana as hiragana), stands fo
 import re
 from dataclasses import dataclass
 
-from portal import caching
+from portal.lib import caching
 
 from .models import SynonymGroup
 from .search import normalize, terms

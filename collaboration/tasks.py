@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from portal import caching
+from portal.lib import caching
 
 from . import similarity
 

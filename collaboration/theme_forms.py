@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.permissions import can
 from portal.models import Region
-from portal.permissions import can
 
 from .models import PolicyField, Theme
 from .policies import KEEP_THEMES

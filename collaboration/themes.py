@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.permissions import FOLLOW, VIEW, can, scope
 from portal.models import Region
-from portal.permissions import FOLLOW, VIEW, can, scope
 
 from .lineage import descendants
 from .models import Initiative, PolicyField, Theme

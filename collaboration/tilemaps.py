@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from portal.tilemap import build_tile_map
+from portal.lib.tilemap import build_tile_map
 
 
 def participation_tile_map(initiative, municipalities):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from collaboration.forms import AttachmentForm
-from portal import reports
+from portal.lib import reports
+from portal.lib.permissions import CHANGE, LOGGED_IN, VIEW, access, get_object_or_404
 from portal.models import User
-from portal.permissions import CHANGE, LOGGED_IN, VIEW, access, get_object_or_404
 from portal.services.attachments import attachment_create
 
 from . import services

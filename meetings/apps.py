@@ -7,8 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Councils and meetings")
 
     def ready(self):
-        from portal import caching
-        from portal.audit import track
+        from portal.lib import caching
+        from portal.lib.audit import track
 
         from . import policies, report_kinds  # noqa: F401  registers them
         from .models import ActionItem, AgendaItem, Body, Meeting, Membership

@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.attention import AttentionItem
-from portal.japanese import wareki_day
+from portal.lib.attention import AttentionItem
+from portal.lib.japanese import wareki_day
 
 from .models import ActionItem
 

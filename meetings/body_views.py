@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.japanese import wareki_date
-from portal.permissions import CHANGE, LOGGED_IN, access, get_object_or_404
+from portal.lib.japanese import wareki_date
+from portal.lib.permissions import CHANGE, LOGGED_IN, access, get_object_or_404
 
 from . import services
 from .forms import EndSeatForm, ReplaceForm, SeatForm, TeamForm, next_rotation_day

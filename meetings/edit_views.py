@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.permissions import CHANGE, LOGGED_IN, access, get_object_or_404
+from portal.lib.permissions import CHANGE, LOGGED_IN, access, get_object_or_404
 
 from . import links, services
 from .forms import AgendaItemForm, MeetingEditForm

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.japanese import fiscal_year, fiscal_year_bounds
+from portal.lib.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import User
 
 from .models import Meeting

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from portal.permissions import VIEW, scope
+from portal.lib.permissions import VIEW, scope
 
 LIMIT = 20  # results per kind; a longer list is narrowed by a longer search
 

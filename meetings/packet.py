@@ -3,8 +3,8 @@ each item's material (a survey's results, a theme, an initiative), then the docu
 
 from django.utils import timezone
 
+from portal.lib.permissions import FOLLOW, VIEW, can, scope
 from portal.models import Attachment
-from portal.permissions import FOLLOW, VIEW, can, scope
 from surveys.models import Survey
 from surveys.results import results_for
 

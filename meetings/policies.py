@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from portal.permissions import CHANGE, COMMENT, VIEW, Policy, can, register
+from portal.lib.permissions import CHANGE, COMMENT, VIEW, Policy, can, register
 
 from .models import ActionItem, Attendance, Body, Meeting, Minutes
 

@@ -4,8 +4,8 @@ built by a worker, downloaded by the person who asked while they may still see t
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.permissions import VIEW, can, scope
-from portal.reports import PDF_TYPE, Built, ReportError, ReportKind, register, render_pdf
+from portal.lib.permissions import VIEW, can, scope
+from portal.lib.reports import PDF_TYPE, Built, ReportError, ReportKind, register, render_pdf
 
 from .models import Meeting
 from .packet import packet_context

@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from portal.permissions import VIEW, scope
-from portal.sections import Section, municipality_section
+from portal.lib.permissions import VIEW, scope
+from portal.lib.sections import Section, municipality_section
 
 from .models import Body, Membership
 

@@ -8,8 +8,8 @@ from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, permissions
-from portal.queue import enqueue_on_commit
+from portal.lib import audit, permissions
+from portal.lib.queue import enqueue_on_commit
 
 from .models import (
     ActionItem,

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaboration.forms import AttachmentForm
-from portal.models import Report, User
-from portal.permissions import (
+from portal.lib.permissions import (
     CHANGE,
     COMMENT,
     LOGGED_IN,
@@ -18,6 +17,7 @@ from portal.permissions import (
     get_object_or_404,
     scope,
 )
+from portal.models import Report, User
 
 from . import services
 from .calendar import calendar

@@ -11,11 +11,12 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, grants, permissions
+from . import grants
 from .account_forms import AccountForm, AccountImportForm, HandOverForm, InviteForm
 from .invitations import invitation_tokens
+from .lib import audit, permissions
+from .lib.permissions import CHANGE, PUBLIC, VIEW, Roles, access
 from .models import Organisation, User
-from .permissions import CHANGE, PUBLIC, VIEW, Roles, access
 from .services import accounts
 from .services.account_import import AccountImportError, import_accounts, template_workbook
 

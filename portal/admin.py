@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy
 
-from . import permissions
 from .forms import AdminLoginForm
+from .lib import permissions
 from .models import (
     Attachment,
     AuditEntry,

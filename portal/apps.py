@@ -7,10 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Municipalities and users")
 
     def ready(self):
-        from portal import caching
+        from portal.lib import caching
 
         from . import checks, policies, report_kinds  # noqa: F401  registers them
-        from .audit import track
+        from .lib.audit import track
         from .models import (
             Attachment,
             AuditEntry,

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .attention import AttentionItem
+from .lib import permissions
+from .lib.attention import AttentionItem
 from .models import Indicator, Municipality, StatisticValue
 from .selectors import latest_population_year
 

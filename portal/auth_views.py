@@ -5,7 +5,7 @@ from django.shortcuts import render
 from . import logins
 from .demo_logins import DEMO_PASSWORD, demo_logins
 from .forms import LoginForm
-from .permissions import LOGGED_IN, PUBLIC, access
+from .lib.permissions import LOGGED_IN, PUBLIC, access
 
 
 class LoginView(auth_views.LoginView):

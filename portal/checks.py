@@ -47,7 +47,7 @@ def pango_missing() -> bool:
 def resolved_families(font_file: str) -> tuple[str, ...] | None:
     """The font families WeasyPrint draws a line of Japanese in with the PDF templates'
     @font-face rule, or None when the renderer crashed (no font at all); once per process."""
-    result = subprocess.run([sys.executable, "-m", "portal.font_probe", font_file],
+    result = subprocess.run([sys.executable, "-m", "portal.lib.font_probe", font_file],
                             cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         return None

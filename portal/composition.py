@@ -6,14 +6,14 @@ down to the apps and no app needs to know where it is shown.
 
 To add a piece, write it in your app and add one line to the list below:
 
-- home page item: ``def my_items(user) -> list[AttentionItem]`` (portal.attention) in
+- home page item: ``def my_items(user) -> list[AttentionItem]`` (portal.lib.attention) in
   ``<app>/attention_items.py``; add it to ``HOME_ITEMS``. Warnings are shown first, the rest
   in this order.
 - municipality section: ``def my_section(user, municipality) -> Section | None``
-  (portal.sections) in ``<app>/sections.py``, decorated with ``@municipality_section(topics=…,
+  (portal.lib.sections) in ``<app>/sections.py``, decorated with ``@municipality_section(topics=…,
   reads=…)`` when it may be cached; add it to ``MUNICIPALITY_SECTIONS``. The same sections go
   into the municipality profile PDF.
-- dashboard measure of the tile map: a ``Measure`` (portal.dashboard) constant in
+- dashboard measure of the tile map: a ``Measure`` (portal.lib.dashboard) constant in
   ``<app>/dashboard.py``; add it to ``DASHBOARD_MEASURES`` (the first is the default).
 - dashboard panel: a ``Panel`` constant in ``<app>/dashboard.py``; add it to
   ``DASHBOARD_PANELS``.

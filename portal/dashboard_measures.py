@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from .dashboard import Measure
+from .lib.dashboard import Measure
 from .models import Indicator
 from .selectors import latest_values
 from .statistics import SPECS

@@ -3,8 +3,8 @@
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from .lib.permissions import VIEW, access, get_object_or_404
 from .models import Attachment
-from .permissions import VIEW, access, get_object_or_404
 from .public_site import PUBLIC_SITE
 
 

@@ -12,7 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control, never_cache
 
 from .checks import SUMMARIES, pdf_font_warnings
-from .permissions import PUBLIC, access
+from .lib.permissions import PUBLIC, access
 
 
 def _database() -> str:

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import logins
+from .lib.permissions import Roles, access
 from .models import User
-from .permissions import Roles, access
 
 PREFECTURE_STAFF = Roles(User.Role.PREFECTURE)
 

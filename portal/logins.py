@@ -28,7 +28,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from . import audit
+from .lib import audit
 
 log = logging.getLogger(__name__)
 

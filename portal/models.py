@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audited import AuditedManager, AuditedUserManager
-from .lg_code import validate_lg_code
+from .lib.audited import AuditedManager, AuditedUserManager
+from .lib.lg_code import validate_lg_code
 
 
 class Region(models.Model):

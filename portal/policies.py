@@ -5,6 +5,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
 from . import grants
+from .lib.permissions import CHANGE, DOWNLOAD, FOLLOW, VIEW, Policy, can, register, scope
 from .models import (
     Attachment,
     AuditEntry,
@@ -17,7 +18,6 @@ from .models import (
     SubArea,
     User,
 )
-from .permissions import CHANGE, DOWNLOAD, FOLLOW, VIEW, Policy, can, register, scope
 
 # Decisions about accounts as a whole: the accounts pages, and lifting login lockouts.
 MANAGE_ACCOUNTS, LIFT_LOCKOUTS = "manage_accounts", "lift_lockouts"
@@ -156,7 +156,7 @@ class ReportPolicy(Policy):
 
     def can(self, user, action, obj):
         if action == DOWNLOAD:
-            from . import reports
+            from .lib import reports
 
             return obj.requested_by_id == user.pk and reports.still_allowed(user, obj)
         return super().can(user, action, obj)

@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 
-from . import caching, permissions
+from .lib import caching, permissions
+from .lib.permissions import Rule
 from .models import SiteSettings
-from .permissions import Rule
 
 # Pages about published initiatives change with the initiatives, the framework, the
 # reference data and the switch itself.

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import composition, selectors
-from .lg_code import normalize_lg_code
+from .lib.lg_code import normalize_lg_code
+from .lib.reports import PDF_TYPE, Built, ReportError, ReportKind, register, render_pdf
+from .lib.sections import municipality_sections
 from .models import Municipality
-from .reports import PDF_TYPE, Built, ReportError, ReportKind, register, render_pdf
-from .sections import municipality_sections
 
 
 def _parse(data) -> dict:

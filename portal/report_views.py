@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import reports
+from .lib import reports
+from .lib.permissions import DOWNLOAD, LOGGED_IN, VIEW, access, can, get_object_or_404, scope
 from .models import Report
-from .permissions import DOWNLOAD, LOGGED_IN, VIEW, access, can, get_object_or_404, scope
 
 
 def _report(request, pk):

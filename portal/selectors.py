@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from .charts import bar_chart
+from .lib.charts import bar_chart
+from .lib.permissions import VIEW, scope
 from .models import Indicator, Municipality, Region, StatisticValue
-from .permissions import VIEW, scope
 from .statistics import DISPLAY_ORDER
 
 

@@ -1,11 +1,11 @@
 """Sessions kept in the database and read through the cache: a signed-in request skips the
 session query while Redis answers. The database stays the record, so a Redis that is down
 or emptied logs nobody out: every cache call that fails falls back to the database, and the
-page cache's back-off (portal/caching.py) spares each request a connection attempt."""
+page cache's back-off (portal/lib/caching.py) spares each request a connection attempt."""
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
-from . import caching
+from .lib import caching
 
 
 class SessionStore(CachedDBStore):

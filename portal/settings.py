@@ -142,7 +142,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
-    "portal.audit.AuditContextMiddleware",
+    "portal.lib.audit.AuditContextMiddleware",
     "portal.middleware.ErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -252,7 +252,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Off: every page is built afresh (portal/caching.py), the same page, slower.
+# Off: every page is built afresh (portal/lib/caching.py), the same page, slower.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -266,7 +266,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down costs a request milliseconds: one connection attempt, bounded, no
-# retries; the work waits in the outbox (portal/outbox.py) until the broker is back.
+# retries; the work waits in the outbox (portal/lib/outbox.py) until the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0,

@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import audit
+from .lib import audit
+from .lib.permissions import Roles, access
 from .models import SiteSettings, User
-from .permissions import Roles, access
 from .public_site import public_site_set
 
 

@@ -14,8 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import outbox, reports
 from .invitations import send_invitation_email
+from .lib import outbox, reports
 from .models import Report, User
 from .services import accounts
 

@@ -13,7 +13,7 @@ from . import (
     site_views,
     views,
 )
-from .permissions import PUBLIC, access
+from .lib.permissions import PUBLIC, access
 
 
 class LgCodeConverter:

@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import attention, audit, caching, composition, permissions, selectors
+from . import composition, selectors
 from .forms import MapColourForm, StatisticsImportForm
+from .lib import attention, audit, caching, permissions
+from .lib.permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
+from .lib.sections import rendered_sections
+from .lib.tilemap import region_tile_map, scale_tile_map
 from .models import AuditEntry, Indicator, Municipality, StatisticValue, User
-from .permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
 from .public_site import PUBLIC_SITE, shared_for_anonymous
-from .sections import rendered_sections
 from .services.statistics_import import StatisticsImportError, import_statistics
 from .statistics import SPECS
-from .tilemap import region_tile_map, scale_tile_map
 
 
 @shared_for_anonymous("home")

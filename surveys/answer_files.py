@@ -4,9 +4,9 @@ municipality's answer, so only those who may see the answer may download them.""
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
+from portal.lib.uploads import DOCX, JPEG, PDF, PNG, PPTX, XLSX, check_upload
 from portal.models import Attachment
 from portal.services.attachments import attachment_create, attachment_delete
-from portal.uploads import DOCX, JPEG, PDF, PNG, PPTX, XLSX, check_upload
 
 from .answer_form import upload_name
 from .models import Question

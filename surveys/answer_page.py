@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from portal.japanese import wareki_date
+from portal.lib.japanese import wareki_date
 from portal.models import User
 
 from .answer_files import attachments_of

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portal import pdf
-from portal.japanese import wareki_date
+from portal.lib import pdf
+from portal.lib.japanese import wareki_date
 
 from . import board
 from .answer_files import attachments_of

@@ -8,8 +8,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Needs surveys")
 
     def ready(self):
-        from portal import caching
-        from portal.audit import track
+        from portal.lib import caching
+        from portal.lib.audit import track
 
         from . import policies, report_kinds  # noqa: F401  registers them
         from .models import (
@@ -39,12 +39,12 @@ class SurveysConfig(AppConfig):
 
 def _answer_begun(sender, instance, created=False, **kwargs):
     if created:
-        from portal import caching
+        from portal.lib import caching
 
         caching.bump("survey-states")
 
 
 def _answer_removed(sender, instance, **kwargs):
-    from portal import caching
+    from portal.lib import caching
 
     caching.bump("survey-states")

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.attention import AttentionItem
-from portal.japanese import wareki_datetime
-from portal.permissions import FOLLOW, can
+from portal.lib.attention import AttentionItem
+from portal.lib.japanese import wareki_datetime
+from portal.lib.permissions import FOLLOW, can
 
 from .models import Survey, SurveyResponse
 from .policies import following

@@ -4,8 +4,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from portal.lib.tilemap import build_tile_map
 from portal.models import Municipality
-from portal.tilemap import build_tile_map
 
 from .models import DeadlineExtension, OpeningNotice, ReminderDelivery, SurveyResponse
 from .policies import followed

@@ -8,10 +8,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import caching
+from portal.lib import caching
+from portal.lib.permissions import can
+from portal.lib.queue import enqueue_on_commit
 from portal.models import Municipality
-from portal.permissions import can
-from portal.queue import enqueue_on_commit
 
 from .answer_form import field_names
 from .models import Question, Section, Survey, SurveyResponse
@@ -90,7 +90,7 @@ def survey_save(*, actor, survey: Survey, targets) -> Survey:
     """Saves a new or changed survey (fields already set by the form) and its targets."""
     _check_staff(actor)
     survey.full_clean(exclude=["municipalities"])
-    survey.save()  # the audit trail records the change (portal.audit tracks surveys)
+    survey.save()  # the audit trail records the change (portal.lib.audit tracks surveys)
     survey.municipalities.set(targets)
     caching.bump("surveys")
     return survey

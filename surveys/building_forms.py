@@ -250,7 +250,7 @@ class QuestionnaireImportForm(forms.Form):
     def clean_file(self):
         from django.core.exceptions import ValidationError
 
-        from portal.uploads import XLSX, check_upload
+        from portal.lib.uploads import XLSX, check_upload
 
         try:
             return check_upload(self.cleaned_data["file"], allowed=(XLSX,))

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.japanese import fiscal_year
+from portal.lib.japanese import fiscal_year
+from portal.lib.permissions import CHANGE, Roles, access, get_object_or_404, scope
+from portal.lib.reports import XLSX_TYPE
 from portal.models import Municipality, Region, User
-from portal.permissions import CHANGE, Roles, access, get_object_or_404, scope
-from portal.reports import XLSX_TYPE
 
 from . import building, questionnaire_xlsx
 from .answer_form import AnswerForm

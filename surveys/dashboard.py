@@ -7,9 +7,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal.dashboard import Measure
-from portal.japanese import fiscal_year
-from portal.permissions import VIEW, scope
+from portal.lib.dashboard import Measure
+from portal.lib.japanese import fiscal_year
+from portal.lib.permissions import VIEW, scope
 
 from .models import Survey, SurveyResponse
 from .policies import concerning

@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.chart_images import chart_images, place
-from portal.japanese import fiscal_year_label
-from portal.reports import XLSX_TYPE
-from portal.spreadsheets import CsvWriter, append, code_cell
-from portal.workbooks import (
+from portal.lib.chart_images import chart_images, place
+from portal.lib.japanese import fiscal_year_label
+from portal.lib.reports import XLSX_TYPE
+from portal.lib.spreadsheets import CsvWriter, append, code_cell
+from portal.lib.workbooks import (
     PERCENT,
     finish_filled_sheet,
     notes_sheet,

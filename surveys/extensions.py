@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import caching
-from portal.permissions import can
+from portal.lib import caching
+from portal.lib.permissions import can
 
 from .models import DeadlineExtension, ReminderDelivery, Survey
 from .policies import EXTEND, followed

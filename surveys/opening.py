@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal import caching
-from portal.japanese import wareki_date
+from portal.lib import caching
+from portal.lib.japanese import wareki_date
 from portal.models import User
 
 from .models import OpeningNotice, Survey

@@ -1,6 +1,6 @@
 """Who sees which survey and which municipality's answer, and who may act on them.
 
-Every decision about surveys goes through ``portal.permissions.can(user, action, obj)`` with
+Every decision about surveys goes through ``portal.lib.permissions.can(user, action, obj)`` with
 one of the named actions below:
 
 - ``ANSWER``: a target municipality's staff fill in its answer, from the opening until the
@@ -24,7 +24,7 @@ one of the named actions below:
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.permissions import CHANGE, DELETE, FOLLOW, VIEW, Policy, can, register
+from portal.lib.permissions import CHANGE, DELETE, FOLLOW, VIEW, Policy, can, register
 
 from .models import (
     DeadlineExtension,

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from portal.spreadsheets import append
-from portal.workbooks import finish_filled_sheet, notes_sheet
+from portal.lib.spreadsheets import append
+from portal.lib.workbooks import finish_filled_sheet, notes_sheet
 
 from .building_forms import QuestionForm
 from .conditions import CONDITION_KINDS

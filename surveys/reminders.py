@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal import caching
+from portal.lib import caching
 from portal.models import User
 
 from .extensions import deadline_for, deadlines

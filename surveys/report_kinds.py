@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.permissions import VIEW, can, scope
-from portal.reports import XLSX_TYPE, Built, ReportError, ReportKind, register
+from portal.lib.permissions import VIEW, can, scope
+from portal.lib.reports import XLSX_TYPE, Built, ReportError, ReportKind, register
 
 from . import exports, results
 from .models import Survey

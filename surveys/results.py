@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from portal.charts import bar_chart
+from portal.lib.charts import bar_chart
 from portal.models import Municipality, Region
 
 from .answer_files import attachments_for
@@ -82,7 +82,7 @@ def date_answers(answered) -> list:
     """Dates as 和暦 with the Western year; a draft's stray text as typed."""
     import datetime
 
-    from portal.japanese import wareki_date
+    from portal.lib.japanese import wareki_date
 
     rows = []
     for municipality, values in answered:

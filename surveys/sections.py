@@ -2,8 +2,8 @@
 
 from collaboration.models import Initiative
 from collaboration.similarity import similar_to_need
-from portal.permissions import VIEW, can, scope
-from portal.sections import Section, municipality_section
+from portal.lib.permissions import VIEW, can, scope
+from portal.lib.sections import Section, municipality_section
 
 from .exports import raw_table
 from .models import SurveyResponse

@@ -7,8 +7,8 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from collaboration.models import Theme
-from portal import audit
-from portal.permissions import can, can_create, scope
+from portal.lib import audit
+from portal.lib.permissions import can, can_create, scope
 
 from . import answer_files
 from .answer_form import AnswerForm, as_form_data, field_names

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal import caching
-from portal.permissions import can
+from portal.lib import caching
+from portal.lib.permissions import can
 
 from .extensions import deadlines
 from .models import Survey

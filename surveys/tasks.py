@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
-from portal.queue import dispatch_all
+from portal.lib.queue import dispatch_all
 
 from . import opening, reminders
 from .models import ReminderDelivery, Survey

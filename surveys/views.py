@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collaboration.models import Initiative
-from portal import caching
-from portal.permissions import (
+from portal.lib import caching
+from portal.lib.permissions import (
     LOGGED_IN,
     VIEW,
     access,

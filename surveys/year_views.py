@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.permissions import LOGGED_IN, access
-from portal.queue import enqueue_on_commit
+from portal.lib.permissions import LOGGED_IN, access
+from portal.lib.queue import enqueue_on_commit
 
 from . import approval_print, reminders, states
 from .extensions import extend_deadline

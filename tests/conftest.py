@@ -119,7 +119,7 @@ def pdf_ok():
 @pytest.fixture(autouse=True)
 def outbox_not_paused():
     # A test that found the broker down must not make the next one wait for the relay.
-    from portal import outbox
+    from portal.lib import outbox
 
     outbox._paused_until = 0.0
 

@@ -9,7 +9,7 @@ BLOCKING = "fault_blocking"
 
 
 def _build(report, progress):
-    from portal.reports import Built
+    from portal.lib.reports import Built
 
     hold = report.params["hold"]
     with open(hold + ".pid", "w") as pid_file:
@@ -22,7 +22,7 @@ def _build(report, progress):
 
 
 def register():
-    from portal import reports
+    from portal.lib import reports
 
     reports.register(reports.ReportKind(
         BLOCKING, "fault test", lambda user, params: params is not None,
@@ -31,7 +31,7 @@ def register():
 
 
 def unregister():
-    from portal import reports
+    from portal.lib import reports
 
     reports._kinds.pop(BLOCKING, None)
 

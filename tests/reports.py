@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.models import Report
 
-BAR_COLOUR = (0x00, 0x41, 0x8F, 255)  # portal.charts.FILLS["bar--actual"]
+BAR_COLOUR = (0x00, 0x41, 0x8F, 255)  # portal.lib.charts.FILLS["bar--actual"]
 
 
 def ask(client, kind, django_capture_on_commit_callbacks, **params) -> Report:

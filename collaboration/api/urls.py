@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.decorators.http import conditional_page
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from portal.permissions import access
+from portal.lib.permissions import access
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 
 from . import views

@@ -188,7 +188,7 @@ class FrameworkView(APIView):
 def _municipalities():
     from django.contrib.auth.models import AnonymousUser
 
-    from portal.permissions import VIEW, scope
+    from portal.lib.permissions import VIEW, scope
 
     return scope(AnonymousUser(), VIEW, Municipality.objects.select_related("region")
                  .order_by("lg_code"))

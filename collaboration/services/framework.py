@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from portal import permissions
+from portal.lib import permissions
 
 
 @transaction.atomic

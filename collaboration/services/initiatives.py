@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from collaboration.models import Initiative
 from collaboration.search import search_fields
-from portal import audit, permissions
+from portal.lib import audit, permissions
 
 M2M_FIELDS = ("methods", "policy_fields", "municipalities", "other_bodies")
 

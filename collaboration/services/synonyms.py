@@ -7,7 +7,7 @@ from django.db import transaction
 
 from collaboration.models import SynonymGroup
 from collaboration.services.reference import REFERENCE_DIR
-from portal import permissions
+from portal.lib import permissions
 
 
 def _allowed(actor, group: SynonymGroup) -> bool:

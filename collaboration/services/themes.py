@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from collaboration.models import Initiative, PolicyField, Theme, ThemeStatusChange
 from collaboration.policies import KEEP_THEMES
-from portal import permissions
+from portal.lib import permissions
 from portal.models import Region
 
 

@@ -2,8 +2,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
 
-from portal import caching
-from portal.permissions import LOGGED_IN, access
+from portal.lib import caching
+from portal.lib.permissions import LOGGED_IN, access
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 
 from .. import exports, selectors, synonyms

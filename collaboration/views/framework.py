@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.lib.permissions import CHANGE, Roles, access, get_object_or_404
 from portal.models import User
-from portal.permissions import CHANGE, Roles, access, get_object_or_404
 
 from ..models import Axis, Category, Method, PolicyField
 from ..services.framework import framework_item_save

@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import audit, caching
-from portal.models import Attachment, Municipality
-from portal.permissions import (
+from portal.lib import audit, caching
+from portal.lib.permissions import (
     CHANGE,
     LOGGED_IN,
     PUBLISH,
@@ -18,9 +17,10 @@ from portal.permissions import (
     get_object_or_404,
     scope,
 )
+from portal.lib.tilemap import linked_to_catalogue
+from portal.models import Attachment, Municipality
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 from portal.services.attachments import attachment_create, attachment_delete
-from portal.tilemap import linked_to_catalogue
 
 from .. import selectors, similarity
 from ..forms import InitiativeAttachmentForm, InitiativeForm

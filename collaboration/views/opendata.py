@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy
 
-from portal.permissions import access
+from portal.lib.permissions import access
+from portal.lib.spreadsheets import CsvWriter
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
-from portal.spreadsheets import CsvWriter
 
 from .. import opendata, selectors
 from ..exports import _Echo

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.permissions import CHANGE, access, get_object_or_404
+from portal.lib.permissions import CHANGE, access, get_object_or_404
 
 from ..forms import SynonymGroupForm
 from ..models import SynonymGroup

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import audit
-from portal.permissions import (
+from portal.lib import audit
+from portal.lib.permissions import (
     CHANGE,
     LOGGED_IN,
     VIEW,

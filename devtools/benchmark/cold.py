@@ -10,7 +10,7 @@ import math
 import statistics
 from urllib.parse import quote
 
-from portal import caching
+from portal.lib import caching
 
 from . import load
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from portal import caching
+from portal.lib import caching
 
 from . import load, server
 from .subprocesses import ensure_database, manage

@@ -6,7 +6,7 @@ import time
 
 from django.db.models import Count, Q
 
-from portal.japanese import fiscal_year
+from portal.lib.japanese import fiscal_year
 from portal.models import Report, User
 
 BENCH_USER = "demo-pref"  # prefecture staff see everything: the widest scope
@@ -32,7 +32,7 @@ def _timed(work) -> dict:
 
 
 def _build(code: str, params: dict) -> dict:
-    from portal import reports
+    from portal.lib import reports
 
     user = User.objects.get(username=BENCH_USER)
     report = Report(kind=code, params=params, requested_by=user)
@@ -260,7 +260,7 @@ def page_queries(path: str) -> dict:
     from django.db import connection
     from django.test import Client
 
-    from portal import caching
+    from portal.lib import caching
 
     client = Client()
     client.force_login(User.objects.get(username=BENCH_USER))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from meetings.models import Body, Membership
 from meetings.services import meeting_create
-from portal.japanese import fiscal_year, fiscal_year_bounds
+from portal.lib.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import Region, User
 
 COUNCIL = "県・市町村連携推進会議"

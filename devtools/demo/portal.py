@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from portal import caching
 from portal.demo_logins import DEMO_PASSWORD
+from portal.lib import caching
 from portal.models import Indicator, Municipality, Organisation, Region, StatisticValue, User
 
 DEMO_SOURCE = "デモ値（架空の数値。実際の統計ではありません）"

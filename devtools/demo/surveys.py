@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from portal.japanese import fiscal_year
+from portal.lib.japanese import fiscal_year
 from portal.models import Municipality
 from surveys.models import Question, Section, Survey, SurveyResponse
 

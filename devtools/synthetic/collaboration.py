@@ -8,7 +8,7 @@ from django.db import transaction
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.search import search_fields
 from collaboration.services.initiatives import search_parts
-from portal import audit
+from portal.lib import audit
 from portal.models import Municipality, Organisation
 
 TOPICS = ["広域連携", "共同発注", "人材育成", "情報共有", "共同研修", "相互応援", "共同運行",

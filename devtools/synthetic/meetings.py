@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from collaboration.models import Initiative
 from meetings.models import ActionItem, AgendaItem, Attendance, Body, Meeting, Membership, Minutes
-from portal import audit
-from portal.japanese import fiscal_year, fiscal_year_bounds
+from portal.lib import audit
+from portal.lib.japanese import fiscal_year, fiscal_year_bounds
 from portal.models import Organisation, Region, User
 from surveys.models import Survey
 

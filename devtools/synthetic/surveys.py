@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from collaboration.models import Method, PolicyField
-from portal import audit
-from portal.japanese import fiscal_year, fiscal_year_label
+from portal.lib import audit
+from portal.lib.japanese import fiscal_year, fiscal_year_label
 from portal.models import Municipality
 from surveys.answer_form import OTHER, RANKS
 from surveys.models import Question, Section, Survey, SurveyResponse

@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import portal.lg_code
+import portal.lib.lg_code
 import portal.models
 
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Municipality',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lg_code', models.CharField(max_length=6, unique=True, validators=[portal.lg_code.validate_lg_code], verbose_name='local government code')),
+                ('lg_code', models.CharField(max_length=6, unique=True, validators=[portal.lib.lg_code.validate_lg_code], verbose_name='local government code')),
                 ('name', models.CharField(max_length=20, verbose_name='name')),
                 ('kana', models.CharField(max_length=40, verbose_name='reading')),
                 ('kind', models.CharField(choices=[('city', 'city'), ('town', 'town'), ('village', 'village')], max_length=10, verbose_name='kind')),

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal import grants
-from portal.lg_code import normalize_lg_code
+from portal.lib.lg_code import normalize_lg_code
 from portal.models import Organisation, User
 from portal.services.accounts import AccountRefused, _clean_email, account_invite, check_grant
 from portal.services.statistics_import import (

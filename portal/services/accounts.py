@@ -19,9 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, grants
+from portal import grants
+from portal.lib import audit
+from portal.lib.queue import enqueue_on_commit
 from portal.models import Organisation, User, validate_role_scope
-from portal.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from portal import permissions
+from portal.lib import permissions
+from portal.lib.uploads import DOCUMENTS, check_upload
 from portal.models import Attachment
-from portal.uploads import DOCUMENTS, check_upload
 
 
 @transaction.atomic

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal import audit, caching
-from portal.lg_code import normalize_lg_code, validate_lg_code
+from portal.lib import audit, caching
+from portal.lib.lg_code import normalize_lg_code, validate_lg_code
+from portal.lib.uploads import check_office_package
 from portal.models import Indicator, Municipality, StatisticValue
 from portal.statistics import SPECS
-from portal.uploads import check_office_package
 
 MAX_ROWS = 50_000
 

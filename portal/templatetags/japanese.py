@@ -9,7 +9,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from portal import japanese
+from portal.lib import japanese
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from portal import pdf
+from portal.lib import pdf
 
 register = template.Library()
 

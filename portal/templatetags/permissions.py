@@ -6,7 +6,7 @@ whole (``can(user, action, Model)``)."""
 from django import template
 from django.apps import apps
 
-from portal import permissions
+from portal.lib import permissions
 
 register = template.Library()
 

@@ -234,7 +234,7 @@ def test_the_survey_year_walked_through_by_staff_and_a_municipal_chief(
     page.keyboard.press("Space")
     expect(upload).to_be_visible()  # the branch shows
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "id_q%d_file" % questions["協定書"].pk
+    assert page.evaluate("document.activeElement.id") == f"id_q{questions['協定書'].pk}_file"
     shot(visitor, "walk-answer-branch-shown")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("ArrowDown")  # いいえ

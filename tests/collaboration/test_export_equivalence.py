@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from collaboration import exports
 from collaboration.models import Initiative, Method, PolicyField
-from portal.japanese import fiscal_year_label
+from portal.lib.japanese import fiscal_year_label
+from portal.lib.spreadsheets import code_cell, safe_row
 from portal.models import Organisation
-from portal.spreadsheets import code_cell, safe_row
 
 pytestmark = pytest.mark.django_db
 BASE = "http://testserver"

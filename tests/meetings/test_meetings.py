@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.models import ActionItem, Attendance, Body, CalendarFeed, Meeting, Membership
-from portal import permissions
+from portal.lib import permissions
 from tests.factories import UserFactory, municipality_org
 from tests.meetings.conftest import APRIL_1, make_meeting
 

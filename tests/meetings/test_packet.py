@@ -11,7 +11,7 @@ from django.utils import timezone
 from collaboration.models import Initiative, Theme
 from meetings import services
 from meetings.models import Membership
-from portal.japanese import wareki_datetime
+from portal.lib.japanese import wareki_datetime
 from portal.models import Report
 from portal.services.attachments import attachment_create
 from portal.tasks import build_report

@@ -4,7 +4,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 
-from portal import audit
+from portal.lib import audit
 from portal.models import AuditEntry, Municipality, Region, StatisticValue
 from portal.services.statistics_import import import_statistics
 from tests.conftest import need_service

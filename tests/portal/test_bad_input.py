@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.lg_code import validate_lg_code
+from portal.lib.lg_code import validate_lg_code
 from portal.services.statistics_import import StatisticsImportError, import_statistics, parse_rows
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import audit
-from portal.audited import AuditedQuerySet
+from portal.lib import audit
+from portal.lib.audited import AuditedQuerySet
 from portal.models import AuditEntry, Municipality, Region, Report
 from tests.meetings.conftest import make_council, make_meeting
 

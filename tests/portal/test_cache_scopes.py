@@ -62,7 +62,7 @@ def test_a_colleague_is_not_served_the_proposers_edit_link(
 def test_colleagues_without_proposals_share_their_pages(client, proposal_outside_its_municipality):
     """The key carries the proposer only for those who have proposals: the others of the
     municipality still share one cached catalogue."""
-    from portal import caching
+    from portal.lib import caching
 
     proposer, colleague, _proposal = proposal_outside_its_municipality
     another = UserFactory(organisation=municipality_org("062014"), username="another")
@@ -76,7 +76,7 @@ def test_a_fragment_asking_a_personal_rule_it_is_not_keyed_on_is_refused(rf, mun
     from django.core.exceptions import ImproperlyConfigured
 
     from collaboration.selectors import visible_initiatives
-    from portal import caching
+    from portal.lib import caching
 
     request = rf.get("/")
     request.user, request.LANGUAGE_CODE = municipal_user, "ja"
@@ -93,7 +93,7 @@ def test_a_fragment_asking_a_personal_rule_it_is_not_keyed_on_is_refused(rf, mun
 def test_council_seats_are_kept_per_member_but_shared_by_prefecture_staff(
         prefecture_user, municipal_user):
     from meetings.models import Body
-    from portal import caching
+    from portal.lib import caching
 
     colleague = UserFactory(organisation=municipal_user.organisation)
     staff = UserFactory(prefecture=True)

@@ -4,7 +4,7 @@ down only makes pages slower."""
 import pytest
 from django.urls import reverse
 
-from portal import caching
+from portal.lib import caching
 from tests.collaboration.conftest import make_initiative
 
 pytestmark = pytest.mark.django_db

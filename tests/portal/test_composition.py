@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from portal import composition
-from portal.dashboard import Measure, Panel
+from portal.lib.dashboard import Measure, Panel
 
 APPS = ("portal", "collaboration", "surveys", "meetings")
 
@@ -43,7 +43,7 @@ def test_every_home_page_item_is_composed():
 
 def test_every_municipality_section_is_composed():
     written = [func for app in APPS for func in functions_of(f"{app}.sections")
-               if func.__module__ != "portal.sections"]
+               if func.__module__ != "portal.lib.sections"]
     assert written and set(written) == set(composition.MUNICIPALITY_SECTIONS)
     assert len(composition.MUNICIPALITY_SECTIONS) == len(set(composition.MUNICIPALITY_SECTIONS))
 

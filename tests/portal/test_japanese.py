@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.japanese import (
+from portal.lib.japanese import (
     fiscal_year,
     fiscal_year_bounds,
     fiscal_year_label,
@@ -70,7 +70,7 @@ def test_template_filters_render_fiscal_years_from_dates_and_numbers():
 
 
 def test_a_deadlines_day_carries_its_weekday():
-    from portal.japanese import wareki_day
+    from portal.lib.japanese import wareki_day
 
     with translation.override("ja"):
         assert wareki_day(datetime.date(2026, 12, 1)) == "令和8年12月1日(火)"
@@ -78,7 +78,7 @@ def test_a_deadlines_day_carries_its_weekday():
 
 
 def test_a_moment_is_shown_in_japans_time_with_its_weekday():
-    from portal.japanese import wareki_datetime
+    from portal.lib.japanese import wareki_datetime
 
     moment = datetime.datetime(2026, 12, 1, 8, 44, tzinfo=datetime.UTC)
     with translation.override("ja"):

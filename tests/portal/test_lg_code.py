@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.lg_code import check_digit, normalize_lg_code, validate_lg_code
+from portal.lib.lg_code import check_digit, normalize_lg_code, validate_lg_code
 
 REFERENCE = Path(__file__).resolve().parents[2] / "portal" / "reference" / "municipalities.csv"
 REAL_CODES = [row["lg_code"] for row in csv.DictReader(REFERENCE.open(encoding="utf-8"))]

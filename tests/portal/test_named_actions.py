@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import services as meeting_services
-from portal import permissions
+from portal.lib import permissions
+from portal.lib.permissions import COMMENT, DOWNLOAD, FOLLOW, PUBLISH, can
 from portal.models import Municipality, Report
-from portal.permissions import COMMENT, DOWNLOAD, FOLLOW, PUBLISH, can
 from tests.collaboration.conftest import make_initiative
 from tests.meetings.conftest import make_council, make_meeting
 
@@ -109,7 +109,7 @@ def test_every_action_of_every_policy_is_answered_for_every_role(users_by_role):
 
 def test_the_survey_workbook_and_the_annual_report_are_offered_to_followers_only(
         users_by_role):
-    from portal import reports
+    from portal.lib import reports
 
     for role, user in users_by_role.items():
         codes = {kind.code for kind in reports.kinds() if kind.allowed(user, None)}

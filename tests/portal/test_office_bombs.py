@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from portal.lib.uploads import check_upload
 from portal.models import Attachment, StatisticValue
-from portal.uploads import check_upload
 from tests.collaboration.conftest import make_initiative
 from tests.meetings.conftest import make_council, make_meeting
 

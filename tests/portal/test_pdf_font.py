@@ -54,9 +54,9 @@ import django
 django.setup()
 from django.template import engines
 from django.utils import translation
-from portal import pdf
-from portal.chart_images import chart_images, chart_pages_html
-from portal.charts import bar_chart
+from portal.lib import pdf
+from portal.lib.chart_images import chart_images, chart_pages_html
+from portal.lib.charts import bar_chart
 
 chart = bar_chart([("村山", Decimal(5206), "bar--actual"), ("最上", Decimal(812), "bar--actual")],
                   title="地域別の人口", unit="人")
@@ -142,10 +142,10 @@ def test_every_pdf_the_portal_makes_is_in_ipaex_alone(pdffonts, tmp_path, prefec
     from collaboration.reports import annual_charts, annual_figures
     from devtools.demo.portal import create_demo_statistics
     from meetings.report_kinds import render_packet
-    from portal import pdf
-    from portal.chart_images import chart_pages_html
+    from portal.lib import pdf
+    from portal.lib.chart_images import chart_pages_html
+    from portal.lib.reports import kind_of
     from portal.models import Report
-    from portal.reports import kind_of
     from tests.collaboration.conftest import make_initiative
     from tests.meetings.conftest import make_council, make_meeting
 

@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 
-from portal import permissions
+from portal.lib import permissions
+from portal.lib.permissions import CHANGE, VIEW
 from portal.models import Municipality, Organisation, StatisticValue, User
-from portal.permissions import CHANGE, VIEW
 from tests.factories import UserFactory, branch_office, municipality_org
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from portal import reports
+from portal.lib import reports
 from portal.models import OutboxTask, Report
 from portal.tasks import clean_up_reports, relay_outbox
 from tests import fault_worker

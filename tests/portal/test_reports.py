@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from portal import reports
+from portal.lib import reports
 from portal.models import Report
 from portal.tasks import build_report, clean_up_reports
 from tests.collaboration.conftest import make_initiative

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from portal import caching
+from portal.lib import caching
 from portal.models import Report
 from tests.conftest import need_service
 from tests.portal.test_report_faults import PrivateRedis

@@ -12,10 +12,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from collaboration.models import Initiative
-from portal import reports
+from portal.lib import reports
+from portal.lib.spreadsheets import FORMULA_STARTS, append, safe_text
 from portal.models import Organisation
 from portal.public_site import public_site_set
-from portal.spreadsheets import FORMULA_STARTS, append, safe_text
 from surveys.models import Question, Section, SurveyResponse
 from tests.collaboration.conftest import make_initiative
 from tests.factories import municipality
@@ -104,7 +104,7 @@ def xlsx_texts(content: bytes) -> set[str]:
 
 
 def valid_code_cell(value: str) -> bool:
-    from portal.lg_code import check_digit
+    from portal.lib.lg_code import check_digit
 
     match = re.fullmatch(r'="(\d{6}(?: \d{6})*)"', value)
     return match is not None and all(check_digit(code[:5]) == int(code[5])

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from portal.lib.uploads import CSV, DOCUMENTS, PDF, PNG, XLSX, check_upload, sniff
 from portal.models import AuditEntry
 from portal.services.attachments import attachment_create, attachment_delete
-from portal.uploads import CSV, DOCUMENTS, PDF, PNG, XLSX, check_upload, sniff
 
 pytestmark = pytest.mark.django_db
 

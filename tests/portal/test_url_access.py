@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from portal.permissions import Rule
+from portal.lib.permissions import Rule
 
 # The admin guards itself (staff login) and asks our policies through PortalModelAdmin.
 SELF_GUARDED_NAMESPACES = {"admin"}

@@ -113,7 +113,7 @@ def test_only_a_begun_answer_changes_the_status_board(client, survey, municipal_
     """The board shows a draft only as begun: later saves keep its page, not the answers'."""
     from django.core.cache import cache
 
-    from portal import caching
+    from portal.lib import caching
 
     def versions():
         return {topic: cache.get(f"topic:{topic}") for topic in ("survey-states",

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import audit, permissions
-from portal.templatetags.japanese import wareki_datetime
+from portal.lib import audit, permissions
 from portal.models import AuditEntry
+from portal.templatetags.japanese import wareki_datetime
 from surveys import states
 from surveys.extensions import extend_deadline
 from surveys.models import (
@@ -379,7 +379,7 @@ def test_staff_get_a_municipalitys_approval_pdf(client, branch_user, other_branc
     client.force_login(branch_user)
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert "survey-%d-062014.pdf" % survey.pk in response["Content-Disposition"]
+    assert f"survey-{survey.pk}-062014.pdf" in response["Content-Disposition"]
     client.force_login(other_branch_user)
     assert client.get(url).status_code == 404
 

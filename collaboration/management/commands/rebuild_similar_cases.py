@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from collaboration import similarity
-from portal import caching
+from portal.lib import caching
 
 
 class Command(BaseCommand):

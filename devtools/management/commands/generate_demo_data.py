@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.synthetic import GENERATORS
-from portal import caching
+from portal.lib import caching
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 ``track(Model)`` records creations, changes (with before/after values) and deletions through
 model signals, so edits made in the admin are recorded like edits made in the portal's pages.
 Bulk writes (``bulk_create``, ``bulk_update``, ``QuerySet.update``) send no signals; the
-tracked models' manager (``portal.audited``) records them. ``record(...)`` records a domain
+tracked models' manager (``portal.lib.audited``) records them. ``record(...)`` records a domain
 event (submitted, returned, …). The actor is the logged-in user of the current request, or
 the one given to ``acting_as`` in tasks and commands.
 """
@@ -20,12 +20,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from ..models import AuditEntry
+from ..security import client_ip
 from . import audited, caching
 from .audited import AuditedQuerySet, recorded_separately  # noqa: F401  used as audit.…
 from .japanese import wareki_date, wareki_datetime
-from .models import AuditEntry
 from .permissions import CHANGE, VIEW, can, scope
-from .security import client_ip
 
 Action = AuditEntry.Action
 MASK = "********"
@@ -276,12 +276,12 @@ def track(model, *, exclude: Iterable[str] = (), secret: Iterable[str] = (),
           owner: Callable | None = None, booleans: dict | None = None) -> None:
     """Records every change to ``model``; ``owner`` names the object whose page shows it;
     ``booleans`` gives the words a yes/no field is read as (else はい / いいえ).
-    The model's managers must be ``portal.audited``'s, which record bulk writes too."""
+    The model's managers must be ``portal.lib.audited``'s, which record bulk writes too."""
     for manager in model._meta.managers:
         if not issubclass(manager._queryset_class, AuditedQuerySet):
             raise ImproperlyConfigured(
                 f"{model._meta.label} is tracked, so its manager {manager.name!r} must be "
-                "portal.audited.AuditedManager: bulk writes would go unrecorded")
+                "portal.lib.audited.AuditedManager: bulk writes would go unrecorded")
     _tracked[model] = Tracking(frozenset(exclude), frozenset(secret), owner, booleans or {})
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)

@@ -1,4 +1,4 @@
-"""`python -m portal.font_probe FONT_FILE` prints, as JSON, the font families WeasyPrint draws a
+"""`python -m portal.lib.font_probe FONT_FILE` prints, as JSON, the font families WeasyPrint draws a
 line of Japanese in with the PDF templates' @font-face rule for FONT_FILE.
 
 A process of its own: with no font at all Pango crashes the process instead of failing."""
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from portal.pdf import FONT_FAMILY, embedded_families, font_face_css, render
+from portal.lib.pdf import FONT_FAMILY, embedded_families, font_face_css, render
 
 SAMPLE = "連携ポータル 令和8年 (2026) 5,206人 I-①"
 

@@ -1,5 +1,5 @@
 """Queueing background work so that nothing a user does waits on, fails with, or is lost with
-the broker: with a broker the work goes through the outbox (portal/outbox.py); without one
+the broker: with a broker the work goes through the outbox (portal/lib/outbox.py); without one
 (the embedded demo) Celery runs it in-process.
 
 Services name the task by its dotted path (``"portal.tasks.build_report"``) instead of
@@ -8,8 +8,8 @@ importing it: tasks import services, never the reverse."""
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from ..celery import app
 from . import outbox
-from .celery import app
 
 
 def _in_process() -> bool:

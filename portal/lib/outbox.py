@@ -2,7 +2,7 @@
 it, and handed to the broker after commit. Rows the broker refused are sent again by the relay
 (every minute, and when a worker starts). Tasks are idempotent, so a row sent twice is harmless;
 work whose message the broker lost after it was sent is recovered by the task's own sweep
-(reports: ``portal.reports.mark_stale``; reminders: the claim taken over after 15 minutes)."""
+(reports: ``portal.lib.reports.mark_stale``; reminders: the claim taken over after 15 minutes)."""
 
 import datetime
 import logging
@@ -13,8 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from .celery import app
-from .models import OutboxTask
+from ..celery import app
+from ..models import OutboxTask
 
 logger = logging.getLogger(__name__)
 

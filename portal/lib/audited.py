@@ -1,8 +1,8 @@
 """The manager of every tracked model: writes that send no model signals (``bulk_create``,
 ``bulk_update``, ``QuerySet.update``) are recorded in the audit trail like single saves.
-``portal.audit.track`` refuses a model whose default manager is not this one.
+``portal.lib.audit.track`` refuses a model whose default manager is not this one.
 
-The entries are written by ``portal.audit``, which imports the models these managers serve:
+The entries are written by ``portal.lib.audit``, which imports the models these managers serve:
 it hands its recording functions in here when it is imported (``use_recorder``), so the
 models do not import it back."""
 
@@ -18,7 +18,7 @@ _recorder = None
 
 def use_recorder(recorder) -> None:
     """``recorder`` has ``stored``, ``touches_tracked_fields``, ``record_created`` and
-    ``record_updated`` (portal.audit)."""
+    ``record_updated`` (portal.lib.audit)."""
     global _recorder
     _recorder = recorder
 
@@ -26,7 +26,7 @@ def use_recorder(recorder) -> None:
 def _audit():
     if _recorder is None:
         # A bulk write that is not recorded would be lost from the trail: refuse it.
-        raise RuntimeError("portal.audit is not loaded; bulk writes cannot be recorded")
+        raise RuntimeError("portal.lib.audit is not loaded; bulk writes cannot be recorded")
     return _recorder
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .models import Municipality
+from ..models import Municipality
 
 TILE = 56
 GAP = 4

@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from ..models import Report
 from . import pdf
 from .japanese import wareki_date
-from .models import Report
 from .queue import enqueue_on_commit
 
 BUILD_TASK = "portal.tasks.build_report"
