@@ -13,6 +13,7 @@ from collaboration.models import Initiative, SimilarityGram, SimilarityTerm
 from .copying import copy_rows
 
 CHUNK = 2000
+GRAM_COLUMNS = ("initiative", "gram", "weight", "strong")
 
 
 def _counted():
@@ -37,15 +38,19 @@ def rebuild_index() -> int:
     with transaction.atomic():
         SimilarityGram.objects.all().delete()
         SimilarityTerm.objects.all().delete()
-        copy_rows(SimilarityTerm, ("gram", "documents"), df.items())
-        rows = []
+        rows, strong = [], Counter()
         for pk, found in _counted():
-            rows += [(pk, term, weight)
-                     for term, weight in similarity._vector(found, total, df).items()]
+            index_rows = similarity._rows(pk, similarity._vector(found, total, df))
+            strong.update(row.gram for row in index_rows if row.strong)
+            rows += [(row.initiative_id, row.gram, row.weight, row.strong) for row in index_rows]
             if len(rows) >= 50_000:  # written between reads: COPY holds the connection
-                copy_rows(SimilarityGram, ("initiative", "gram", "weight"), rows)
+                copy_rows(SimilarityGram, GRAM_COLUMNS, rows)
                 rows = []
-        copy_rows(SimilarityGram, ("initiative", "gram", "weight"), rows)
+        copy_rows(SimilarityGram, GRAM_COLUMNS, rows)
+        copy_rows(SimilarityTerm, ("gram", "documents", "strong_documents"),
+                  ((gram, n, strong[gram]) for gram, n in df.items()))
+    if not transaction.get_connection().in_atomic_block:
+        similarity._analyse()
     return total
 
 
