@@ -72,7 +72,12 @@ def test_the_export_and_copy_are_measured_on_the_same_rows():
     measured = measures.export_against_copy(20)
     assert measured["rows"] == measured["copy_rows"] == 20
     assert measured["export_rows_per_s"] > 0 and measured["copy_rows_per_s"] > 0
-    assert measured["ratio"] > 0 and measured["bare_ratio"] > 0
+    assert measured["bare_copy_rows_per_s"] > 0
+    # Ratios of the rates (rounded: a COPY of 20 plain rows may be a thousand times faster).
+    assert measured["ratio"] == pytest.approx(
+        measured["export_rows_per_s"] / measured["copy_rows_per_s"], abs=0.01)
+    assert measured["bare_ratio"] == pytest.approx(
+        measured["export_rows_per_s"] / measured["bare_copy_rows_per_s"], abs=0.01)
 
 
 def test_the_verdicts_follow_the_figures():
@@ -90,3 +95,19 @@ def test_the_verdicts_follow_the_figures():
     assert sessions.section({name: floor for name in sessions.ENGINES})[1]
     assert not sessions.section({**{name: floor for name in sessions.ENGINES},
                                  sessions.adopted(): slower})[1]
+
+
+def test_the_similar_cases_measurement_times_every_sample_after_a_first_lookup():
+    from collaboration import similarity
+    from collaboration.models import Initiative
+    from devtools.demo.portal import create_demo_users
+    from devtools.synthetic.collaboration import generate_initiatives
+
+    create_demo_users()
+    generate_initiatives(30, seed=3)
+    Initiative.objects.update(is_published=True)
+    similarity.rebuild_index()
+    measured = measures.similar_cases("initiative")
+    assert measured["samples"] == min(measures.SIMILAR_SAMPLES, 30)
+    assert measured["first_ms"] > 0 and measured["p50_ms"] <= measured["p95_ms"]
+    assert measured["suggestions"] > 0
