@@ -16,29 +16,6 @@ TARGET_SHARE_OF_SIGNED_IN = 0.50  # the draft save's throughput ÷ the signed-in
 TARGET_P95_OVER_SIGNED_IN = 3.0  # storm p95 (saves and board) ÷ the signed-in floor's p95
 
 
-async def exchange(host: str, port: int, method: str, path: str, cookie: str,
-                   body: bytes = b"", headers=()) -> tuple[int, bytes, int | None]:
-    """One request on a fresh connection: status, body and the server's X-Query-Count."""
-    reader, writer = await asyncio.open_connection(host, port)
-    head = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Cookie: {cookie}",
-            "Accept-Encoding: identity", "Connection: close", *headers]
-    if body:
-        head += ["Content-Type: application/x-www-form-urlencoded",
-                 f"Content-Length: {len(body)}"]
-    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-    await writer.drain()
-    data = await reader.read()
-    writer.close()
-    top, _sep, content = data.partition(b"\r\n\r\n")
-    lines = top.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
-    if b"transfer-encoding: chunked" in top.lower():
-        content = storm._unchunk(content)
-    queries = next((int(line.split(":", 1)[1]) for line in lines[1:]
-                    if line.lower().startswith("x-query-count:")), None)
-    return status, content, queries
-
-
 async def draft_save(editor: storm.Editor, host: str, port: int, path: str) -> load.Sample:
     """The next keystrokes of ``editor`` in one of its questions, saved as the page does; the
     reply's version and digests become the page's."""
@@ -49,8 +26,9 @@ async def draft_save(editor: storm.Editor, host: str, port: int, path: str) -> l
                       "base": json.dumps(editor.base), **editor.values}).encode()
     started = time.perf_counter()
     try:
-        status, content, queries = await exchange(host, port, "POST", path, editor.cookie, body, (
-            "X-Autosave: 1", "Accept: application/json", f"X-CSRFToken: {editor.csrf}"))
+        status, content, queries = await load.exchange(
+            host, port, "POST", path, editor.cookie, body,
+            ("X-Autosave: 1", "Accept: application/json", f"X-CSRFToken: {editor.csrf}"))
     except OSError:
         return load.Sample(0, time.perf_counter() - started, None)
     seconds = time.perf_counter() - started

@@ -98,3 +98,37 @@ def summarise(name: str, samples: list[Sample], duration: float, cold: Sample | 
 
 def first_request(path: str, *, host: str, port: int, cookie: str) -> Sample:
     return asyncio.run(_get(host, port, path, cookie))
+
+
+async def exchange(host: str, port: int, method: str, path: str, cookie: str,
+                   body: bytes = b"", headers=()) -> tuple[int, bytes, int | None]:
+    """One request on a fresh connection: status, body and the server's X-Query-Count."""
+    reader, writer = await asyncio.open_connection(host, port)
+    head = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Cookie: {cookie}",
+            "Accept-Encoding: identity", "Connection: close", *headers]
+    if body:
+        head += ["Content-Type: application/x-www-form-urlencoded",
+                 f"Content-Length: {len(body)}"]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    top, _sep, content = data.partition(b"\r\n\r\n")
+    lines = top.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
+    if b"transfer-encoding: chunked" in top.lower():
+        content = _unchunk(content)
+    queries = next((int(line.split(":", 1)[1]) for line in lines[1:]
+                    if line.lower().startswith("x-query-count:")), None)
+    return status, content, queries
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _sep, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out, data = out + data[:size], data[size + 2:]
+    return out

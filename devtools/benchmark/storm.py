@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 
+from . import load
+
 STORM_TITLE = "【合成】自動保存の負荷試験"
 QUESTIONS = 8
 SHARED_SHARE = 0.5  # how often an editor types in the question its colleague types in too
@@ -137,43 +139,13 @@ def prepare(editors: int):
     return survey, people
 
 
-async def _http(host, port, method, path, cookie, body=b"", headers=()) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection(host, port)
-    head = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Cookie: {cookie}",
-            "Accept-Encoding: identity", "Connection: close", *headers]
-    if body:
-        head += ["Content-Type: application/x-www-form-urlencoded",
-                 f"Content-Length: {len(body)}"]
-    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-    await writer.drain()
-    data = await reader.read()
-    writer.close()
-    top, _sep, content = data.partition(b"\r\n\r\n")
-    first = top.split(b"\r\n", 1)[0].decode("latin-1")
-    status = int(first.split()[1]) if first.startswith("HTTP/") else 0
-    if b"transfer-encoding: chunked" in top.lower():
-        content = _unchunk(content)
-    return status, content
-
-
-def _unchunk(data: bytes) -> bytes:
-    out = b""
-    while data:
-        size_line, _sep, data = data.partition(b"\r\n")
-        size = int(size_line.split(b";")[0] or b"0", 16)
-        if size == 0:
-            break
-        out, data = out + data[:size], data[size + 2:]
-    return out
-
-
 def _hidden(page: str, name: str) -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', page)
     return html.unescape(found.group(1)) if found else ""
 
 
 async def _open(editor: Editor, host, port, path):
-    status, content = await _http(host, port, "GET", path, editor.cookie)
+    status, content, _queries = await load.exchange(host, port, "GET", path, editor.cookie)
     if status != 200:
         raise RuntimeError(f"{editor.name}: the answer page answered {status}")
     page = content.decode()
@@ -191,8 +163,9 @@ async def _save(editor: Editor, host, port, path, result: StormResult, records: 
                       "base": json.dumps(editor.base), **editor.values}).encode()
     started = time.perf_counter()
     try:
-        status, content = await _http(host, port, "POST", path, editor.cookie, body, (
-            "X-Autosave: 1", "Accept: application/json", f"X-CSRFToken: {editor.csrf}"))
+        status, content, _queries = await load.exchange(
+            host, port, "POST", path, editor.cookie, body,
+            ("X-Autosave: 1", "Accept: application/json", f"X-CSRFToken: {editor.csrf}"))
         reply = json.loads(content) if status in (200, 409) else None
     except (OSError, ValueError):
         status, reply = 0, None
@@ -242,7 +215,7 @@ async def _watcher(cookie: str, host, port, path, *, until, every, rng, result, 
     while time.monotonic() < until:
         started = time.perf_counter()
         try:
-            status, _content = await _http(host, port, "GET", path, cookie)
+            status, _content, _queries = await load.exchange(host, port, "GET", path, cookie)
         except OSError:
             status = 0
         latencies.append(time.perf_counter() - started)
