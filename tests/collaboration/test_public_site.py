@@ -107,6 +107,21 @@ def test_an_anonymous_visitor_never_gets_a_page_cached_for_staff_and_colleagues_
     assert SECRET not in other.get(reverse("initiative_list")).content.decode()
 
 
+def test_a_page_kept_for_anonymous_visitors_is_never_served_to_signed_in_colleagues(
+        client, cases, site_on, other_municipal_user, settings):
+    from tests.factories import UserFactory
+
+    assert SECRET not in client.get(reverse("initiative_list")).content.decode()  # kept first
+    colleague = UserFactory(organisation=other_municipal_user.organisation)
+    for user in (other_municipal_user, colleague):
+        client.force_login(user)
+        cached = client.get(reverse("initiative_list")).content.decode()
+        settings.PAGE_CACHE = False
+        fresh = client.get(reverse("initiative_list")).content.decode()
+        settings.PAGE_CACHE = True
+        assert SECRET in cached and SECRET in fresh
+
+
 def test_the_anonymous_page_is_kept_until_an_initiative_changes(client, cases, site_on,
                                                                 prefecture_user,
                                                                 django_assert_max_num_queries):
