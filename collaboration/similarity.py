@@ -14,6 +14,7 @@ fields and methods, matching words). The viewer's scope is applied to the candid
 """
 
 import functools
+import json
 import math
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from .models import Initiative, Method, PolicyField, SimilarityGram, SimilarityTerm
@@ -74,8 +76,11 @@ def _runs(text: str) -> list[tuple[str, str]]:
 def text_pairs(text: str) -> Counter:
     """How often each normalised character pair occurs within the words of ``text``."""
     counts = Counter()
-    for _written, word in _runs(text):
-        counts.update(word[i:i + 2] for i in range(len(word) - 1))
+    # Each word once, times its count: a survey's texts repeat their words many times over.
+    for written, times in Counter(match.group() for match in WORD.finditer(text or "")).items():
+        word = _folded(written)
+        for i in range(len(word) - 1):
+            counts[word[i:i + 2]] += times
     return counts
 
 
@@ -126,7 +131,12 @@ def _frequencies_and_total(terms) -> tuple[dict[str, int], int, dict[str, int]]:
     """How many initiatives have each term, how many there are, and how many have each term
     among their strong ones, in one query."""
     table = Initiative._meta.db_table
-    found = list(SimilarityTerm.objects.filter(gram__in=list(terms), documents__gt=0)
+    if connection.vendor == "postgresql":  # the terms as one parameter (see ``_terms_table``)
+        asked = Q(gram__in=RawSQL("SELECT json_array_elements_text(%s::json)",
+                                  (json.dumps(list(terms), ensure_ascii=False),)))
+    else:
+        asked = Q(gram__in=list(terms))
+    found = list(SimilarityTerm.objects.filter(asked, documents__gt=0)
                  .annotate(total=RawSQL(f"SELECT COUNT(*) FROM {table}", ()))
                  .values_list("gram", "documents", "total", "strong_documents"))
     return ({gram: n for gram, n, _total, _strong in found}, (found[0][2] if found else 0),
@@ -290,7 +300,7 @@ class _Query:
 RESCORE, WHOLE_LIST, STRONG_ONLY = 0, 1, 2
 
 _SCORING = """
-WITH q(need, gram, w, seek) AS (VALUES {values}),
+WITH q(need, gram, w, seek) AS ({terms}),
 found AS (
     SELECT q.need, g.initiative_id, g.weight * q.w AS part
     FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.seek = 2 AND g.strong
@@ -332,6 +342,19 @@ def _seeking(vector: dict, df: dict, strong_df: dict, budget: int) -> dict[str, 
     return seeking
 
 
+def _terms_table(rows: list[tuple]) -> tuple[str, list]:
+    """The needs' terms as a table (need, gram, w, seek) for ``_SCORING``. PostgreSQL reads
+    them from one JSON parameter: binding a few thousand separate parameters costs more than
+    the query itself."""
+    if connection.vendor == "postgresql":
+        return ("SELECT * FROM json_to_recordset(%s::json) "
+                "AS t(need int, gram text, w float8, seek int)",
+                [json.dumps([{"need": need, "gram": gram, "w": w, "seek": seek}
+                             for need, gram, w, seek in rows], ensure_ascii=False)])
+    return ("VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+            [value for row in rows for value in row])
+
+
 def _scored(vectors: list[dict], df: dict, strong_df: dict,
             candidates: int) -> list[dict[int, tuple]]:
     """For each need: its candidates → (exact cosine, the terms they share), in one query.
@@ -346,11 +369,11 @@ def _scored(vectors: list[dict], df: dict, strong_df: dict,
     found = [{} for _vector in vectors]
     if not rows:
         return found
+    terms, params = _terms_table(rows)
     concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    sql = _SCORING.format(values=", ".join(["(%s, %s, %s, %s)"] * len(rows)),
-                          grams=SimilarityGram._meta.db_table, concat=concat)
+    sql = _SCORING.format(terms=terms, grams=SimilarityGram._meta.db_table, concat=concat)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row] + [candidates])
+        cursor.execute(sql, [*params, candidates])
         for number, pk, score, shared in cursor.fetchall():
             found[number][pk] = (score, set(shared.split()))
     return found
@@ -380,7 +403,8 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     wanted = max(CANDIDATES_PER_SHOWN * limit, MIN_CANDIDATES) + max(len(q.exclude_ids)
                                                                      for q in queries)
     scored = _scored(vectors, df, strong_df, wanted)
-    shown = _visible_among(user, set().union(*scored), exclude_municipality)
+    # Only candidates that could be shown are looked up (``_kept``: at least ``MIN_SCORE``).
+    shown = _visible_among(user, _worth_showing(scored), exclude_municipality)
     # Needs whose good candidates the viewer may mostly not see: look further for these.
     short = [n for n, (query, found) in enumerate(zip(queries, scored, strict=True))
              if len(found) >= wanted and len(_kept(query, found, shown, limit)) < limit
@@ -388,7 +412,7 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
                      for pk, (score, _terms) in found.items())]
     if short:
         wider = _scored([vectors[n] for n in short], df, strong_df, wanted * 10)
-        shown.update(_visible_among(user, set().union(*wider) - shown.keys(),
+        shown.update(_visible_among(user, _worth_showing(wider) - shown.keys(),
                                     exclude_municipality))
         for n, found in zip(short, wider, strict=True):
             scored[n] = found
@@ -408,6 +432,10 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     return results
 
 
+def _worth_showing(scored: list[dict]) -> set[int]:
+    return {pk for found in scored for pk, (score, _terms) in found.items() if score >= MIN_SCORE}
+
+
 def _kept(query: _Query, found: dict, shown: dict, limit: int) -> list[tuple]:
     """The best ``limit`` of a need's scored candidates that the viewer may see."""
     best = sorted(((pk, score, terms) for pk, (score, terms) in found.items()
@@ -416,12 +444,21 @@ def _kept(query: _Query, found: dict, shown: dict, limit: int) -> list[tuple]:
     return best[:limit]
 
 
+_HIRAGANA = {code: code - 0x60 for code in KATAKANA}
+
+
+def _normalised(text: str) -> str:
+    """``search.normalize`` in one pass over ``text`` (needs are long texts)."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").lower().translate(_HIRAGANA)
+                    .split())
+
+
 def _with_synonyms(text: str, lookup: dict) -> str:
     """``text`` and the synonyms of the dictionary's words in it, so a need that says ICT
     also finds 情報システム."""
     from .search import normalize
 
-    normalised = normalize(text)
+    normalised = _normalised(text)
     extra = [word for key, group in lookup.items() if key in normalised for word in group
              if normalize(word) not in normalised]
     return " ".join([text, *dict.fromkeys(extra)])
