@@ -1,5 +1,6 @@
 """Results of a survey: counts, cross-tabulations, numbers, free text, shared needs."""
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -198,6 +199,22 @@ def _chart_points(rows) -> list[tuple]:
     return [(label[:fits], Decimal(value), "bar--actual") for label, value in shown]
 
 
+def _shown_by_response(questions, responses) -> dict[int, set[int]]:
+    """``shown_questions`` of each answer, decided once per distinct answer to the questions
+    the conditions refer to (what is shown depends on nothing else)."""
+    sources = sorted({pk for q in questions
+                      for pk in (q.condition_question_id, q.section.condition_question_id)
+                      if pk is not None})
+    decided: dict[str, set[int]] = {}
+    shown = {}
+    for response in responses:
+        key = json.dumps([response.answers.get(f"q{pk}") for pk in sources], sort_keys=True)
+        if key not in decided:
+            decided[key] = shown_questions(questions, response.answers)
+        shown[response.pk] = decided[key]
+    return shown
+
+
 def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = False) -> dict:
     """Everything the results page shows; ``with_rows`` adds the raw answers' rows for the
     exports, ``similar_cases`` each shared need with the initiatives most like it."""
@@ -209,7 +226,7 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
     items = []
     questions = [q for q in questions_of(survey) if q.kind != Question.Kind.DISPLAY]
     # Only what each municipality was shown counts, in the answers and in the shares.
-    shown = {r.pk: shown_questions(questions, r.answers) for r in responses}
+    shown = _shown_by_response(questions, responses)
     files = attachments_for(responses, questions)
     for question in questions:
         seen_by = [r for r in responses if question.pk in shown[r.pk]]

@@ -257,3 +257,67 @@ def test_a_viewer_who_may_not_see_the_best_candidates_gets_the_next_ones(
     similarity.index_initiatives([case.pk for case in [*hidden, seen]])
     need = Need(text="デマンド交通の共同運行を検討したい", field_names=["交通"])
     assert titles(similar_to_need(municipal_user, need, limit=1)) == [seen.title]
+
+
+def _straightforward_cosine(need_counts):
+    """The need's cosine with every indexed initiative, from the stored rows alone."""
+    import math
+    from collections import Counter
+
+    rows = list(SimilarityGram.objects.values_list("initiative_id", "gram", "weight"))
+    df = Counter(gram for _pk, gram, _weight in rows)
+    total = Initiative.objects.count()
+    weights = {term: (1 + math.log(n)) * (math.log((1 + total) / (1 + df[term])) + 1)
+               for term, n in need_counts.items()}  # a term nobody has still counts
+    length = math.sqrt(sum(w * w for w in weights.values()))
+    scores = Counter()
+    for pk, gram, weight in rows:
+        if gram in weights:
+            scores[pk] += weight * weights[gram] / length
+    return scores
+
+
+def test_scores_of_a_combined_lookup_are_the_cosine_of_the_stored_rows(prefecture_user,
+                                                                       snow_cases):
+    needs = [Need(text="冬の除雪体制を近隣の町と共同で整えたい。", field_names=["防災"],
+                  method_names=["事務や施設等の共同化"]),
+             Need(title="観光", text="広域で観光の振興に取り組みたい", method_names=["協議会"]),
+             Need(text="除雪の担い手を育てる研修をしたい", field_names=["福祉"])]
+    combined = similarity.similar_to_needs(prefecture_user, needs)
+    fields = {f.name: f for f in PolicyField.objects.all()}
+    from collaboration.models import Method
+    from collaboration.synonyms import dictionary
+
+    methods = {m.name: m for m in Method.objects.all()}
+    for need, found in zip(needs, combined, strict=True):
+        assert found, need
+        query = similarity._need_query(need, fields, methods, dictionary())
+        exact = _straightforward_cosine(query.counts)
+        assert [s.initiative.pk for s in found] == sorted(
+            (pk for pk, score in exact.items() if score >= similarity.MIN_SCORE),
+            key=lambda pk: (-exact[pk], pk))[:len(found)]
+        for suggestion in found:
+            assert suggestion.score == pytest.approx(exact[suggestion.initiative.pk], abs=1e-12)
+        # One need alone finds the same (the shared query changes nothing on small data).
+        alone = similar_to_need(prefecture_user, need)
+        assert [(s.initiative.pk, s.words) for s in alone] == [
+            (s.initiative.pk, s.words) for s in found]
+        assert [s.score for s in alone] == pytest.approx([s.score for s in found], abs=1e-12)
+
+
+def test_character_pairs_are_counted_as_each_word_gives_them():
+    from collections import Counter
+
+    text = "デマンド交通の共同運行、デマンド交通　ＩＣＴ活用\n共同運行 ab ab abc"
+    expected = Counter()
+    for _written, word in similarity._runs(text):
+        expected.update(word[i:i + 2] for i in range(len(word) - 1))
+    counted = similarity.text_pairs(text)
+    assert counted == expected and list(counted) == list(expected)  # same order of first use
+
+
+def test_a_need_is_normalised_as_search_text_is():
+    from collaboration.search import normalize
+
+    for text in ["デマンド交通　ＩＣＴ\n活用", "  ｶﾀｶﾅ と ひらがな ", "", "ヴァ ヵヶ Ⅻ ①"]:
+        assert similarity._normalised(text) == normalize(text)

@@ -312,3 +312,26 @@ def test_last_years_comparison_keeps_a_choice_nobody_chose_this_year(client, sur
 
 def keys_of(survey):
     return [f"q{q.pk}" for q in Question.objects.filter(section__survey=survey).order_by("order")]
+
+
+def test_what_each_answer_was_shown_is_decided_as_for_that_answer_alone(survey):
+    from surveys.conditions import shown_questions
+    from surveys.models import Section
+    from surveys.results import _shown_by_response
+
+    fields, staff, number, text = keys(survey)
+    staff_question = Question.objects.get(pk=int(staff[1:]))
+    Question.objects.filter(pk=int(number[1:])).update(
+        condition_question=staff_question, condition_values=["不足している"])
+    later = Section.objects.create(survey=survey, title="詳細", order=2,
+                                   condition_question=staff_question,
+                                   condition_values=["足りている"])
+    Question.objects.create(section=later, order=1, kind=Question.Kind.SHORT_TEXT, text="理由")
+    given = [{staff: "不足している", number: "4"}, {staff: "足りている"}, {},
+             {staff: "不足している", text: "要望"}, {staff: "__other__"}, {staff: "足りている"}]
+    responses = [answer(survey, code, **answers) for code, answers in zip(
+        ("062014", "062022", "063657", "064611", "063614", "062031"), given, strict=True)]
+    questions = list(Question.objects.filter(section__survey=survey).select_related("section"))
+    shown = _shown_by_response(questions, responses)
+    assert shown == {r.pk: shown_questions(questions, r.answers) for r in responses}
+    assert len({frozenset(s) for s in shown.values()}) == 3  # the conditions do tell them apart
