@@ -261,13 +261,16 @@ def _matching_words(runs: list[tuple[str, str]], candidate_terms: set[str],
     as の or を) is left off, and so are the framework's own words (a shared field or method
     is given as such). ``runs``: the words of the need's texts (``_distinct_runs``)."""
     found: list[str] = []
+    shared = candidate_terms & informative
     for written, word in runs:
-        if len(word) != len(written):
+        # A word none of whose pairs is shared has no stretch (most words of a long need).
+        if len(word) != len(written) or not any(
+                word[i:i + 2] in shared for i in range(len(word) - 1)):
             continue
         start = None
         for i in range(len(word) + 1):
             pair = word[i:i + 2]
-            inside = len(pair) == 2 and pair in candidate_terms and pair in informative
+            inside = len(pair) == 2 and pair in shared
             if inside and start is None:
                 start = i
             elif not inside and start is not None:
