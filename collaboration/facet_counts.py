@@ -10,15 +10,17 @@ from collections import Counter
 from django.db import connection
 
 from .models import Initiative
+from .services.participation import decode
 
 # Facet → the initiative's column it groups by.
 OWN_COLUMNS = {"category": "category_id", "status": "status", "funding": "funding",
-               "scope": "scope", "model": "is_model", "year": "start_year"}
+               "scope": "scope", "model": "is_model", "year": "start_year",
+               "region": "region_set"}
 TOTAL = "total"
 
 
 def _parse(facet: str, key: str | None):
-    if facet in ("category", "year", "method", "field", "region", "municipality"):
+    if facet in ("category", "year", "method", "field", "municipality"):
         return int(key)
     if facet == "model":
         return key in ("1", "true", "t", "True")
@@ -42,14 +44,12 @@ def _own_counts_sql() -> str:
 
 
 def _link_counts_sql(whole: bool) -> str:
-    """(facet, key as text, count) through the link tables; a region counts each initiative
-    once however many of its municipalities take part. ``whole``: every initiative is in the
-    result, so the links are counted without looking the initiatives up."""
+    """(facet, key as text, count) through the link tables. ``whole``: every initiative is
+    in the result, so the links are counted without looking the initiatives up."""
     quote = connection.ops.quote_name
     methods = quote(Initiative.methods.through._meta.db_table)
     fields = quote(Initiative.policy_fields.through._meta.db_table)
     places = quote(Initiative.municipalities.through._meta.db_table)
-    municipality = quote(Initiative.municipalities.rel.model._meta.db_table)
     # "IN (SELECT id FROM r)" rather than a join: the planner bounds a semi-join by the link
     # table's rows, where a join with the expression guesses millions (and compiles it).
     chosen = "1 = 1" if whole else "l.initiative_id IN (SELECT id FROM r)"
@@ -60,10 +60,6 @@ def _link_counts_sql(whole: bool) -> str:
         f"WHERE {chosen} GROUP BY l.policyfield_id",
         f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), COUNT(*) FROM {places} l "
         f"WHERE {chosen} GROUP BY l.municipality_id",
-        f"SELECT 'region', CAST(pair.region_id AS TEXT), COUNT(*) FROM ("
-        f"SELECT DISTINCT l.initiative_id, m.region_id FROM {places} l "
-        f"JOIN {municipality} m ON m.id = l.municipality_id WHERE {chosen}) pair "
-        f"GROUP BY pair.region_id",
     ])
 
 
@@ -82,6 +78,9 @@ def facet_counts(result) -> dict[str, Counter]:
         for facet, key, n in cursor.fetchall():
             if facet == TOTAL:
                 counts[TOTAL][None] = n
+            elif facet == "region":  # a set of regions: each initiative counts once in each
+                for region in decode(key or ""):
+                    counts[facet][region] += n
             elif key is not None:
                 counts[facet][_parse(facet, key)] += n
     return counts
