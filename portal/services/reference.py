@@ -63,7 +63,7 @@ def load_reference_data() -> ReferenceCounts:
         municipalities.append(municipality)
 
     if moved:  # the initiatives they take part in are now (also) in another region
-        from collaboration.services.participation import refresh_for_municipalities
+        from collaboration.services.link_sets import refresh_for_municipalities
 
         refresh_for_municipalities(moved)
     organisations = 0
