@@ -1,24 +1,29 @@
 """Every count of the catalogue's facets, and the number of results, in one query.
 
-The filtered initiatives are read once (a common table expression, materialised by
-PostgreSQL because it is referenced several times); each facet is a GROUP BY over it, or
-over its join with a link table. On PostgreSQL the initiative's own columns are counted in
-one pass with GROUPING SETS; SQLite, which has none, gets one GROUP BY per column."""
+The filtered initiatives are read once (a common table expression); each facet is a GROUP BY
+over it: its regions, methods and policy fields too, through the id sets kept on the row
+(services.link_sets), so only the municipalities are counted over the participation rows. On
+PostgreSQL the initiative's own columns are counted in one pass with GROUPING SETS; SQLite,
+which has none, gets one GROUP BY per column."""
 
 from collections import Counter
 
 from django.db import connection
 
 from .models import Initiative
+from .services.link_sets import decode
 
 # Facet → the initiative's column it groups by.
 OWN_COLUMNS = {"category": "category_id", "status": "status", "funding": "funding",
-               "scope": "scope", "model": "is_model", "year": "start_year"}
+               "scope": "scope", "model": "is_model", "year": "start_year",
+               "region": "region_set", "method": "method_set", "field": "field_set"}
+# Facets whose column holds a set of ids (services.link_sets): a row counts once for each.
+SET_FACETS = ("region", "method", "field")
 TOTAL = "total"
 
 
 def _parse(facet: str, key: str | None):
-    if facet in ("category", "year", "method", "field", "region", "municipality"):
+    if facet in ("category", "year", "municipality"):
         return int(key)
     if facet == "model":
         return key in ("1", "true", "t", "True")
@@ -41,30 +46,16 @@ def _own_counts_sql() -> str:
         + [f"SELECT '{TOTAL}', NULL, COUNT(*) FROM r"])
 
 
-def _link_counts_sql(whole: bool) -> str:
-    """(facet, key as text, count) through the link tables; a region counts each initiative
-    once however many of its municipalities take part. ``whole``: every initiative is in the
-    result, so the links are counted without looking the initiatives up."""
-    quote = connection.ops.quote_name
-    methods = quote(Initiative.methods.through._meta.db_table)
-    fields = quote(Initiative.policy_fields.through._meta.db_table)
-    places = quote(Initiative.municipalities.through._meta.db_table)
-    municipality = quote(Initiative.municipalities.rel.model._meta.db_table)
-    # "IN (SELECT id FROM r)" rather than a join: the planner bounds a semi-join by the link
-    # table's rows, where a join with the expression guesses millions (and compiles it).
-    chosen = "1 = 1" if whole else "l.initiative_id IN (SELECT id FROM r)"
-    return " UNION ALL ".join([
-        f"SELECT 'method', CAST(l.method_id AS TEXT), COUNT(*) FROM {methods} l "
-        f"WHERE {chosen} GROUP BY l.method_id",
-        f"SELECT 'field', CAST(l.policyfield_id AS TEXT), COUNT(*) FROM {fields} l "
-        f"WHERE {chosen} GROUP BY l.policyfield_id",
-        f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), COUNT(*) FROM {places} l "
-        f"WHERE {chosen} GROUP BY l.municipality_id",
-        f"SELECT 'region', CAST(pair.region_id AS TEXT), COUNT(*) FROM ("
-        f"SELECT DISTINCT l.initiative_id, m.region_id FROM {places} l "
-        f"JOIN {municipality} m ON m.id = l.municipality_id WHERE {chosen}) pair "
-        f"GROUP BY pair.region_id",
-    ])
+def _municipality_counts_sql(inner: str | None) -> str:
+    """(facet, key as text, count) through the participation rows of the initiatives ``inner``
+    (their SQL) selects; None: every initiative, counted without looking them up."""
+    places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
+    # A semi-join with the initiatives' own query, not with ``r``: the planner estimates its
+    # rows from the table's statistics (it guesses 200 for ``r`` and loops over an index),
+    # and the semi-join is bounded by the link table's rows, where a join guesses millions.
+    chosen = "1 = 1" if inner is None else f"l.initiative_id IN (SELECT id FROM ({inner}) c)"
+    return (f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), COUNT(*) FROM {places} l "
+            f"WHERE {chosen} GROUP BY l.municipality_id")
 
 
 def facet_counts(result) -> dict[str, Counter]:
@@ -73,15 +64,19 @@ def facet_counts(result) -> dict[str, Counter]:
     rows = result.order_by().values("id", *OWN_COLUMNS.values())
     inner, params = rows.query.sql_with_params()
     whole = not rows.query.where  # no condition: the whole catalogue
-    sql = f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL {_link_counts_sql(whole)}"
+    sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
+           f"{_municipality_counts_sql(None if whole else inner)}")
+    params = tuple(params) if whole else (*params, *params)
     counts: dict[str, Counter] = {facet: Counter() for facet in
-                                  (*OWN_COLUMNS, TOTAL, "method", "field", "region",
-                                   "municipality")}
+                                  (*OWN_COLUMNS, TOTAL, "municipality")}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, key, n in cursor.fetchall():
             if facet == TOTAL:
                 counts[TOTAL][None] = n
+            elif facet in SET_FACETS:
+                for one in decode(key or ""):
+                    counts[facet][one] += n
             elif key is not None:
                 counts[facet][_parse(facet, key)] += n
     return counts

@@ -27,10 +27,11 @@ class InitiativeFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.all(), to_field_name="code")
     method = django_filters.ModelChoiceFilter(
-        label=_("Collaboration method"), field_name="methods", queryset=Method.objects.all())
+        label=_("Collaboration method"), field_name="method_set", queryset=Method.objects.all(),
+        method="filter_in_set")
     field = django_filters.ModelChoiceFilter(
-        label=_("Policy field"), field_name="policy_fields",
-        queryset=PolicyField.objects.all())
+        label=_("Policy field"), field_name="field_set", queryset=PolicyField.objects.all(),
+        method="filter_in_set")
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), to_field_name="code",
         method="filter_region")
@@ -67,9 +68,12 @@ class InitiativeFilter(django_filters.FilterSet):
         return self.request is None or not self.request.user.is_authenticated
 
     def filter_region(self, queryset, name, value):
-        taking_part = Initiative.municipalities.through.objects.filter(
-            municipality__region=value).values("initiative_id")
-        return queryset.filter(pk__in=taking_part)
+        # A municipality of the region takes part (kept on the row, see services.link_sets).
+        return queryset.filter(region_set__contains=f",{value.pk},")
+
+    def filter_in_set(self, queryset, name, value):
+        # It has the method or field (its id set kept on the row, see services.link_sets).
+        return queryset.filter(**{f"{name}__contains": f",{value.pk},"})
 
     def filter_funding(self, queryset, name, value):
         return queryset.filter(funding="" if value == NO_FUNDING else value)

@@ -153,6 +153,12 @@ class Initiative(models.Model):
     search_text = models.TextField(editable=False, default="")
     # Its distinct characters and character pairs, for the index that serves searches.
     search_grams = GramsField(editable=False, default="")
+    # The ids of the regions of its participating municipalities, of its methods and of its
+    # policy fields, as ",1,3," ("" for none): the catalogue counts and filters by them from
+    # the row, not from every link row. Kept by collaboration.services.link_sets.
+    region_set = models.CharField(max_length=100, editable=False, default="")
+    method_set = models.CharField(max_length=200, editable=False, default="")
+    field_set = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -166,8 +172,9 @@ class Initiative(models.Model):
             # Serves the catalogue's facet counts and the dashboard's trends from the index
             # alone (an index-only scan), not the table with its long texts.
             models.Index(fields=["category", "status", "funding", "scope", "is_model",
-                                 "start_year", "is_published", "id"],
-                         name="initiative_facets"),
+                                 "start_year", "is_published", "region_set", "method_set",
+                                 "field_set", "id"],
+                         name="initiative_facet_columns"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,11 +36,16 @@ def with_row_fields(queryset):
 
 
 def with_list_details(queryset):
-    """What a row of the catalogue shows, loaded in a fixed number of queries."""
+    """What a row of the catalogue shows, loaded in a fixed number of queries, as plain lists
+    (``method_list``, ``field_list``, ``municipality_list``): a card reads them without a
+    related manager built for each."""
     return with_row_fields(queryset).prefetch_related(
-        Prefetch("methods", queryset=Method.objects.order_by("sort_order")),
-        Prefetch("policy_fields", queryset=PolicyField.objects.order_by("sort_order")),
-        Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),
+        Prefetch("methods", queryset=Method.objects.order_by("sort_order"),
+                 to_attr="method_list"),
+        Prefetch("policy_fields", queryset=PolicyField.objects.order_by("sort_order"),
+                 to_attr="field_list"),
+        Prefetch("municipalities", queryset=Municipality.objects.all(),
+                 to_attr="municipality_list"),
     )
 
 

@@ -7,9 +7,11 @@ users get the portal's own pages, unchanged.
 """
 
 import re
+import threading
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import transaction
 from django.http import HttpResponse
 
@@ -22,8 +24,32 @@ from .models import SiteSettings
 TOPICS = ("initiatives", "reference", "site")
 
 
+# Whether the site is on, read once per request: its rule, the policies' public scopes and
+# the page frame all ask. None outside a request (a task or a shell reads it each time).
+_asked = threading.local()
+
+
+def _start(**kwargs):
+    _asked.on = None
+    _asked.in_request = True
+
+
+def _finish(**kwargs):
+    _asked.on = None
+    _asked.in_request = False
+
+
+request_started.connect(_start, dispatch_uid="public_site_start")
+request_finished.connect(_finish, dispatch_uid="public_site_finish")
+got_request_exception.connect(_finish, dispatch_uid="public_site_failed")
+
+
 def is_on() -> bool:
-    return SiteSettings.objects.filter(pk=1, public_site=True).exists()
+    if not getattr(_asked, "in_request", False):
+        return SiteSettings.objects.filter(pk=1, public_site=True).exists()
+    if _asked.on is None:
+        _asked.on = SiteSettings.objects.filter(pk=1, public_site=True).exists()
+    return _asked.on
 
 
 class PublicSiteRule(Rule):
@@ -50,6 +76,7 @@ def public_site_set(*, actor, enabled: bool) -> SiteSettings:
     if current.public_site != enabled:
         current.public_site = enabled
         current.save()
+    _asked.on = None  # the rest of this request reads the new value
     return current
 
 

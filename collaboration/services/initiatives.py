@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from collaboration.models import Initiative
 from collaboration.search import search_fields
+from collaboration.services import link_sets
 from portal.lib import audit, permissions
 
 M2M_FIELDS = ("methods", "policy_fields", "municipalities", "other_bodies")
@@ -45,6 +46,7 @@ def save_with_relations(initiative: Initiative, relations: dict) -> Initiative:
     for name in M2M_FIELDS:
         if name in relations:
             getattr(initiative, name).set(relations[name])
+    link_sets.refresh_of(initiative, relations.keys())
     refresh_search(initiative, relations)
     return initiative
 

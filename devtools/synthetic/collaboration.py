@@ -7,6 +7,7 @@ from django.db import transaction
 
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.search import search_fields
+from collaboration.services import link_sets
 from collaboration.services.initiatives import search_parts
 from portal.lib import audit
 from portal.models import Municipality, Organisation
@@ -41,7 +42,10 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
         status=rng.choice(Initiative.Status.values), start_year=start,
         end_year=start + rng.randint(0, 4) if rng.random() < 0.4 else None,
         funding=rng.choice(Initiative.Funding.values), is_published=rng.random() < 0.95,
-        is_model=rng.random() < 0.03, is_demo=True, lead_organisation=rng.choice(organisations))
+        is_model=rng.random() < 0.03, is_demo=True, lead_organisation=rng.choice(organisations),
+        region_set=link_sets.encode(m.region_id for m in participants),
+        method_set=link_sets.encode(m.pk for m in chosen_methods),
+        field_set=link_sets.encode(f.pk for f in chosen_fields))
     initiative.search_text, initiative.search_grams = search_fields(*search_parts(
         initiative, {"methods": chosen_methods, "policy_fields": chosen_fields,
                      "municipalities": participants, "other_bodies": []}),

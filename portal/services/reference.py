@@ -44,7 +44,7 @@ def load_reference_data() -> ReferenceCounts:
         )
 
     tiles = {row["lg_code"]: row for row in _read_csv("tilemap.csv")}
-    municipalities = []
+    municipalities, moved = [], []
     for row in _read_csv("municipalities.csv"):
         tile = tiles[row["lg_code"]]
         municipality = Municipality.objects.filter(lg_code=row["lg_code"]).first() or Municipality(
@@ -52,6 +52,8 @@ def load_reference_data() -> ReferenceCounts:
         municipality.name = row["name"]
         municipality.kana = row["kana"]
         municipality.kind = row["kind"]
+        if municipality.pk and municipality.region_id != regions[row["region"]].pk:
+            moved.append(municipality.pk)
         municipality.region = regions[row["region"]]
         municipality.subarea = subareas.get(row["subarea"]) if row["subarea"] else None
         municipality.tile_col, municipality.tile_row = int(tile["col"]), int(tile["row"])
@@ -60,6 +62,10 @@ def load_reference_data() -> ReferenceCounts:
         municipality.save()
         municipalities.append(municipality)
 
+    if moved:  # the initiatives they take part in are now (also) in another region
+        from collaboration.services.link_sets import refresh_for_municipalities
+
+        refresh_for_municipalities(moved)
     organisations = 0
     for name in spec["prefecture_departments"]:
         Organisation.objects.update_or_create(kind=Organisation.Kind.PREFECTURE, name=name)

@@ -2,6 +2,7 @@ import pytest
 
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.services.initiatives import refresh_search
+from collaboration.services.link_sets import refresh_of
 from portal.models import Municipality, Organisation
 
 
@@ -16,6 +17,7 @@ def make_initiative(title="水道事業の広域連携", *, category="I-2",
     initiative.methods.set(Method.objects.filter(name__in=methods))
     initiative.policy_fields.set(PolicyField.objects.filter(name__in=fields))
     initiative.municipalities.set(Municipality.objects.filter(lg_code__in=codes))
+    refresh_of(initiative)
     refresh_search(initiative)
     return initiative
 
