@@ -1,0 +1,110 @@
+"""What an initiative's page and a municipality's list of initiatives show, compared with
+the straightforward reads of the same rows: the pages read them in fewer queries."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from collaboration import selectors
+from collaboration.models import Initiative
+from collaboration.sections import SHOWN, initiatives_taking_part
+from portal.lib import audit
+from portal.lib.permissions import CHANGE, can
+from portal.models import Municipality, Organisation
+from tests.collaboration.conftest import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+CODES = ("062014", "062022", "063657", "064262")
+
+
+def initiative_page(client, user, initiative) -> str:
+    client.force_login(user)
+    response = client.get(initiative.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_participants_and_the_map_are_those_of_the_initiative(client, prefecture_user):
+    lead = Organisation.objects.get(municipality__lg_code="063657")
+    initiative = make_initiative("ごみ処理の広域化", codes=CODES, lead_organisation=lead)
+    make_initiative("別の取組", codes=("062049",))  # takes part elsewhere: not on this page
+    page = initiative_page(client, prefecture_user, initiative)
+
+    facts = page.split('class="split__list"', 1)[1].split("</dl>", 1)[0]
+    listed = re.findall(r'href="/municipalities/(\d{6})/">([^<]+)</a>', facts)
+    expected = [(m.lg_code, m.name) for m in initiative.municipalities.order_by("lg_code")]
+    assert listed == expected and len(listed) == len(CODES)
+
+    tiles = dict(re.findall(r'<a href="/municipalities/(\d{6})/" class="tile ([\w-]+)"', page))
+    taking_part = {m.lg_code for m in initiative.municipalities.all()}
+    assert tiles == {m.lg_code: "tile--lead" if m.lg_code == "063657"
+                     else "tile--taking-part" if m.lg_code in taking_part
+                     else "tile--not-taking-part" for m in Municipality.objects.all()}
+    legend = page.split('<ul class="legend"', 1)[1].split("</ul>", 1)[0]
+    # lead, taking part, not taking part
+    assert [int(n) for n in re.findall(r"\((\d+)団体\)", legend)] == [
+        1, len(CODES) - 1, Municipality.objects.count() - len(CODES)]
+
+
+def test_public_visitors_see_the_same_participants_linked_to_the_catalogue(client, settings):
+    from portal.models import SiteSettings
+
+    SiteSettings.objects.update_or_create(pk=1, defaults={"public_site": True})
+    initiative = make_initiative("ごみ処理の広域化", codes=CODES)
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    facts = page.split('class="split__list"', 1)[1].split("</dl>", 1)[0]
+    listed = re.findall(r"\?municipality=(\d{6})", facts)
+    assert listed == sorted(CODES)
+
+
+def test_an_editor_sees_the_same_history_when_the_page_knows_they_may_edit(prefecture_user,
+                                                                            municipal_user):
+    initiative = make_initiative()
+    from collaboration.services.initiatives import initiative_update
+
+    initiative_update(actor=prefecture_user, initiative=initiative,
+                      values={"summary": "書き直した概要"}, relations={})
+    for user in (prefecture_user, municipal_user):
+        told = audit.history_for(user, initiative, may_change=can(user, CHANGE, initiative))
+        asked = audit.history_for(user, initiative)
+        assert [row.entry.pk for row in told] == [row.entry.pk for row in asked]
+    assert asked  # the update is in it
+
+
+def section_of(user, code):
+    data = initiatives_taking_part(user, Municipality.objects.get(lg_code=code)).context
+    return [i.pk for i in data["initiatives"]], data["total"]
+
+
+def straightforward(user, code):
+    mine = selectors.visible_initiatives(user).filter(municipalities__lg_code=code)
+    return list(mine.order_by("-updated_at").values_list("pk", flat=True)[:SHOWN]), mine.count()
+
+
+@pytest.mark.parametrize("count", [0, 3, SHOWN, SHOWN + 5])
+def test_a_municipality_lists_and_counts_its_initiatives_as_its_viewers_may_see_them(
+        count, prefecture_user, municipal_user, other_municipal_user):
+    for n in range(count):
+        # Every third unpublished: its municipality's staff see it, the others' do not.
+        make_initiative(f"取組{n}", codes=("062014", "062022"), published=n % 3 != 0)
+    make_initiative("他の市町村だけの取組", codes=("064262",))
+    for user in (prefecture_user, municipal_user, other_municipal_user):
+        shown, total = section_of(user, "062014")
+        assert (shown, total) == straightforward(user, "062014")
+        assert len(shown) == min(total, SHOWN)
+    assert section_of(prefecture_user, "062014")[1] == count
+    assert section_of(other_municipal_user, "062014")[1] == count - len(range(0, count, 3))
+
+
+def test_the_municipality_page_says_how_many_there_are_beyond_those_shown(client,
+                                                                          prefecture_user):
+    for n in range(SHOWN + 2):
+        make_initiative(f"取組{n}", codes=("062014",))
+    client.force_login(prefecture_user)
+    page = client.get(reverse("municipality_detail", args=["062014"])).content.decode()
+    section = page.split('id="initiatives-title"', 1)[1].split("</section>", 1)[0]
+    titles = re.findall(r'<li><a href="/initiatives/\d+/">([^<]+)</a>', section)
+    assert titles == [i.title for i in Initiative.objects.order_by("-updated_at")[:SHOWN]]
+    assert "?municipality=062014" in section and f"{SHOWN + 2}" in section
