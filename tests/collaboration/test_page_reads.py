@@ -108,3 +108,19 @@ def test_the_municipality_page_says_how_many_there_are_beyond_those_shown(client
     titles = re.findall(r'<li><a href="/initiatives/\d+/">([^<]+)</a>', section)
     assert titles == [i.title for i in Initiative.objects.order_by("-updated_at")[:SHOWN]]
     assert "?municipality=062014" in section and f"{SHOWN + 2}" in section
+
+
+def test_asking_about_one_initiative_agrees_with_the_scope_for_every_user(users_by_role):
+    from portal.lib.permissions import DELETE, PUBLISH, VIEW, scope
+
+    initiatives = [make_initiative("公開", codes=("062014",)),
+                   make_initiative("非公開", codes=("063657",), published=False),
+                   make_initiative("庄内", codes=("062031",), published=False)]
+    for user in users_by_role.values():
+        for initiative in initiatives:
+            for action in (VIEW, CHANGE, DELETE):
+                assert can(user, action, initiative) == scope(
+                    user, action, Initiative.objects.filter(pk=initiative.pk)).exists()
+        assert can(user, PUBLISH, initiatives[0]) == (
+            user.is_prefecture or (user.scope_region is not None
+                                   and can(user, CHANGE, initiatives[0])))
