@@ -15,10 +15,10 @@ from portal.lib.permissions import (
     can,
     can_create,
     get_object_or_404,
-    scope,
 )
 from portal.lib.tilemap import linked_to_catalogue
 from portal.models import Attachment, Municipality
+from portal.policies import attachments_of
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 from portal.services.attachments import attachment_create, attachment_delete
 
@@ -66,9 +66,7 @@ def _page(request, initiative) -> str:
         "ancestors": ancestors(initiative, visible),
         "spread_to": visible.filter(spread_from=initiative).only("pk", "title"),
         "similar": similarity.similar_to_initiative(user, initiative),
-        "attachments": scope(user, VIEW, Attachment.objects.filter(
-            object_id=str(initiative.pk), content_type__model="initiative",
-            content_type__app_label="collaboration")),
+        "attachments": attachments_of(user, initiative),
         "can_edit": editable,
         "can_publish": can(user, PUBLISH, initiative),
         "attachment_form": InitiativeAttachmentForm() if editable else None,

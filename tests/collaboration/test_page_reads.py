@@ -124,3 +124,38 @@ def test_asking_about_one_initiative_agrees_with_the_scope_for_every_user(users_
         assert can(user, PUBLISH, initiatives[0]) == (
             user.is_prefecture or (user.scope_region is not None
                                    and can(user, CHANGE, initiatives[0])))
+
+
+def test_the_files_on_the_page_are_those_the_attachment_scope_allows(
+        users_by_role, prefecture_user, settings, tmp_path):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.lib.permissions import VIEW, scope
+    from portal.models import Attachment, SiteSettings
+    from portal.policies import attachments_of
+    from portal.services.attachments import attachment_create
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path}}}
+    SiteSettings.objects.update_or_create(pk=1, defaults={"public_site": True})
+    initiatives = [make_initiative("公開", codes=("062014",)),
+                   make_initiative("非公開", codes=("063657",), published=False),
+                   make_initiative("添付なし", codes=("062031",))]
+    for initiative in initiatives[:2]:
+        for n, public in enumerate((True, False, True)):
+            attachment_create(actor=prefecture_user, owner=initiative, title=f"資料{n}",
+                              upload=SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.7\n%%EOF\n"),
+                              is_public=public)
+    seen = 0
+    for user in (*users_by_role.values(), AnonymousUser()):
+        for initiative in initiatives:
+            files = [a.pk for a in attachments_of(user, initiative)]
+            assert files == [a.pk for a in scope(user, VIEW, Attachment.objects.filter(
+                object_id=str(initiative.pk), content_type__model="initiative",
+                content_type__app_label="collaboration"))]
+            seen += len(files)
+    assert [a.pk for a in attachments_of(AnonymousUser(), initiatives[0])] == [
+        a.pk for a in Attachment.objects.filter(object_id=str(initiatives[0].pk), is_public=True)]
+    assert seen > 0
