@@ -71,6 +71,8 @@ class InitiativePolicy(Policy):
             return user.scope_region is not None and super().can(user, CHANGE, obj)
         if action == MAKE_ANNUAL_REPORT:
             return self.can_model(user, action)
+        if _editable(user) is None:  # prefecture staff: every stored initiative, no query
+            return obj.pk is not None
         return super().can(user, action, obj)
 
     def can_create(self, user):

@@ -1,6 +1,8 @@
 """The councils and teams a municipality sits on, on its page and in its profile."""
 
-from django.db.models import Prefetch, Q
+from collections import defaultdict
+
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.lib.permissions import VIEW, scope
@@ -13,10 +15,19 @@ from .models import Body, Membership
 def councils(user, municipality):
     today = timezone.localdate()
     current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    seats = Membership.objects.filter(current, user__organisation__municipality=municipality)
-    bodies = list(scope(user, VIEW, Body.objects.filter(
-        pk__in=seats.values("body_id"))).select_related("region").prefetch_related(
-        Prefetch("memberships", seats.select_related("user"), to_attr="seats")))
+    # The seats with their bodies in one query, bodies in their own order (kind, region,
+    # name), each body's seats in theirs.
+    seats = Membership.objects.filter(
+        current, user__organisation__municipality=municipality,
+        body__in=scope(user, VIEW, Body.objects.all())).select_related(
+        "body__region", "user").order_by("body__kind", "body__region__sort_order", "body__name",
+                                         "body_id", *Membership._meta.ordering)
+    bodies, seats_of = {}, defaultdict(list)
+    for seat in seats:
+        bodies.setdefault(seat.body_id, seat.body)
+        seats_of[seat.body_id].append(seat)
+    for pk, body in bodies.items():
+        body.seats = seats_of[pk]
     if not bodies:
         return None
-    return Section("meetings/_municipality_councils.html", {"bodies": bodies})
+    return Section("meetings/_municipality_councils.html", {"bodies": list(bodies.values())})

@@ -131,17 +131,32 @@ class AttachmentPolicy(Policy):
 
         return self.scope(AnonymousUser(), VIEW, queryset.filter(is_public=True))
 
+    @classmethod
+    def owned_by_allowed(cls, user, action, content_type) -> Q:
+        """The files of that kind of object whose object ``user`` may see (or change)."""
+        owners = scope(user, cls._owner_action(action),
+                       content_type.model_class()._default_manager.all())
+        keys = owners.annotate(key=Cast("pk", CharField())).values("key")
+        return Q(content_type_id=content_type.pk, object_id__in=keys)
+
     def scope(self, user, action, queryset):
         allowed = Q(pk__in=[])
         for type_id in queryset.values_list("content_type", flat=True).distinct().order_by():
-            model = ContentType.objects.get_for_id(type_id).model_class()
-            owners = scope(user, self._owner_action(action), model._default_manager.all())
-            keys = owners.annotate(key=Cast("pk", CharField())).values("key")
-            allowed |= Q(content_type_id=type_id, object_id__in=keys)
+            allowed |= self.owned_by_allowed(user, action, ContentType.objects.get_for_id(type_id))
         return queryset.filter(allowed)
 
     def can(self, user, action, obj):
         return obj.owner is not None and can(user, self._owner_action(action), obj.owner)
+
+
+def attachments_of(user, owner):
+    """The files attached to ``owner`` that ``user`` may see, as ``scope`` decides, in one
+    query: the kind of object they belong to is known, not looked up first."""
+    content_type = ContentType.objects.get_for_model(owner)
+    files = Attachment.objects.filter(content_type=content_type, object_id=str(owner.pk))
+    if not (user.is_authenticated and user.is_active):  # the public site: public files only
+        files = files.filter(is_public=True)
+    return files.filter(AttachmentPolicy.owned_by_allowed(user, VIEW, content_type))
 
 
 @register(Report)

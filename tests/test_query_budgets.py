@@ -84,14 +84,14 @@ BUDGETS = {
                            + "?category=I-2&region=murayama&status=active", 14, 4),
     "catalogue search": (lambda d: reverse("initiative_list") + "?q=水道", 13, 2),
     # The similar cases (collaboration/similarity.py): frequencies, scores, the cases shown.
-    "initiative page": (lambda d: d.initiative.get_absolute_url(), 17, 3),
+    "initiative page": (lambda d: d.initiative.get_absolute_url(), 14, 3),
     "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 7, 3),
     # + similar cases of the shared needs: the synonym dictionary, frequencies, one scoring
     # query per need (at most surveys.results.SUGGESTED_NEEDS = 8), the cases shown.
     "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 18, 3),
     # + 横展開の候補: the latest answer, its questions, fields, methods, the synonym dictionary,
     # frequencies, scores, the cases shown.
-    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 19, 3),
+    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 18, 3),
     # + the themes' chain (collaboration/themes.py): by status, then initiatives and spreads.
     "dashboard": (lambda d: reverse("dashboard"), 11, 2),
 }

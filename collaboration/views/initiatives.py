@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,10 +15,10 @@ from portal.lib.permissions import (
     can,
     can_create,
     get_object_or_404,
-    scope,
 )
 from portal.lib.tilemap import linked_to_catalogue
 from portal.models import Attachment, Municipality
+from portal.policies import attachments_of
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 from portal.services.attachments import attachment_create, attachment_delete
 
@@ -29,8 +29,9 @@ from ..models import Initiative
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
 from ..tilemaps import participation_tile_map
 
+PAGE_RELATED = ("methods", "policy_fields", "other_bodies", "themes")
 DETAIL_RELATED = (
-    "methods", "policy_fields", "other_bodies", "themes",
+    *PAGE_RELATED,
     Prefetch("municipalities", queryset=Municipality.objects.select_related("region")))
 
 
@@ -46,33 +47,40 @@ def _page(request, initiative) -> str:
     records attachments too) change."""
     user = request.user
     visible = selectors.visible_initiatives(user)
-    prefetch_related_objects([initiative], *DETAIL_RELATED)
+    prefetch_related_objects([initiative], *PAGE_RELATED)
     editable = can(user, CHANGE, initiative)
     public = not user.is_authenticated
-    tile_map = participation_tile_map(initiative, Municipality.objects.select_related("region"))
+    # The 35 and who of them takes part, in one query for the map and the list.
+    municipalities = list(Municipality.objects.annotate(taking_part=Exists(
+        Initiative.municipalities.through.objects.filter(initiative=initiative,
+                                                         municipality=OuterRef("pk")))))
+    participants = [m for m in municipalities if m.taking_part]
+    tile_map = participation_tile_map(initiative, municipalities,
+                                      taking_part={m.pk for m in participants})
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
+        "participants": participants,
         # Visitors of the public site read the organisations, never a contact person.
         "public": public,
         "tile_map": linked_to_catalogue(tile_map) if public else tile_map,
         "ancestors": ancestors(initiative, visible),
-        "spread_to": visible.filter(spread_from=initiative).select_related("category"),
+        "spread_to": visible.filter(spread_from=initiative).only("pk", "title"),
         "similar": similarity.similar_to_initiative(user, initiative),
-        "attachments": scope(user, VIEW, Attachment.objects.filter(
-            object_id=str(initiative.pk), content_type__model="initiative",
-            content_type__app_label="collaboration")),
+        "attachments": attachments_of(user, initiative),
         "can_edit": editable,
         "can_publish": can(user, PUBLISH, initiative),
         "attachment_form": InitiativeAttachmentForm() if editable else None,
-        "history": audit.history_for(user, initiative, limit=30) if editable else [],
+        "history": audit.history_for(user, initiative, limit=30, may_change=True)
+        if editable else [],
     }, request)
 
 
 @shared_for_anonymous("initiative")
 @access(PUBLIC_SITE)
 def initiative_detail(request, pk):
+    # Its own columns, framework and lead; the index columns are the similar-case lookup's.
     initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
-        "category__axis", "lead_organisation", "spread_from"), pk=pk)
+        "category__axis", "lead_organisation").defer("search_text", "search_grams"), pk=pk)
     return render(request, "collaboration/initiative_detail.html", {
         "initiative": initiative,
         "content": caching.fragment(request, "initiative",

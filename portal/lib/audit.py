@@ -360,11 +360,13 @@ def readable(model, name: str, value):
     return text
 
 
-def history_for(user, obj, *, limit: int = 50) -> list[HistoryRow]:
+def history_for(user, obj, *, limit: int = 50, may_change: bool | None = None
+                ) -> list[HistoryRow]:
     """Entries about ``obj`` and the objects shown on its page, newest first, for those who
-    may read the audit trail or may change ``obj`` itself; an empty list for anyone else."""
+    may read the audit trail or may change ``obj`` itself; an empty list for anyone else.
+    ``may_change``: ``can(user, CHANGE, obj)`` when the caller has asked it already."""
     entries = AuditEntry.objects.all()
-    if not can(user, CHANGE, obj):
+    if not (can(user, CHANGE, obj) if may_change is None else may_change):
         entries = scope(user, VIEW, entries)
     content_type = ContentType.objects.get_for_model(type(obj))
     key = str(obj.pk)
