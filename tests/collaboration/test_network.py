@@ -1,6 +1,7 @@
 """The dashboard's network counted in the database (collaboration/network.py) against pairing
 every participant of every initiative the user sees, as it was counted in Python."""
 
+import importlib
 from collections import Counter
 from itertools import combinations
 
@@ -55,7 +56,7 @@ def codes(n, start=0):
 
 @pytest.fixture
 def generated():
-    generate_initiatives(400, seed=11)  # bulk, then network.rebuild()
+    generate_initiatives(300, seed=11)  # bulk, then network.rebuild()
     # The edges of the rules: a dozen participants count, thirteen and prefecture-wide do not;
     # unpublished ones count for those who see them.
     make_initiative("十二団体", codes=codes(12))
@@ -65,6 +66,9 @@ def generated():
         make_initiative(f"未公開{n}", codes=("062014", "063657", codes(1, start=30 + n)[0]),
                         published=False)
     make_initiative("未公開・庄内", codes=("062031", "062049"), published=False)
+    make_initiative("未公開の十三団体", codes=codes(13, start=10), published=False)
+    make_initiative("未公開の全県", codes=codes(4, start=25), published=False,
+                    scope=Initiative.Scope.PREFECTURE)
 
 
 @pytest.mark.parametrize("role", ["prefecture", "branch", "other_branch", "municipal",
@@ -127,3 +131,27 @@ def test_rebuilding_counts_what_the_changes_kept(generated):
     NetworkLink.objects.update(shared=0)
     network.rebuild()
     assert kept_links() == kept
+
+
+def test_the_migration_counts_the_initiatives_already_there(generated):
+    from django.apps import apps
+
+    fill = importlib.import_module("collaboration.migrations.0009_network_links").count_links
+    kept = kept_links()
+    NetworkMember.objects.all().delete()
+    NetworkLink.objects.all().delete()
+    fill(apps, None)
+    assert kept_links() == kept == links_afresh()
+    assert NetworkMember.objects.count() == sum(
+        len(ids) for ids in _counted_members().values())
+
+
+def _counted_members():
+    members = {}
+    for initiative_id, municipality_id in Initiative.municipalities.through.objects.filter(
+            initiative__is_published=True).exclude(
+            initiative__scope=Initiative.Scope.PREFECTURE).values_list(
+            "initiative_id", "municipality_id"):
+        members.setdefault(initiative_id, []).append(municipality_id)
+    return {pk: ids for pk, ids in members.items()
+            if 2 <= len(ids) <= network.MOST_PARTICIPANTS}
