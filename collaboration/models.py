@@ -305,14 +305,15 @@ class SimilarityTerm(models.Model):
 
 
 class NetworkLink(models.Model):
-    """How many published initiatives two municipalities take part in together (those the
-    dashboard's network counts: not prefecture-wide, at most a dozen participants), kept by
-    collaboration/network.py as initiatives change, so the network reads 595 rows instead of
-    pairing every participant of every initiative."""
+    """How many initiatives two municipalities take part in together (those the dashboard's
+    network counts: not prefecture-wide, at most a dozen participants), published and not,
+    kept by collaboration/network.py as initiatives change, so the network reads 595 rows
+    instead of pairing every participant of every initiative."""
 
     municipality_a = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
     municipality_b = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
-    shared = models.PositiveIntegerField(default=0)
+    shared = models.PositiveIntegerField(default=0)  # published initiatives
+    unpublished = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -324,11 +325,12 @@ class NetworkLink(models.Model):
 
 
 class NetworkMember(models.Model):
-    """The participants of a published initiative as counted in ``NetworkLink``: what to take
-    back out when the initiative changes."""
+    """The participants of an initiative as counted in ``NetworkLink``, and whether as
+    published: what to take back out when the initiative changes."""
 
     initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="+")
     municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    published = models.BooleanField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["initiative", "municipality"],

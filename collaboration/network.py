@@ -1,8 +1,8 @@
 """Which municipalities work together: pairs sharing initiatives, for the dashboard's network.
 
-The published initiatives' pairs are kept counted in ``NetworkLink`` as initiatives change
-(every signed-in user sees every published initiative); the unpublished ones a user sees
-are few and paired when asked, in the same query."""
+The pairs are kept counted in ``NetworkLink`` as initiatives change, published and unpublished
+apart: who sees every initiative reads both counts; anyone else the published ones (every
+signed-in user sees those) plus the few unpublished ones they see, paired in the same query."""
 
 from collections import Counter
 from itertools import combinations
@@ -21,12 +21,11 @@ MOST_PARTICIPANTS = 12
 Participation = Initiative.municipalities.through
 
 
-def _counted(members, *, scope: str, is_published: bool) -> frozenset:
-    """The participants an initiative adds to ``NetworkLink``: none unless it is published,
-    not prefecture-wide, and has two to ``MOST_PARTICIPANTS`` participants."""
+def _counted(members, scope: str) -> frozenset:
+    """The participants an initiative adds to ``NetworkLink``: none if it is prefecture-wide
+    or has fewer than two or more than ``MOST_PARTICIPANTS``."""
     members = frozenset(members)
-    if not is_published or scope == Initiative.Scope.PREFECTURE \
-            or not 2 <= len(members) <= MOST_PARTICIPANTS:
+    if scope == Initiative.Scope.PREFECTURE or not 2 <= len(members) <= MOST_PARTICIPANTS:
         return frozenset()
     return members
 
@@ -35,7 +34,11 @@ def _pairs(members) -> set:
     return set(combinations(sorted(members), 2))
 
 
-def _shift(pairs: set, by: int) -> None:
+def _column(published: bool) -> str:
+    return "shared" if published else "unpublished"
+
+
+def _shift(pairs: set, by: int, published: bool) -> None:
     if not pairs:
         return
     if by > 0:  # a pair never linked before gets its row first
@@ -48,7 +51,8 @@ def _shift(pairs: set, by: int) -> None:
     # Locked in one order, so two initiatives saved at once cannot wait on each other.
     ids = list(NetworkLink.objects.select_for_update().filter(which).order_by(
         "municipality_a", "municipality_b").values_list("pk", flat=True))
-    NetworkLink.objects.filter(pk__in=ids).update(shared=F("shared") + by)
+    column = _column(published)
+    NetworkLink.objects.filter(pk__in=ids).update(**{column: F(column) + by})
 
 
 def refresh(initiative_id: int, *, removed: bool = False) -> None:
@@ -60,71 +64,82 @@ def refresh(initiative_id: int, *, removed: bool = False) -> None:
             pk=initiative_id).values("scope", "is_published").first()
         now = frozenset() if row is None else _counted(
             Participation.objects.filter(initiative_id=initiative_id).values_list(
-                "municipality_id", flat=True), **row)
-        before = frozenset(NetworkMember.objects.filter(initiative_id=initiative_id)
-                           .values_list("municipality_id", flat=True))
-        if now == before:
+                "municipality_id", flat=True), row["scope"])
+        published = row is not None and row["is_published"]
+        kept = list(NetworkMember.objects.filter(initiative_id=initiative_id)
+                    .values_list("municipality_id", "published"))
+        before = frozenset(m for m, _published in kept)
+        was_published = bool(kept) and kept[0][1]
+        if now == before and (published == was_published or not now):
             return
         old_pairs, new_pairs = _pairs(before), _pairs(now)
-        _shift(new_pairs - old_pairs, +1)
-        _shift(old_pairs - new_pairs, -1)
-        NetworkMember.objects.filter(initiative_id=initiative_id,
-                                     municipality_id__in=before - now).delete()
+        if published == was_published:
+            _shift(new_pairs - old_pairs, +1, published)
+            _shift(old_pairs - new_pairs, -1, published)
+        else:
+            _shift(new_pairs, +1, published)
+            _shift(old_pairs, -1, was_published)
+        NetworkMember.objects.filter(initiative_id=initiative_id).exclude(
+            municipality_id__in=now).delete()
+        NetworkMember.objects.filter(initiative_id=initiative_id).update(published=published)
         NetworkMember.objects.bulk_create([
-            NetworkMember(initiative_id=initiative_id, municipality_id=m)
+            NetworkMember(initiative_id=initiative_id, municipality_id=m, published=published)
             for m in sorted(now - before)])
 
 
 def rebuild() -> int:
     """``NetworkLink`` counted afresh from every initiative, after writes that bypass the
     signals (bulk loads); the number of pairs linked."""
-    members = {}
-    for initiative_id, municipality_id in Participation.objects.filter(
-            initiative__is_published=True).exclude(
+    members, published = {}, {}
+    for initiative_id, municipality_id, is_published in Participation.objects.exclude(
             initiative__scope=Initiative.Scope.PREFECTURE).values_list(
-            "initiative_id", "municipality_id").order_by():
+            "initiative_id", "municipality_id", "initiative__is_published").order_by():
         members.setdefault(initiative_id, []).append(municipality_id)
-    counted = {pk: ids for pk, ids in members.items()
-               if _counted(ids, scope="", is_published=True)}
-    pairs = Counter(pair for ids in counted.values() for pair in _pairs(ids))
+        published[initiative_id] = is_published
+    counted = {pk: ids for pk, ids in members.items() if _counted(ids, "")}
+    pairs = {True: Counter(), False: Counter()}
+    for pk, ids in counted.items():
+        pairs[published[pk]].update(_pairs(ids))
     with transaction.atomic():
         NetworkMember.objects.all().delete()
         NetworkLink.objects.all().delete()
         NetworkLink.objects.bulk_create(
-            [NetworkLink(municipality_a_id=a, municipality_b_id=b, shared=n)
-             for (a, b), n in sorted(pairs.items())], batch_size=1000)
+            [NetworkLink(municipality_a_id=a, municipality_b_id=b, shared=pairs[True][a, b],
+                         unpublished=pairs[False][a, b])
+             for a, b in sorted(set(pairs[True]) | set(pairs[False]))], batch_size=1000)
         NetworkMember.objects.bulk_create(
-            [NetworkMember(initiative_id=pk, municipality_id=m)
+            [NetworkMember(initiative_id=pk, municipality_id=m, published=published[pk])
              for pk, ids in counted.items() for m in sorted(ids)], batch_size=5000)
-    return len(pairs)
+    return len(set(pairs[True]) | set(pairs[False]))
 
 
 def strongest_links(visible, limit: int) -> list[tuple[str, str, int]]:
     """The ``limit`` pairs of municipalities sharing the most of the ``visible`` initiatives
     that are not prefecture-wide and have at most ``MOST_PARTICIPANTS`` participants, as
     (団体コード, 団体コード, shared initiatives), the smaller code first; most shared first,
-    ties by the codes. One query: the kept counts of the published ones plus the visible
-    unpublished ones paired on the spot."""
-    unpublished = visible.filter(is_published=False).exclude(
-        scope=Initiative.Scope.PREFECTURE).order_by().values("pk")
-    unpublished_sql, params = unpublished.query.sql_with_params()
+    ties by the codes. One query: the kept counts, and for a user who does not see every
+    initiative, the unpublished ones they see paired on the spot."""
     quote = connection.ops.quote_name
     through, place, link = (quote(model._meta.db_table)
                             for model in (Participation, Municipality, NetworkLink))
-    # The unpublished participants are read once, from the index, with their initiative's
-    # size; the pair is counted once, its lower id first, and the codes put in order on the
-    # 595 pairs rather than on every row.
-    sql = f"""
-        WITH member AS (
+    if not visible.query.has_filters():  # every initiative: the kept counts say it all
+        member, counted, params = "", f"""
+                SELECT municipality_a_id AS a_id, municipality_b_id AS b_id,
+                       shared + unpublished AS n
+                FROM {link} WHERE shared + unpublished > 0""", ()
+    else:
+        unpublished = visible.filter(is_published=False).exclude(
+            scope=Initiative.Scope.PREFECTURE).order_by().values("pk")
+        unpublished_sql, params = unpublished.query.sql_with_params()
+        # The unpublished participants are read once, from the index, with their
+        # initiative's size; each pair is counted once, its lower id first.
+        member = f"""WITH member AS (
             SELECT t.initiative_id, t.municipality_id,
                    COUNT(*) OVER (PARTITION BY t.initiative_id) AS size
             FROM {through} t WHERE t.initiative_id IN ({unpublished_sql})
         )
-        SELECT CASE WHEN ma.lg_code < mb.lg_code THEN ma.lg_code ELSE mb.lg_code END AS low,
-               CASE WHEN ma.lg_code < mb.lg_code THEN mb.lg_code ELSE ma.lg_code END AS high,
-               pair.shared
-        FROM (
-            SELECT a_id, b_id, SUM(n) AS shared FROM (
+        """
+        counted = f"""
                 SELECT municipality_a_id AS a_id, municipality_b_id AS b_id, shared AS n
                 FROM {link} WHERE shared > 0
                 UNION ALL
@@ -133,16 +148,21 @@ def strongest_links(visible, limit: int) -> list[tuple[str, str, int]]:
                 JOIN member b ON b.initiative_id = a.initiative_id
                     AND b.municipality_id > a.municipality_id
                 WHERE a.size <= %s
-                GROUP BY a.municipality_id, b.municipality_id
-            ) part
-            GROUP BY a_id, b_id
+                GROUP BY a.municipality_id, b.municipality_id"""
+        params = (*params, MOST_PARTICIPANTS)
+    # The codes are put in order on the 595 pairs rather than on every row.
+    sql = f"""{member}SELECT
+               CASE WHEN ma.lg_code < mb.lg_code THEN ma.lg_code ELSE mb.lg_code END AS low,
+               CASE WHEN ma.lg_code < mb.lg_code THEN mb.lg_code ELSE ma.lg_code END AS high,
+               pair.shared
+        FROM (SELECT a_id, b_id, SUM(n) AS shared FROM ({counted}) part GROUP BY a_id, b_id
         ) pair
         JOIN {place} ma ON ma.id = pair.a_id
         JOIN {place} mb ON mb.id = pair.b_id
         ORDER BY pair.shared DESC, low, high
         LIMIT %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, MOST_PARTICIPANTS, limit))
+        cursor.execute(sql, (*params, limit))
         return [(low, high, int(shared)) for low, high, shared in cursor.fetchall()]
 
 

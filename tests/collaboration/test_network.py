@@ -34,18 +34,19 @@ def paired_in_python(user, limit):
 
 
 def kept_links():
-    return {(link.municipality_a_id, link.municipality_b_id): link.shared
-            for link in NetworkLink.objects.filter(shared__gt=0)}
+    return {(link.municipality_a_id, link.municipality_b_id, published): n
+            for link in NetworkLink.objects.all()
+            for published, n in ((True, link.shared), (False, link.unpublished)) if n}
 
 
 def links_afresh():
-    """The published pairs counted from the participation rows as they are."""
+    """The pairs counted from the participation rows as they are, published and not."""
     pairs = Counter()
-    for initiative in Initiative.objects.filter(is_published=True).exclude(
+    for initiative in Initiative.objects.exclude(
             scope=Initiative.Scope.PREFECTURE).prefetch_related("municipalities"):
         ids = sorted(m.pk for m in initiative.municipalities.all())
         if 2 <= len(ids) <= network.MOST_PARTICIPANTS:
-            pairs.update(combinations(ids, 2))
+            pairs.update((a, b, initiative.is_published) for a, b in combinations(ids, 2))
     return dict(pairs)
 
 
@@ -91,44 +92,51 @@ def test_the_data_set_has_ties_and_unpublished_pairs_to_tell_the_counts_apart(ge
 
 
 def test_the_kept_pairs_follow_every_change_of_an_initiative(prefecture_user):
+    def pks(*codes):
+        return sorted(Municipality.objects.filter(lg_code__in=codes).values_list("pk", flat=True))
+
+    def kept(published=True):
+        assert kept_links() == links_afresh()
+        assert NetworkMember.objects.count() == sum(len(ids) for ids in _counted_members().values())
+        return {(a, b) for a, b, p in kept_links() if p == published}
+
     initiative = make_initiative("共同研修", codes=("062014", "063657", "064611"))
     other = make_initiative("共同発注", codes=("062014", "063657"))
-    assert kept_links() == links_afresh() and len(kept_links()) == 3
+    assert kept() == set(combinations(pks("062014", "063657", "064611"), 2))
 
     initiative_update(actor=prefecture_user, initiative=initiative, values={},
                       relations={"municipalities": list(Municipality.objects.filter(
                           lg_code__in=("062014", "062022")))})
-    assert kept_links() == links_afresh() and len(kept_links()) == 2
+    assert kept() == {tuple(pks("062014", "063657")), tuple(pks("062014", "062022"))}
 
     Municipality.objects.get(lg_code="064611").initiatives.add(other)  # from the other side
-    assert kept_links() == links_afresh() and kept_links() == {
-        pair: 1 for pair in combinations(sorted(Municipality.objects.filter(
-            lg_code__in=("062014", "063657", "064611")).values_list("pk", flat=True)), 2)
-    } | {tuple(sorted(Municipality.objects.filter(lg_code__in=("062014", "062022"))
-                      .values_list("pk", flat=True))): 1}
+    assert kept() == set(combinations(pks("062014", "063657", "064611"), 2)) | {
+        tuple(pks("062014", "062022"))}
 
     initiative_publish(actor=prefecture_user, initiative=other, published=False)
-    assert kept_links() == links_afresh() and len(kept_links()) == 1
+    assert kept() == {tuple(pks("062014", "062022"))}
+    assert kept(published=False) == set(combinations(pks("062014", "063657", "064611"), 2))
 
     initiative.scope = Initiative.Scope.PREFECTURE
     initiative.save()
-    assert kept_links() == links_afresh() == {}
+    assert kept() == set()
 
     initiative_publish(actor=prefecture_user, initiative=other, published=True)
-    assert kept_links() == links_afresh() and len(kept_links()) == 3
+    assert kept() == set(combinations(pks("062014", "063657", "064611"), 2))
+    assert kept(published=False) == set()
     Municipality.objects.get(lg_code="064611").initiatives.clear()
-    assert kept_links() == links_afresh() and len(kept_links()) == 1
+    assert kept() == {tuple(pks("062014", "063657"))}
 
     removed = other.pk
     other.delete()
-    assert kept_links() == links_afresh() == {}
+    assert kept() == set() and kept_links() == {}
     assert not NetworkMember.objects.filter(initiative=removed).exists()
 
 
 def test_rebuilding_counts_what_the_changes_kept(generated):
     kept = kept_links()
     assert kept == links_afresh()
-    NetworkLink.objects.update(shared=0)
+    NetworkLink.objects.update(shared=0, unpublished=0)
     network.rebuild()
     assert kept_links() == kept
 
@@ -148,8 +156,7 @@ def test_the_migration_counts_the_initiatives_already_there(generated):
 
 def _counted_members():
     members = {}
-    for initiative_id, municipality_id in Initiative.municipalities.through.objects.filter(
-            initiative__is_published=True).exclude(
+    for initiative_id, municipality_id in Initiative.municipalities.through.objects.exclude(
             initiative__scope=Initiative.Scope.PREFECTURE).values_list(
             "initiative_id", "municipality_id"):
         members.setdefault(initiative_id, []).append(municipality_id)
