@@ -10,7 +10,7 @@ class CollaborationConfig(AppConfig):
         from portal.lib import caching
         from portal.lib.audit import track
 
-        from . import indexing, policies, reports, synonyms  # noqa: F401  registers them
+        from . import indexing, network, policies, reports, synonyms  # noqa: F401  registers them
         from .models import (
             Axis,
             Category,
@@ -31,3 +31,4 @@ class CollaborationConfig(AppConfig):
         track(Initiative, exclude={"search_text", "search_grams", "updated_at", "published_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
         indexing.connect()
+        network.connect()

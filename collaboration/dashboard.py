@@ -1,9 +1,7 @@
 """Dashboard parts from the initiatives: participation, the network, trends by year."""
 
 import math
-from collections import Counter
 from decimal import Decimal
-from itertools import combinations
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
@@ -15,6 +13,7 @@ from portal.models import Municipality
 
 from . import selectors
 from .models import Initiative, Theme
+from .network import strongest_links
 from .themes import chain
 
 NETWORK_EDGES = 40
@@ -30,28 +29,17 @@ def participation(user) -> dict:
 def network(user) -> dict:
     """Pairs of municipalities that share initiatives, strongest first, placed on the tiles.
     Prefecture-wide initiatives (everyone with everyone) are left out: they link nothing."""
-    visible = selectors.visible_initiatives(user).exclude(
-        scope=Initiative.Scope.PREFECTURE).order_by()
-    members = {}
-    for initiative_id, code in Initiative.municipalities.through.objects.filter(
-            initiative__in=visible.values("pk")).values_list(
-            "initiative_id", "municipality__lg_code"):
-        members.setdefault(initiative_id, []).append(code)
-    pairs = Counter()
-    for codes in members.values():
-        if len(codes) <= 12:
-            pairs.update(combinations(sorted(codes), 2))
+    strongest = strongest_links(selectors.visible_initiatives(user), NETWORK_EDGES)
     places = {m.lg_code: m for m in Municipality.objects.all()}
 
     def centre(code):
         x, y = tile_origin(places[code])
         return x + TILE / 2, y + TILE / 2
 
-    strongest = pairs.most_common(NETWORK_EDGES)
-    top = strongest[0][1] if strongest else 1
+    top = strongest[0][2] if strongest else 1
     edges = [{"a": places[a], "b": places[b], "count": n,
               "x1": centre(a)[0], "y1": centre(a)[1], "x2": centre(b)[0], "y2": centre(b)[1],
-              "width": round(1 + 5 * math.sqrt(n / top), 1)} for (a, b), n in strongest]
+              "width": round(1 + 5 * math.sqrt(n / top), 1)} for a, b, n in strongest]
     nodes = [{"m": m, "x": centre(m.lg_code)[0], "y": centre(m.lg_code)[1]}
              for m in places.values()]
     width, height = grid_size(places.values())

@@ -309,3 +309,36 @@ class SimilarityTerm(models.Model):
     documents = models.PositiveIntegerField(default=0)
     # Of which the term is among the initiative's heaviest (``SimilarityGram.strong``).
     strong_documents = models.PositiveIntegerField(default=0)
+
+
+class NetworkLink(models.Model):
+    """How many initiatives two municipalities take part in together (those the dashboard's
+    network counts: not prefecture-wide, at most a dozen participants), published and not,
+    kept by collaboration/network.py as initiatives change, so the network reads 595 rows
+    instead of pairing every participant of every initiative."""
+
+    municipality_a = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    municipality_b = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    shared = models.PositiveIntegerField(default=0)  # published initiatives
+    unpublished = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality_a", "municipality_b"],
+                                    name="network_link_once"),
+            models.CheckConstraint(condition=models.Q(municipality_a__lt=models.F(
+                "municipality_b")), name="network_link_in_order"),
+        ]
+
+
+class NetworkMember(models.Model):
+    """The participants of an initiative as counted in ``NetworkLink``, and whether as
+    published: what to take back out when the initiative changes."""
+
+    initiative = models.ForeignKey(Initiative, models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+")
+    published = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["initiative", "municipality"],
+                                               name="network_member_once")]

@@ -13,7 +13,9 @@ def snapshot():
 
 
 def test_synthetic_initiatives_are_marked_searchable_and_repeatable(django_assert_max_num_queries):
-    with django_assert_max_num_queries(30):  # about 6 per batch of 50, not per row
+    # About 6 per batch of 50, not per row, and 7 to count the network's pairs once at the end
+    # (collaboration.network.rebuild).
+    with django_assert_max_num_queries(37):
         generate_initiatives(120, seed=7, batch_size=50)
     first = snapshot()
     assert len(first) == 120
@@ -39,3 +41,11 @@ def test_synthetic_initiatives_are_found_by_what_real_ones_are():
 def test_the_command_refuses_an_absurd_scale():
     with pytest.raises(CommandError):
         call_command("generate_demo_data", "--scale", "1000")
+
+
+def test_synthetic_initiatives_are_counted_in_the_network():
+    from collaboration.models import NetworkLink
+    from tests.collaboration.test_network import kept_links, links_afresh
+
+    generate_initiatives(60, seed=5)
+    assert NetworkLink.objects.exists() and kept_links() == links_afresh()
