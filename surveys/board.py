@@ -1,6 +1,6 @@
 """The live status board: who has submitted, per municipality and per region."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, Exists, OuterRef, Subquery, When
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -30,29 +30,75 @@ def state_of(response) -> str:
     return RETURNED if response.status == SurveyResponse.Status.RETURNED else DRAFT
 
 
+def _read_for_followed(queryset, field: str):
+    # Only for the municipalities the user follows: the others' rows are never read.
+    value = Subquery(queryset.values(field)[:1])
+    return Case(When(is_followed=True, then=value), default=None,
+                output_field=queryset.model._meta.get_field(field))
+
+
+def _with_survey_rows(municipalities, survey, followed_ones):
+    """Each municipality with whether the user follows it and, for those followed, its
+    answer's state, its extension, its last reminder and its request to answer: one query."""
+    mine = {"survey": survey, "municipality": OuterRef("pk")}
+    response = SurveyResponse.objects.filter(**mine)
+    extension = DeadlineExtension.objects.filter(**mine)
+    reminder = ReminderDelivery.objects.filter(**mine, sent_at__isnull=False).order_by(
+        "-sent_at", "-pk")
+    rows = municipalities.annotate(
+        is_followed=Exists(followed_ones.filter(pk=OuterRef("pk")))).annotate(
+        response_id=_read_for_followed(response, "id"),
+        response_status=_read_for_followed(response, "status"),
+        response_is_late=_read_for_followed(response, "is_late"),
+        response_submitted_at=_read_for_followed(response, "submitted_at"),
+        extended_until=_read_for_followed(extension, "until"),
+        extension_reason=_read_for_followed(extension, "reason"),
+        reminder_id=_read_for_followed(reminder, "id"),
+        reminder_step=_read_for_followed(reminder, "step"),
+        reminder_sent_at=_read_for_followed(reminder, "sent_at"))
+    if survey.requested_at:  # notices exist only once staff have asked for answers
+        notice = OpeningNotice.objects.filter(**mine)
+        rows = rows.annotate(notice_id=_read_for_followed(notice, "id"),
+                             notice_sent_at=_read_for_followed(notice, "sent_at"),
+                             notice_recipients=_read_for_followed(notice, "recipients"))
+    return rows
+
+
+def _answer_of(m, survey):
+    if m.response_id is None:
+        return None
+    return SurveyResponse(pk=m.response_id, survey=survey, municipality=m,
+                          status=m.response_status, is_late=m.response_is_late,
+                          submitted_at=m.response_submitted_at)
+
+
+def _last_reminder_of(m, survey):
+    if m.reminder_id is None:
+        return None
+    return ReminderDelivery(pk=m.reminder_id, survey=survey, municipality=m,
+                            step=m.reminder_step, sent_at=m.reminder_sent_at)
+
+
+def _notice_of(m, survey):
+    if getattr(m, "notice_id", None) is None:
+        return None
+    return OpeningNotice(pk=m.notice_id, survey=survey, municipality=m,
+                         sent_at=m.notice_sent_at, recipients=m.notice_recipients)
+
+
 def board_for(user, survey) -> dict:
     """Every followed municipality with its state and its last reminder, in code order."""
-    # Each municipality's extension read with it, in the same query.
-    extension = DeadlineExtension.objects.filter(survey=survey, municipality=OuterRef("pk"))
-    targets = followed(user, survey).annotate(
-        extended_until=Subquery(extension.values("until")),
-        extension_reason=Subquery(extension.values("reason")))
-    targets = list(targets)
-    responses = {r.municipality_id: r for r in SurveyResponse.objects.filter(
-        survey=survey, municipality__in=targets).only(
-        "municipality_id", "status", "is_late", "submitted_at")}
-    reminders = {}
-    for delivery in ReminderDelivery.objects.filter(
-            survey=survey, sent_at__isnull=False, municipality__in=targets).order_by("sent_at"):
-        reminders[delivery.municipality_id] = delivery
-    # Notices exist only once staff have asked for answers: no query before that.
-    notices = {notice.municipality_id: notice for notice in OpeningNotice.objects.filter(
-        survey=survey, municipality__in=targets)} if survey.requested_at else {}
+    everyone = list(_with_survey_rows(
+        Municipality.objects.select_related("region").order_by("lg_code"), survey,
+        followed(user, survey)))
+    targets = [m for m in everyone if m.is_followed]
+    responses = {m.pk: _answer_of(m, survey) for m in targets}
+    reminders = {m.pk: _last_reminder_of(m, survey) for m in targets}
+    notices = {m.pk: _notice_of(m, survey) for m in targets}
     names = labels()
     rows = [(m, state_of(responses.get(m.pk)), responses.get(m.pk), reminders.get(m.pk))
             for m in targets]
     states = {m.pk: state for m, state, _response, _reminder in rows}
-    everyone = Municipality.objects.select_related("region")
     tile_map = build_tile_map(
         everyone, title=_("Answers to %(title)s") % {"title": survey.title},
         classify=lambda m: (f"tile--state-{states[m.pk]}", names[states[m.pk]])
