@@ -1,9 +1,10 @@
 """The live status board: who has submitted, per municipality and per region."""
 
-from django.db.models import Case, Exists, OuterRef, Subquery, When
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from portal.lib.links import by_lg_code
 from portal.lib.tilemap import build_tile_map
 from portal.models import Municipality
 
@@ -30,37 +31,33 @@ def state_of(response) -> str:
     return RETURNED if response.status == SurveyResponse.Status.RETURNED else DRAFT
 
 
-def _read_for_followed(queryset, field: str):
-    # Only for the municipalities the user follows: the others' rows are never read.
-    value = Subquery(queryset.values(field)[:1])
-    return Case(When(is_followed=True, then=value), default=None,
-                output_field=queryset.model._meta.get_field(field))
+def _first(queryset, field: str):
+    return Subquery(queryset.values(field)[:1])
 
 
-def _with_survey_rows(municipalities, survey, followed_ones):
-    """Each municipality with whether the user follows it and, for those followed, its
-    answer's state, its extension, its last reminder and its request to answer: one query."""
+def _with_survey_rows(targets, survey):
+    """The municipalities ``targets`` with their answer's state, their extension, their last
+    reminder and their request to answer: one query."""
     mine = {"survey": survey, "municipality": OuterRef("pk")}
     response = SurveyResponse.objects.filter(**mine)
     extension = DeadlineExtension.objects.filter(**mine)
     reminder = ReminderDelivery.objects.filter(**mine, sent_at__isnull=False).order_by(
         "-sent_at", "-pk")
-    rows = municipalities.annotate(
-        is_followed=Exists(followed_ones.filter(pk=OuterRef("pk")))).annotate(
-        response_id=_read_for_followed(response, "id"),
-        response_status=_read_for_followed(response, "status"),
-        response_is_late=_read_for_followed(response, "is_late"),
-        response_submitted_at=_read_for_followed(response, "submitted_at"),
-        extended_until=_read_for_followed(extension, "until"),
-        extension_reason=_read_for_followed(extension, "reason"),
-        reminder_id=_read_for_followed(reminder, "id"),
-        reminder_step=_read_for_followed(reminder, "step"),
-        reminder_sent_at=_read_for_followed(reminder, "sent_at"))
+    rows = targets.annotate(
+        response_id=_first(response, "id"),
+        response_status=_first(response, "status"),
+        response_is_late=_first(response, "is_late"),
+        response_submitted_at=_first(response, "submitted_at"),
+        extended_until=_first(extension, "until"),
+        extension_reason=_first(extension, "reason"),
+        reminder_id=_first(reminder, "id"),
+        reminder_step=_first(reminder, "step"),
+        reminder_sent_at=_first(reminder, "sent_at"))
     if survey.requested_at:  # notices exist only once staff have asked for answers
         notice = OpeningNotice.objects.filter(**mine)
-        rows = rows.annotate(notice_id=_read_for_followed(notice, "id"),
-                             notice_sent_at=_read_for_followed(notice, "sent_at"),
-                             notice_recipients=_read_for_followed(notice, "recipients"))
+        rows = rows.annotate(notice_id=_first(notice, "id"),
+                             notice_sent_at=_first(notice, "sent_at"),
+                             notice_recipients=_first(notice, "recipients"))
     return rows
 
 
@@ -88,10 +85,9 @@ def _notice_of(m, survey):
 
 def board_for(user, survey) -> dict:
     """Every followed municipality with its state and its last reminder, in code order."""
-    everyone = list(_with_survey_rows(
-        Municipality.objects.select_related("region").order_by("lg_code"), survey,
-        followed(user, survey)))
-    targets = [m for m in everyone if m.is_followed]
+    targets = list(_with_survey_rows(followed(user, survey), survey))
+    # The map shows every municipality; only the followed ones are read beyond their place.
+    everyone = Municipality.objects.only("lg_code", "name", "tile_col", "tile_row")
     responses = {m.pk: _answer_of(m, survey) for m in targets}
     reminders = {m.pk: _last_reminder_of(m, survey) for m in targets}
     notices = {m.pk: _notice_of(m, survey) for m in targets}
@@ -108,8 +104,11 @@ def board_for(user, survey) -> dict:
     for municipality, state, _response, _reminder in rows:
         counts = regions.setdefault(municipality.region, dict.fromkeys(names, 0))
         counts[state] += 1
+    links = {name: by_lg_code(f"survey_{name}", survey.pk)
+             for name in ("response", "extend", "proxy")}
     return {
-        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk))
+        "rows": [(m, names[state], state, response, reminder, notices.get(m.pk),
+                  {name: link(m.lg_code) for name, link in links.items()})
                  for m, state, response, reminder in rows],
         "requested": survey.requested_at is not None,
         # Asked for and open, but no notice claimed yet: the sending task waits for a worker.

@@ -367,7 +367,7 @@ def test_the_boards_rows_are_those_read_one_municipality_at_a_time(
                   reminder and (reminder.step, reminder.sent_at, reminder.step_label),
                   notice and (notice.sent_at, notice.recipients),
                   m.extended_until and (m.extended_until, m.extension_reason))
-                 for m, _label, _state, response, reminder, notice in data["rows"]]
+                 for m, _label, _state, response, reminder, notice, _links in data["rows"]]
         assert shown == _board_straight(user, survey), user.username
         assert len(data["tile_map"].tiles) == 35
     assert shown == []  # a municipality follows none
