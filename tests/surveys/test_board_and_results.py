@@ -26,7 +26,7 @@ def test_the_board_shows_every_state_on_the_map_and_per_region(client, survey,
     answer(survey, "063657", status="draft")
     answer(survey, "064611", status="returned")
     client.force_login(prefecture_user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
     assert "35団体中 2団体 提出済み" in page
     assert 'aria-label="山形市：提出済み"' in page and 'aria-label="米沢市：期限後提出"' in page
