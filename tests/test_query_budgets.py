@@ -85,7 +85,7 @@ BUDGETS = {
     "catalogue search": (lambda d: reverse("initiative_list") + "?q=水道", 13, 2),
     # The similar cases (collaboration/similarity.py): frequencies, scores, the cases shown.
     "initiative page": (lambda d: d.initiative.get_absolute_url(), 14, 3),
-    "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 7, 3),
+    "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 4, 3),
     # + similar cases of the shared needs: the synonym dictionary, frequencies, one scoring
     # query per need (at most surveys.results.SUGGESTED_NEEDS = 8), the cases shown.
     "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 18, 3),

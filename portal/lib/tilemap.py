@@ -76,7 +76,10 @@ def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
                    classify: Classifier, legend_order: list[str] | None = None) -> TileMap:
     """``classify`` returns (css class, legend label) for a municipality. The legend follows
     ``legend_order`` (css classes) when given, else the order classes first appear in."""
+    from .links import by_lg_code
+
     municipalities = list(municipalities)
+    page_of = by_lg_code("municipality_detail")
     tiles, legend = [], {}
     for municipality in municipalities:
         css_class, label = classify(municipality)
@@ -86,7 +89,7 @@ def build_tile_map(municipalities: Iterable[Municipality], *, title: str,
         tiles.append(Tile(
             lg_code=municipality.lg_code,
             name=municipality.name,
-            url=municipality.get_absolute_url(),
+            url=page_of(municipality.lg_code),
             x=x, y=y,
             css_class=css_class,
             description=_("%(name)s: %(label)s") % {"name": municipality.name, "label": label},

@@ -253,3 +253,36 @@ def test_the_api_filters_pages_and_answers_304_for_an_unchanged_etag(client, sit
     municipalities = client.get(reverse("api_municipalities")).json()
     assert [m["lg_code"] for m in municipalities][:2] == ["062014", "062022"]
     assert len(client.get(reverse("api_framework")).json()["methods"]) == 12
+
+
+def test_the_api_lists_count_and_last_change_are_those_of_the_matching_published_rows(
+        client, site_on, django_assert_max_num_queries):
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.http import http_date
+
+    from collaboration.models import Initiative
+
+    for n, codes in enumerate([("062014",), ("062014", "063657"), ("063657",), ("064611",)]):
+        make_initiative(f"取組み{n}", codes=codes, published=n != 2)
+    # Each a day apart, so that the latest change differs between the filters.
+    for n, initiative in enumerate(Initiative.objects.order_by("pk")):
+        Initiative.objects.filter(pk=initiative.pk).update(
+            updated_at=timezone.now() - datetime.timedelta(days=n))
+    for params, matching in [
+            ({}, Initiative.objects.filter(is_published=True)),
+            ({"municipality": "063657"}, Initiative.objects.filter(
+                is_published=True, municipalities__lg_code="063657")),
+            ({"region": "shonai"}, Initiative.objects.filter(
+                is_published=True, municipalities__region__code="shonai").distinct()),
+            ({"category": "nope"}, Initiative.objects.none())]:
+        rows = list(matching)
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("api_initiatives"), params)
+        assert response.json()["count"] == len(rows), params
+        assert sorted(row["id"] for row in response.json()["results"]) == sorted(
+            row.pk for row in rows), params
+        latest = max((row.updated_at for row in rows), default=None)
+        assert response.get("Last-Modified") == (
+            http_date(latest.timestamp()) if latest else None), params

@@ -26,7 +26,7 @@ def test_the_board_shows_every_state_on_the_map_and_per_region(client, survey,
     answer(survey, "063657", status="draft")
     answer(survey, "064611", status="returned")
     client.force_login(prefecture_user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("survey_status", args=[survey.pk])).content.decode()
     assert "35団体中 2団体 提出済み" in page
     assert 'aria-label="山形市：提出済み"' in page and 'aria-label="米沢市：期限後提出"' in page
@@ -335,3 +335,64 @@ def test_what_each_answer_was_shown_is_decided_as_for_that_answer_alone(survey):
     shown = _shown_by_response(questions, responses)
     assert shown == {r.pk: shown_questions(questions, r.answers) for r in responses}
     assert len({frozenset(s) for s in shown.values()}) == 3  # the conditions do tell them apart
+def _board_straight(user, survey):
+    """The board's rows computed the plain way, one lookup per municipality."""
+    from surveys.models import DeadlineExtension, OpeningNotice, ReminderDelivery
+    from surveys.policies import followed
+
+    rows = []
+    for m in followed(user, survey):
+        response = SurveyResponse.objects.filter(survey=survey, municipality=m).first()
+        sent = ReminderDelivery.objects.filter(survey=survey, municipality=m,
+                                               sent_at__isnull=False).order_by("sent_at")
+        extension = DeadlineExtension.objects.filter(survey=survey, municipality=m).first()
+        notice = OpeningNotice.objects.filter(survey=survey, municipality=m).first() \
+            if survey.requested_at else None
+        last = list(sent)[-1] if sent else None
+        rows.append((m.lg_code,
+                     response and (response.status, response.is_late, response.submitted_at),
+                     last and (last.step, last.sent_at, last.step_label),
+                     notice and (notice.sent_at, notice.recipients),
+                     extension and (extension.until, extension.reason)))
+    return rows
+
+
+def test_the_boards_rows_are_those_read_one_municipality_at_a_time(
+        survey, prefecture_user, branch_user, municipal_user):
+    import datetime
+
+    from surveys import board
+    from surveys.models import DeadlineExtension, OpeningNotice, ReminderDelivery, Survey
+
+    answer(survey, "062014")
+    answer(survey, "062022", late=True)
+    answer(survey, "063657", status="draft")
+    answer(survey, "062031", status="returned")
+    hour = datetime.timedelta(hours=1)
+    for code, step, ago in (("062014", "-7", 3), ("062014", "-1", 1), ("062014", "+0", 2),
+                            ("062022", "now-2026-12-01", 1), ("063657", "-3", None)):
+        ReminderDelivery.objects.create(
+            survey=survey, municipality=municipality(code), step=step,
+            sent_at=None if ago is None else timezone.now() - ago * hour)
+    DeadlineExtension.objects.create(survey=survey, municipality=municipality("062031"),
+                                     until=survey.deadline + 24 * hour, reason="災害対応")
+    Survey.objects.filter(pk=survey.pk).update(requested_at=timezone.now())
+    survey.refresh_from_db()
+    OpeningNotice.objects.create(survey=survey, municipality=municipality("062014"),
+                                 sent_at=timezone.now(), recipients=2)
+    OpeningNotice.objects.create(survey=survey, municipality=municipality("063657"))
+    for user in (prefecture_user, branch_user, municipal_user):
+        data = board.board_for(user, survey)
+        shown = [(m.lg_code,
+                  response and (response.status, response.is_late, response.submitted_at),
+                  reminder and (reminder.step, reminder.sent_at, reminder.step_label),
+                  notice and (notice.sent_at, notice.recipients),
+                  m.extended_until and (m.extended_until, m.extension_reason))
+                 for m, _label, _state, response, reminder, notice, _links in data["rows"]]
+        assert shown == _board_straight(user, survey), user.username
+        assert len(data["tile_map"].tiles) == 35
+    assert shown == []  # a municipality follows none
+    rows = {m.lg_code: row for m, *row in board.board_for(prefecture_user, survey)["rows"]}
+    assert rows["062014"][3].step == "-1"  # the last one sent
+    assert rows["063657"][3] is None  # none sent yet
+    assert rows["063657"][4].sent_at is None  # claimed, being sent
