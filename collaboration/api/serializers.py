@@ -105,9 +105,8 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "integer", "nullable": True})
     def get_spread_from(self, initiative):
-        # Only a published origin is named.
-        origins = self.context.get("published_origins", set())
-        return initiative.spread_from_id if initiative.spread_from_id in origins else None
+        # Only a published origin is named (the views annotate it).
+        return getattr(initiative, "public_origin", None)
 
     @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_published_on(self, initiative):

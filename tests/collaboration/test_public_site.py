@@ -196,6 +196,17 @@ def test_no_unpublished_row_is_reachable_by_any_public_route(client, cases, site
         "spread_from"] is None
 
 
+def test_the_api_names_a_spreads_published_origin(client, cases, site_on):
+    origin = cases["published"]
+    spread = make_initiative("公開元からの横展開", codes=("062049",), spread_from=origin)
+    detail = client.get(reverse("api_initiative", args=[spread.pk])).json()
+    assert detail["spread_from"] == origin.pk
+    rows = {row["id"]: row for row in client.get(reverse("api_initiatives")).json()["results"]}
+    assert rows[spread.pk]["spread_from"] == origin.pk
+    assert rows[cases["spread"].pk]["spread_from"] is None  # its origin is unpublished
+    assert rows[origin.pk]["spread_from"] is None
+
+
 def test_open_data_csv_is_utf8_with_bom_one_value_per_cell_and_long_participants(
         client, cases, site_on):
     response = client.get(reverse("opendata_initiatives_csv"))
