@@ -194,7 +194,9 @@ def chain(user) -> dict:
     seen = visible.filter(pk__in=came_of).values("pk")
     # Counted over the few initiatives either condition can hold for, found by their indexes,
     # not over every initiative.
-    either = came_of.union(Initiative.objects.filter(spread_from__in=seen).values("pk"))
+    # Neither part ordered: SQLite refuses ORDER BY inside a UNION.
+    either = came_of.order_by().union(
+        Initiative.objects.filter(spread_from__in=seen).order_by().values("pk"))
     outcomes = visible.filter(pk__in=either).aggregate(
         initiatives=Count("pk", filter=Q(pk__in=came_of)),
         spreads=Count("pk", filter=Q(spread_from__in=seen) & ~Q(pk__in=came_of)))

@@ -31,11 +31,11 @@ SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWE
                      "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
-def run_settings(tmp_path, code=PROBE, **environ):
+def run_settings(tmp_path, code=PROBE, timeout=60, **environ):
     env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DATA_DIR": str(tmp_path), **environ})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=timeout)
 
 
 def load(tmp_path, **environ) -> dict:
