@@ -1,6 +1,10 @@
 """Read-only API views: what the public site shows, as JSON, for whoever asks."""
 
+import re
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as FormValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Max, Prefetch, When
 from django.utils.http import http_date
@@ -24,6 +28,7 @@ from portal.models import Municipality
 from .. import selectors
 from ..filters import PAGE_SIZES, SORTS, InitiativeFilter
 from ..models import Axis, Category, Initiative, Method, PolicyField
+from . import rows
 from . import serializers as api_serializers
 
 ERROR = inline_serializer("Error", fields={"detail": serializers.CharField()})
@@ -33,13 +38,27 @@ BAD_REQUEST = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(ERROR, description="Not found (or not published).")
 
 
+class WholeNumberField(forms.IntegerField):
+    """An integer written as digits: the document says integer, so 1.0 or 1e3 is a 400."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]+", str(value).strip()):
+            raise FormValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = WholeNumberField
+
+
 class PublicInitiativeFilter(InitiativeFilter):
     """The catalogue's filters, by code or id: a value nothing has matches nothing (an empty
     page, not an error). Publication is not one: everything here is published."""
 
     category = django_filters.CharFilter(field_name="category__code")
-    method = django_filters.NumberFilter(field_name="methods")
-    field = django_filters.NumberFilter(field_name="policy_fields")
+    method = WholeNumberFilter(field_name="methods")
+    field = WholeNumberFilter(field_name="policy_fields")
+    year = WholeNumberFilter(field_name="start_year", min_value=1900, max_value=2100)
     region = django_filters.CharFilter(method="filter_region_code")
     municipality = django_filters.CharFilter(field_name="municipalities__lg_code")
 
@@ -51,7 +70,8 @@ class PublicInitiativeFilter(InitiativeFilter):
 
 del PublicInitiativeFilter.base_filters["published"]
 
-TEXT = {"type": "string", "minLength": 1}
+# A NUL character is refused (400), as in every text the portal takes.
+TEXT = {"type": "string", "minLength": 1, "pattern": "^[^\\x00]+$"}
 # What the filters accept, said in the document so that a client can build valid requests.
 FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Search words (Japanese; all must match).",
@@ -169,8 +189,8 @@ class InitiativeList(generics.ListAPIView):
         # How many match and the latest change, in one query over the bare rows.
         totals = queryset.order_by().aggregate(count=Count("*"), latest=Max("updated_at"))
         self.paginator.known_count = totals["count"]
-        page = self.paginate_queryset(_with_details(queryset))
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(rows.page_rows(queryset))
+        response = self.get_paginated_response(rows.initiative_rows(page, request))
         return _set_last_modified(response, totals["latest"])
 
 

@@ -297,3 +297,13 @@ def test_the_api_lists_count_and_last_change_are_those_of_the_matching_published
         latest = max((row.updated_at for row in rows), default=None)
         assert response.get("Last-Modified") == (
             http_date(latest.timestamp()) if latest else None), params
+
+
+def test_the_api_refuses_ids_that_are_not_whole_numbers_and_nul_characters(client, site_on):
+    make_initiative("水道の取組み")
+    assert client.get(reverse("api_initiatives"), {"method": "1"}).status_code == 200
+    for params in [{"method": "1.0"}, {"field": "2e1"}, {"year": "2026.0"}, {"year": "1800"},
+                   {"category": "I-2\x00"}, {"region": "\x00"}]:
+        response = client.get(reverse("api_initiatives"), params)
+        assert response.status_code == 400, params
+        assert list(response.json()) == list(params), params
