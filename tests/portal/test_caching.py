@@ -68,7 +68,7 @@ def test_a_new_survey_answer_reaches_the_board_and_the_results(client, prefectur
 def test_pages_work_while_the_cache_is_down(client, settings, prefecture_user, monkeypatch):
     monkeypatch.setattr(caching, "_down_until", 0.0)  # restored after the test
     settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.lib.redis_cache.KeptClientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
     make_initiative("キャッシュなしでも見える取組み")  # its change is not announced: no error
@@ -185,7 +185,7 @@ def test_a_write_whose_bump_failed_is_seen_by_other_processes_within_the_timeout
                  "needs Redis (REDIS_URL)")
     healthy = settings.CACHES
     cut_off = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.lib.redis_cache.KeptClientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
     start = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)

@@ -23,7 +23,7 @@ def redis(tmp_path, settings, monkeypatch):
     server = PrivateRedis(tmp_path)
     server.start()
     settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url,
+        "BACKEND": "portal.lib.redis_cache.KeptClientRedisCache", "LOCATION": server.url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     monkeypatch.setattr(caching, "_down_until", 0.0)  # no back-off left by another test
     yield server
@@ -74,3 +74,18 @@ def test_a_session_ended_by_an_administrator_is_gone_from_the_cache_as_well(
     assert client.get(reverse("dashboard")).status_code == 200  # read once: cached if cached
     assert end_sessions(prefecture_user) == 1
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_the_kept_cache_client_serves_again_after_redis_restarts_empty(redis, client,
+                                                                      prefecture_user):
+    from django.core.cache import cache
+
+    kept = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is kept  # one client, not one per call
+    cache.set("probe", "before", 60)
+    redis.restart_empty()
+    assert cache.get("probe") is None  # the new server is empty; the old connection is gone
+    cache.set("probe", "after", 60)
+    assert cache.get("probe") == "after" and cache._cache.get_client() is kept
+    client.force_login(prefecture_user)
+    assert client.get(reverse("dashboard")).status_code == 200
