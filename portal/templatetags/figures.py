@@ -1,4 +1,7 @@
 from django import template
+from django.conf import settings
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 
 from portal.statistics import format_figure
 
@@ -9,3 +12,18 @@ register = template.Library()
 def figure(value, indicator):
     """{{ value|figure:"ageing_rate" }} → 37.2%"""
     return format_figure(indicator, value)
+
+
+def _localized(value) -> str:
+    # A whole number without thousands separators is its digits (what localize returns).
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return localize(value)
+
+
+@register.filter(is_safe=True)
+def number_cells(values):
+    """{{ counts|number_cells }}: a right-aligned cell per count, as ``{% for n in counts %}
+    <td class="num">{{ n }}</td>{% endfor %}`` writes them, in one go: a survey's results
+    have over a thousand."""
+    return format_html_join("", '<td class="num">{}</td>', ((_localized(n),) for n in values))
