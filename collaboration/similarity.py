@@ -302,8 +302,25 @@ class _Query:
 # How a term of a need takes part in the one scoring query (``_SCORING``).
 RESCORE, WHOLE_LIST, STRONG_ONLY = 0, 1, 2
 
-_SCORING = """
-WITH q(need, gram, w, seek) AS ({terms}),
+# Each need's best candidates by its seeking terms: on PostgreSQL a top-N per need (no sort
+# of every initiative found); SQLite has no LATERAL, so there a window ranks them all.
+_CHOSEN = {
+    "postgresql": """
+chosen AS MATERIALIZED (
+    SELECT n.need, best.initiative_id
+    FROM (SELECT DISTINCT need FROM q) n CROSS JOIN LATERAL (
+        SELECT initiative_id FROM (
+            SELECT g.initiative_id, g.weight * q.w AS part
+            FROM {grams} g JOIN q ON g.gram = q.gram
+            WHERE q.need = n.need AND q.seek = 2 AND g.strong
+            UNION ALL
+            SELECT g.initiative_id, g.weight * q.w
+            FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.need = n.need AND q.seek = 1
+        ) found
+        GROUP BY initiative_id ORDER BY SUM(part) DESC, initiative_id LIMIT %s
+    ) best
+)""",
+    "sqlite": """
 found AS (
     SELECT q.need, g.initiative_id, g.weight * q.w AS part
     FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.seek = 2 AND g.strong
@@ -316,15 +333,18 @@ ranked AS (
            ROW_NUMBER() OVER (PARTITION BY need ORDER BY SUM(part) DESC, initiative_id) AS place
     FROM found GROUP BY need, initiative_id
 ),
--- Every row of the candidates, read by initiative, then matched against the need's terms.
-candidate AS MATERIALIZED (
-    SELECT r.need, g.initiative_id, g.gram, g.weight
-    FROM ranked r JOIN {grams} g ON g.initiative_id = r.initiative_id
-    WHERE r.place <= %s
-)
-SELECT c.need, c.initiative_id, SUM(c.weight * q.w), {concat}(c.gram, ' ')
-FROM candidate c JOIN q ON q.need = c.need AND q.gram = c.gram
-GROUP BY c.need, c.initiative_id
+chosen AS MATERIALIZED (SELECT need, initiative_id FROM ranked WHERE place <= %s)""",
+}
+
+# The chosen (need, initiative) pairs, then the candidates' rows for any need's term, once per
+# initiative however many needs chose it: each need's cosine is summed from them in Python.
+_SCORING = """
+WITH q(need, gram, w, seek) AS ({terms}),
+{chosen}
+SELECT need, initiative_id, NULL, NULL FROM chosen
+UNION ALL
+SELECT NULL, g.initiative_id, g.gram, g.weight FROM {grams} g
+WHERE g.initiative_id IN (SELECT initiative_id FROM chosen) AND g.gram IN ({every})
 """
 
 
@@ -346,8 +366,8 @@ def _seeking(vector: dict, df: dict, strong_df: dict, budget: int) -> dict[str, 
 
 
 def _terms_table(rows: list[tuple]) -> tuple[str, list]:
-    """The needs' terms as a table (need, gram, w, seek) for ``_SCORING``. PostgreSQL reads
-    them from one JSON parameter: binding a few thousand separate parameters costs more than
+    """The needs' seeking terms as a table (need, gram, w, seek) for ``_SCORING``. PostgreSQL
+    reads them from one JSON parameter: binding many separate parameters costs more than
     the query itself."""
     if connection.vendor == "postgresql":
         return ("SELECT * FROM json_to_recordset(%s::json) "
@@ -356,6 +376,13 @@ def _terms_table(rows: list[tuple]) -> tuple[str, list]:
                              for need, gram, w, seek in rows], ensure_ascii=False)])
     return ("VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
             [value for row in rows for value in row])
+
+
+def _terms_list(terms: list[str]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return "SELECT json_array_elements_text(%s::json)", [json.dumps(terms,
+                                                                        ensure_ascii=False)]
+    return ", ".join(["%s"] * len(terms)), terms
 
 
 def _scored(vectors: list[dict], df: dict, strong_df: dict,
@@ -367,18 +394,34 @@ def _scored(vectors: list[dict], df: dict, strong_df: dict,
     need's terms, so the order shown is the full cosine."""
     # The rows read are bounded per lookup, whatever the number of needs.
     budget = max(MIN_ROWS_PER_NEED, ROWS_PER_LOOKUP // max(1, len(vectors)))
-    rows = [(number, term, vector[term], seek) for number, vector in enumerate(vectors)
-            for term, seek in _seeking(vector, df, strong_df, budget).items()]
+    seekings = [_seeking(vector, df, strong_df, budget) for vector in vectors]
+    rows = [(number, term, vectors[number][term], seek)
+            for number, seeking in enumerate(seekings) for term, seek in seeking.items()
+            if seek != RESCORE]
     found = [{} for _vector in vectors]
     if not rows:
         return found
     terms, params = _terms_table(rows)
-    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    sql = _SCORING.format(terms=terms, grams=SimilarityGram._meta.db_table, concat=concat)
+    # Only the rows of terms some need has come back (the rest add nothing to a cosine).
+    every, every_params = _terms_list(sorted(set().union(*seekings)))
+    grams = SimilarityGram._meta.db_table
+    chosen_sql = _CHOSEN.get(connection.vendor, _CHOSEN["sqlite"]).format(grams=grams)
+    sql = _SCORING.format(terms=terms, every=every, grams=grams, chosen=chosen_sql)
+    chosen, candidate_rows = [], {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, candidates])
-        for number, pk, score, shared in cursor.fetchall():
-            found[number][pk] = (score, set(shared.split()))
+        cursor.execute(sql, [*params, candidates, *every_params])
+        for number, pk, gram, weight in cursor.fetchall():
+            if gram is None:
+                chosen.append((number, pk))
+            else:
+                candidate_rows.setdefault(pk, []).append((gram, weight))
+    for number, pk in chosen:
+        vector = vectors[number]
+        shared = [(gram, weight) for gram, weight in candidate_rows.get(pk, ())
+                  if gram in seekings[number]]
+        if shared:
+            found[number][pk] = (sum(weight * vector[gram] for gram, weight in shared),
+                                 {gram for gram, _weight in shared})
     return found
 
 
