@@ -20,13 +20,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from .models import Initiative, Method, PolicyField, SimilarityGram, SimilarityTerm
-from .search import KATAKANA
+from .search import KATAKANA, normalize
 
 TOPIC = "similarity"
 FIELD_TERM, METHOD_TERM = "f:", "m:"
@@ -48,7 +49,7 @@ MIN_CANDIDATES = 20  # a need's best by its heaviest terms is not always best on
 COMMON_SHARE = 0.3
 COMMON_AT_LEAST = 10
 SHOWN = 5
-LONG_TEXTS = ("body", "outcomes", "indicators", "search_text", "search_grams")
+SHOWN_FIELDS = ("title", "scope", "outside_prefecture", "category__label")
 # Below this cosine, what two texts share is a stray pair of characters, not a topic.
 MIN_SCORE = 0.04
 WORD = re.compile(r"\w+")
@@ -73,15 +74,18 @@ def _runs(text: str) -> list[tuple[str, str]]:
     return [(match.group(), _folded(match.group())) for match in WORD.finditer(text or "")]
 
 
+@functools.lru_cache(maxsize=20_000)
+def _word_pairs(written: str) -> tuple[str, ...]:
+    word = _folded(written)
+    return tuple(word[i:i + 2] for i in range(len(word) - 1))
+
+
 def text_pairs(text: str) -> Counter:
     """How often each normalised character pair occurs within the words of ``text``."""
-    counts = Counter()
-    # Each word once, times its count: a survey's texts repeat their words many times over.
-    for written, times in Counter(match.group() for match in WORD.finditer(text or "")).items():
-        word = _folded(written)
-        for i in range(len(word) - 1):
-            counts[word[i:i + 2]] += times
-    return counts
+    # Each word's pairs once, as many times as the word comes (a survey's texts repeat their
+    # words many times over), counted in one pass in C.
+    return Counter(chain.from_iterable(_word_pairs(written) * times for written, times
+                                       in Counter(WORD.findall(text or "")).items()))
 
 
 @dataclass
@@ -121,8 +125,14 @@ def _idf(total: int, df: int) -> float:
 
 
 def _vector(counts: Counter, total: int, df: dict) -> dict[str, float]:
-    weights = {term: (1.0 + math.log(n)) * _idf(total, df.get(term, 0))
-               for term, n in counts.items() if n > 0}
+    idf = {}  # a long need's terms share few document frequencies (many are in none)
+    weights = {}
+    for term, n in counts.items():
+        if n > 0:
+            documents = df.get(term, 0)
+            if documents not in idf:
+                idf[documents] = _idf(total, documents)
+            weights[term] = (1.0 + math.log(n)) * idf[documents]
     length = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {term: w / length for term, w in weights.items()}
 
@@ -251,7 +261,8 @@ def _names(model, names) -> list:
 
 def _distinct_runs(texts: list[str]) -> list[tuple[str, str]]:
     """The words of ``texts`` once each, in the order they first come."""
-    return list(dict.fromkeys(run for text in texts for run in _runs(text)))
+    words = dict.fromkeys(match.group() for text in texts for match in WORD.finditer(text or ""))
+    return [(written, _folded(written)) for written in words]
 
 
 def _matching_words(runs: list[tuple[str, str]], candidate_terms: set[str],
@@ -264,8 +275,7 @@ def _matching_words(runs: list[tuple[str, str]], candidate_terms: set[str],
     shared = candidate_terms & informative
     for written, word in runs:
         # A word none of whose pairs is shared has no stretch (most words of a long need).
-        if len(word) != len(written) or not any(
-                word[i:i + 2] in shared for i in range(len(word) - 1)):
+        if len(word) != len(written) or shared.isdisjoint(_word_pairs(written)):
             continue
         start = None
         for i in range(len(word) + 1):
@@ -431,8 +441,10 @@ def _visible_among(user, ids, exclude_municipality) -> dict:
     visible = visible_initiatives(user)
     if exclude_municipality is not None:
         visible = visible.exclude(municipalities=exclude_municipality)
+    # What the list of cases shows (``_similar_cases.html``) and ``same_category``, no more:
+    # a lookup checks some sixty candidates to show a few.
     return {initiative.pk: initiative for initiative in visible.filter(pk__in=ids)
-            .select_related("category").defer(*LONG_TEXTS)}
+            .select_related("category").only(*SHOWN_FIELDS)}
 
 
 def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
@@ -493,20 +505,26 @@ def _kept(query: _Query, found: dict, shown: dict, limit: int) -> list[tuple]:
 _HIRAGANA = {code: code - 0x60 for code in KATAKANA}
 
 
+@functools.lru_cache(maxsize=8192)
+def _normalised_line(line: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", line).lower().translate(_HIRAGANA).split())
+
+
 def _normalised(text: str) -> str:
-    """``search.normalize`` in one pass over ``text`` (needs are long texts)."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").lower().translate(_HIRAGANA)
-                    .split())
+    """``search.normalize`` of ``text`` (needs are long texts, their lines repeated), a line
+    at a time: NFKC, lower case and the kana fold never join characters across a new line."""
+    return " ".join(filter(None, map(_normalised_line, (text or "").split("\n"))))
+
+
+_normalised_word = functools.lru_cache(maxsize=4096)(normalize)
 
 
 def _with_synonyms(text: str, lookup: dict) -> str:
     """``text`` and the synonyms of the dictionary's words in it, so a need that says ICT
     also finds 情報システム."""
-    from .search import normalize
-
     normalised = _normalised(text)
     extra = [word for key, group in lookup.items() if key in normalised for word in group
-             if normalize(word) not in normalised]
+             if _normalised_word(word) not in normalised]
     return " ".join([text, *dict.fromkeys(extra)])
 
 

@@ -308,7 +308,7 @@ def test_scores_of_a_combined_lookup_are_the_cosine_of_the_stored_rows(prefectur
 def test_character_pairs_are_counted_as_each_word_gives_them():
     from collections import Counter
 
-    text = "デマンド交通の共同運行、デマンド交通　ＩＣＴ活用\n共同運行 ab ab abc"
+    text = "デマンド交通の共同運行、デマンド交通　ＩＣＴ活用\n共同運行 ab ab abc\n" * 3 + "ｄｘ"
     expected = Counter()
     for _written, word in similarity._runs(text):
         expected.update(word[i:i + 2] for i in range(len(word) - 1))
@@ -316,8 +316,24 @@ def test_character_pairs_are_counted_as_each_word_gives_them():
     assert counted == expected and list(counted) == list(expected)  # same order of first use
 
 
+def test_the_cases_listed_are_shown_without_a_further_query(prefecture_user, snow_cases,
+                                                             django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    found = similar_to_need(prefecture_user, Need(text="除雪の共同化", field_names=["防災"]))
+    outside = next(s for s in found if s.initiative.is_outside)
+    with django_assert_num_queries(0):  # the lookup loads only what the list shows
+        html = render_to_string("collaboration/_similar_cases.html", {"suggestions": found})
+    assert outside.initiative.title in html and outside.initiative.category.label in html
+    assert outside.initiative.get_absolute_url() in html
+
+
 def test_a_need_is_normalised_as_search_text_is():
     from collaboration.search import normalize
 
-    for text in ["デマンド交通　ＩＣＴ\n活用", "  ｶﾀｶﾅ と ひらがな ", "", "ヴァ ヵヶ Ⅻ ①"]:
+    # Read a line at a time: lines repeated, empty, or starting with a mark that would join
+    # the character before it (ﾞ, a combining accent) if new lines did not keep them apart.
+    lines = ["デマンド交通　ＩＣＴ\n活用", "  ｶﾀｶﾅ と ひらがな ", "", "ヴァ ヵヶ Ⅻ ①",
+             "ﾊﾞｽ\nﾞの運行\n\n\u0301e ΑΣ\nΣ", "カ\n\u3099\n カ\n\u3099 "]
+    for text in [*lines, "\n".join(lines * 3)]:
         assert similarity._normalised(text) == normalize(text)
