@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,6 +245,50 @@ def test_precision_at_5_on_hand_labelled_needs(prefecture_user, capsys):
               f"{sum(strict) / len(strict):.2f} (of five), {len(labelled)} needs, "
               f"{sum(len(n['relevant']) for n in labelled)} labelled pairs")
     assert precision >= PRECISION_TARGET
+
+
+ON_SQLITE = """
+import json, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("load_reference_data", verbosity=0)
+from devtools.demo.collaboration import create_demo_initiatives
+from devtools.demo.portal import create_demo_users
+create_demo_users()
+create_demo_initiatives()
+from django.contrib.auth import get_user_model
+from collaboration import similarity
+from tests.collaboration.test_similar_cases import labelled_lookups
+similarity.rebuild_index()
+print(json.dumps(labelled_lookups(get_user_model().objects.get(username="demo-pref"))))
+"""
+
+
+def labelled_lookups(user) -> list:
+    """The labelled needs looked up together (as a survey's are) and the first ones alone."""
+    labelled = json.loads(LABELLED.read_text(encoding="utf-8"))["needs"]
+    needs = [Need(text=need["text"], field_names=need["fields"], method_names=need["methods"])
+             for need in labelled]
+    return [[(s.initiative.title, round(s.score, 9), s.words) for s in found]
+            for found in [*similarity.similar_to_needs(user, needs),
+                          *(similar_to_need(user, need) for need in needs[:4])]]
+
+
+def test_sqlite_finds_what_postgresql_finds(prefecture_user, tmp_path):
+    """``make run`` looks cases up on SQLite, which ranks candidates with a query of its own."""
+    from devtools.demo.collaboration import create_demo_initiatives
+    from tests.portal.test_settings import run_settings
+
+    if connection.vendor != "postgresql":
+        pytest.skip("compares SQLite with PostgreSQL")
+    create_demo_initiatives()
+    similarity.rebuild_index()
+    expected = json.loads(json.dumps(labelled_lookups(prefecture_user)))
+    result = run_settings(tmp_path, code=ON_SQLITE, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert all(expected) and found == expected
 
 
 def test_a_viewer_who_may_not_see_the_best_candidates_gets_the_next_ones(
