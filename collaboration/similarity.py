@@ -8,9 +8,10 @@ sharing a field or a method says more than sharing a pair of characters. Weights
 A need (a municipality's survey answers) or an initiative is looked up in one query
 (``_SCORING``): its heaviest terms find candidates, reading a rare term's whole list but a
 common term's rows only where it is among an initiative's ``STRONG_TERMS`` heaviest (a
-partial index), within a bounded number of rows; the few best candidates are then scored on
-every term (the full cosine), with the terms they share, which give the reasons (shared
-fields and methods, matching words). The viewer's scope is applied to the candidates.
+partial index), within a bounded number of rows; each need's few best candidates are then
+scored on every term (the full cosine), from their rows read once per initiative however
+many needs chose it, with the terms they share, which give the reasons (shared fields and
+methods, matching words). The viewer's scope is applied to the candidates.
 """
 
 import functools
@@ -23,8 +24,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from .models import Initiative, Method, PolicyField, SimilarityGram, SimilarityTerm
 from .search import KATAKANA, normalize
@@ -140,17 +139,18 @@ def _vector(counts: Counter, total: int, df: dict) -> dict[str, float]:
 def _frequencies_and_total(terms) -> tuple[dict[str, int], int, dict[str, int]]:
     """How many initiatives have each term, how many there are, and how many have each term
     among their strong ones, in one query."""
-    table = Initiative._meta.db_table
-    if connection.vendor == "postgresql":  # the terms as one parameter (see ``_terms_table``)
-        asked = Q(gram__in=RawSQL("SELECT json_array_elements_text(%s::json)",
-                                  (json.dumps(list(terms), ensure_ascii=False),)))
-    else:
-        asked = Q(gram__in=list(terms))
-    found = list(SimilarityTerm.objects.filter(asked, documents__gt=0)
-                 .annotate(total=RawSQL(f"SELECT COUNT(*) FROM {table}", ()))
-                 .values_list("gram", "documents", "total", "strong_documents"))
-    return ({gram: n for gram, n, _total, _strong in found}, (found[0][2] if found else 0),
-            {gram: strong for gram, _n, _total, strong in found})
+    if not terms:
+        return {}, 0, {}
+    asked, params = _terms_list(list(terms))
+    with connection.cursor() as cursor:  # a lookup's every query counts: no ORM on the way
+        cursor.execute(
+            f"SELECT gram, documents, strong_documents, "
+            f"(SELECT COUNT(*) FROM {Initiative._meta.db_table}) "
+            f"FROM {SimilarityTerm._meta.db_table} WHERE gram IN ({asked}) AND documents > 0",
+            params)
+        found = cursor.fetchall()
+    return ({gram: n for gram, n, _strong, _total in found}, (found[0][3] if found else 0),
+            {gram: strong for gram, _n, strong, _total in found})
 
 
 def _with_relations(queryset):
