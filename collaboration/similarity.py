@@ -8,9 +8,10 @@ sharing a field or a method says more than sharing a pair of characters. Weights
 A need (a municipality's survey answers) or an initiative is looked up in one query
 (``_SCORING``): its heaviest terms find candidates, reading a rare term's whole list but a
 common term's rows only where it is among an initiative's ``STRONG_TERMS`` heaviest (a
-partial index), within a bounded number of rows; the few best candidates are then scored on
-every term (the full cosine), with the terms they share, which give the reasons (shared
-fields and methods, matching words). The viewer's scope is applied to the candidates.
+partial index), within a bounded number of rows; each need's few best candidates are then
+scored on every term (the full cosine), from their rows read once per initiative however
+many needs chose it, with the terms they share, which give the reasons (shared fields and
+methods, matching words). The viewer's scope is applied to the candidates.
 """
 
 import functools
@@ -20,13 +21,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from .models import Initiative, Method, PolicyField, SimilarityGram, SimilarityTerm
-from .search import KATAKANA
+from .search import KATAKANA, normalize
 
 TOPIC = "similarity"
 FIELD_TERM, METHOD_TERM = "f:", "m:"
@@ -48,7 +48,7 @@ MIN_CANDIDATES = 20  # a need's best by its heaviest terms is not always best on
 COMMON_SHARE = 0.3
 COMMON_AT_LEAST = 10
 SHOWN = 5
-LONG_TEXTS = ("body", "outcomes", "indicators", "search_text", "search_grams")
+SHOWN_FIELDS = ("title", "scope", "outside_prefecture", "category__label")
 # Below this cosine, what two texts share is a stray pair of characters, not a topic.
 MIN_SCORE = 0.04
 WORD = re.compile(r"\w+")
@@ -73,15 +73,18 @@ def _runs(text: str) -> list[tuple[str, str]]:
     return [(match.group(), _folded(match.group())) for match in WORD.finditer(text or "")]
 
 
+@functools.lru_cache(maxsize=20_000)
+def _word_pairs(written: str) -> tuple[str, ...]:
+    word = _folded(written)
+    return tuple(word[i:i + 2] for i in range(len(word) - 1))
+
+
 def text_pairs(text: str) -> Counter:
     """How often each normalised character pair occurs within the words of ``text``."""
-    counts = Counter()
-    # Each word once, times its count: a survey's texts repeat their words many times over.
-    for written, times in Counter(match.group() for match in WORD.finditer(text or "")).items():
-        word = _folded(written)
-        for i in range(len(word) - 1):
-            counts[word[i:i + 2]] += times
-    return counts
+    # Each word's pairs once, as many times as the word comes (a survey's texts repeat their
+    # words many times over), counted in one pass in C.
+    return Counter(chain.from_iterable(_word_pairs(written) * times for written, times
+                                       in Counter(WORD.findall(text or "")).items()))
 
 
 @dataclass
@@ -121,8 +124,14 @@ def _idf(total: int, df: int) -> float:
 
 
 def _vector(counts: Counter, total: int, df: dict) -> dict[str, float]:
-    weights = {term: (1.0 + math.log(n)) * _idf(total, df.get(term, 0))
-               for term, n in counts.items() if n > 0}
+    idf = {}  # a long need's terms share few document frequencies (many are in none)
+    weights = {}
+    for term, n in counts.items():
+        if n > 0:
+            documents = df.get(term, 0)
+            if documents not in idf:
+                idf[documents] = _idf(total, documents)
+            weights[term] = (1.0 + math.log(n)) * idf[documents]
     length = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {term: w / length for term, w in weights.items()}
 
@@ -130,17 +139,18 @@ def _vector(counts: Counter, total: int, df: dict) -> dict[str, float]:
 def _frequencies_and_total(terms) -> tuple[dict[str, int], int, dict[str, int]]:
     """How many initiatives have each term, how many there are, and how many have each term
     among their strong ones, in one query."""
-    table = Initiative._meta.db_table
-    if connection.vendor == "postgresql":  # the terms as one parameter (see ``_terms_table``)
-        asked = Q(gram__in=RawSQL("SELECT json_array_elements_text(%s::json)",
-                                  (json.dumps(list(terms), ensure_ascii=False),)))
-    else:
-        asked = Q(gram__in=list(terms))
-    found = list(SimilarityTerm.objects.filter(asked, documents__gt=0)
-                 .annotate(total=RawSQL(f"SELECT COUNT(*) FROM {table}", ()))
-                 .values_list("gram", "documents", "total", "strong_documents"))
-    return ({gram: n for gram, n, _total, _strong in found}, (found[0][2] if found else 0),
-            {gram: strong for gram, _n, _total, strong in found})
+    if not terms:
+        return {}, 0, {}
+    asked, params = _terms_list(list(terms))
+    with connection.cursor() as cursor:  # through the ORM, building it took as long as running it
+        cursor.execute(
+            f"SELECT gram, documents, strong_documents, "
+            f"(SELECT COUNT(*) FROM {Initiative._meta.db_table}) "
+            f"FROM {SimilarityTerm._meta.db_table} WHERE gram IN ({asked}) AND documents > 0",
+            params)
+        found = cursor.fetchall()
+    return ({gram: n for gram, n, _strong, _total in found}, (found[0][3] if found else 0),
+            {gram: strong for gram, _n, strong, _total in found})
 
 
 def _with_relations(queryset):
@@ -251,7 +261,8 @@ def _names(model, names) -> list:
 
 def _distinct_runs(texts: list[str]) -> list[tuple[str, str]]:
     """The words of ``texts`` once each, in the order they first come."""
-    return list(dict.fromkeys(run for text in texts for run in _runs(text)))
+    words = dict.fromkeys(match.group() for text in texts for match in WORD.finditer(text or ""))
+    return [(written, _folded(written)) for written in words]
 
 
 def _matching_words(runs: list[tuple[str, str]], candidate_terms: set[str],
@@ -264,8 +275,7 @@ def _matching_words(runs: list[tuple[str, str]], candidate_terms: set[str],
     shared = candidate_terms & informative
     for written, word in runs:
         # A word none of whose pairs is shared has no stretch (most words of a long need).
-        if len(word) != len(written) or not any(
-                word[i:i + 2] in shared for i in range(len(word) - 1)):
+        if len(word) != len(written) or shared.isdisjoint(_word_pairs(written)):
             continue
         start = None
         for i in range(len(word) + 1):
@@ -302,8 +312,25 @@ class _Query:
 # How a term of a need takes part in the one scoring query (``_SCORING``).
 RESCORE, WHOLE_LIST, STRONG_ONLY = 0, 1, 2
 
-_SCORING = """
-WITH q(need, gram, w, seek) AS ({terms}),
+# Each need's best candidates by its seeking terms: on PostgreSQL a top-N per need (no sort
+# of every initiative found); SQLite has no LATERAL, so there a window ranks them all.
+_CHOSEN = {
+    "postgresql": """
+chosen AS MATERIALIZED (
+    SELECT n.need, best.initiative_id
+    FROM (SELECT DISTINCT need FROM q) n CROSS JOIN LATERAL (
+        SELECT initiative_id FROM (
+            SELECT g.initiative_id, g.weight * q.w AS part
+            FROM {grams} g JOIN q ON g.gram = q.gram
+            WHERE q.need = n.need AND q.seek = 2 AND g.strong
+            UNION ALL
+            SELECT g.initiative_id, g.weight * q.w
+            FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.need = n.need AND q.seek = 1
+        ) found
+        GROUP BY initiative_id ORDER BY SUM(part) DESC, initiative_id LIMIT %s
+    ) best
+)""",
+    "sqlite": """
 found AS (
     SELECT q.need, g.initiative_id, g.weight * q.w AS part
     FROM {grams} g JOIN q ON g.gram = q.gram WHERE q.seek = 2 AND g.strong
@@ -316,15 +343,18 @@ ranked AS (
            ROW_NUMBER() OVER (PARTITION BY need ORDER BY SUM(part) DESC, initiative_id) AS place
     FROM found GROUP BY need, initiative_id
 ),
--- Every row of the candidates, read by initiative, then matched against the need's terms.
-candidate AS MATERIALIZED (
-    SELECT r.need, g.initiative_id, g.gram, g.weight
-    FROM ranked r JOIN {grams} g ON g.initiative_id = r.initiative_id
-    WHERE r.place <= %s
-)
-SELECT c.need, c.initiative_id, SUM(c.weight * q.w), {concat}(c.gram, ' ')
-FROM candidate c JOIN q ON q.need = c.need AND q.gram = c.gram
-GROUP BY c.need, c.initiative_id
+chosen AS MATERIALIZED (SELECT need, initiative_id FROM ranked WHERE place <= %s)""",
+}
+
+# The chosen (need, initiative) pairs, then the candidates' rows for any need's term, once per
+# initiative however many needs chose it: each need's cosine is summed from them in Python.
+_SCORING = """
+WITH q(need, gram, w, seek) AS ({terms}),
+{chosen}
+SELECT need, initiative_id, NULL, NULL FROM chosen
+UNION ALL
+SELECT NULL, g.initiative_id, g.gram, g.weight FROM {grams} g
+WHERE g.initiative_id IN (SELECT initiative_id FROM chosen) AND g.gram IN ({every})
 """
 
 
@@ -346,8 +376,8 @@ def _seeking(vector: dict, df: dict, strong_df: dict, budget: int) -> dict[str, 
 
 
 def _terms_table(rows: list[tuple]) -> tuple[str, list]:
-    """The needs' terms as a table (need, gram, w, seek) for ``_SCORING``. PostgreSQL reads
-    them from one JSON parameter: binding a few thousand separate parameters costs more than
+    """The needs' seeking terms as a table (need, gram, w, seek) for ``_SCORING``. PostgreSQL
+    reads them from one JSON parameter: binding many separate parameters costs more than
     the query itself."""
     if connection.vendor == "postgresql":
         return ("SELECT * FROM json_to_recordset(%s::json) "
@@ -356,6 +386,14 @@ def _terms_table(rows: list[tuple]) -> tuple[str, list]:
                              for need, gram, w, seek in rows], ensure_ascii=False)])
     return ("VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows)),
             [value for row in rows for value in row])
+
+
+def _terms_list(terms: list[str]) -> tuple[str, list]:
+    """``terms`` for ``IN (…)``: on PostgreSQL one JSON parameter (see ``_terms_table``)."""
+    if connection.vendor == "postgresql":
+        return "SELECT json_array_elements_text(%s::json)", [json.dumps(terms,
+                                                                        ensure_ascii=False)]
+    return ", ".join(["%s"] * len(terms)), terms
 
 
 def _scored(vectors: list[dict], df: dict, strong_df: dict,
@@ -367,18 +405,34 @@ def _scored(vectors: list[dict], df: dict, strong_df: dict,
     need's terms, so the order shown is the full cosine."""
     # The rows read are bounded per lookup, whatever the number of needs.
     budget = max(MIN_ROWS_PER_NEED, ROWS_PER_LOOKUP // max(1, len(vectors)))
-    rows = [(number, term, vector[term], seek) for number, vector in enumerate(vectors)
-            for term, seek in _seeking(vector, df, strong_df, budget).items()]
+    seekings = [_seeking(vector, df, strong_df, budget) for vector in vectors]
+    rows = [(number, term, vectors[number][term], seek)
+            for number, seeking in enumerate(seekings) for term, seek in seeking.items()
+            if seek != RESCORE]
     found = [{} for _vector in vectors]
     if not rows:
         return found
     terms, params = _terms_table(rows)
-    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    sql = _SCORING.format(terms=terms, grams=SimilarityGram._meta.db_table, concat=concat)
+    # Only the rows of terms some need has come back (the rest add nothing to a cosine).
+    every, every_params = _terms_list(sorted(set().union(*seekings)))
+    grams = SimilarityGram._meta.db_table
+    chosen_sql = _CHOSEN.get(connection.vendor, _CHOSEN["sqlite"]).format(grams=grams)
+    sql = _SCORING.format(terms=terms, every=every, grams=grams, chosen=chosen_sql)
+    chosen, candidate_rows = [], {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, candidates])
-        for number, pk, score, shared in cursor.fetchall():
-            found[number][pk] = (score, set(shared.split()))
+        cursor.execute(sql, [*params, candidates, *every_params])
+        for number, pk, gram, weight in cursor.fetchall():
+            if gram is None:
+                chosen.append((number, pk))
+            else:
+                candidate_rows.setdefault(pk, []).append((gram, weight))
+    for number, pk in chosen:
+        vector = vectors[number]
+        shared = [(gram, weight) for gram, weight in candidate_rows.get(pk, ())
+                  if gram in seekings[number]]
+        if shared:
+            found[number][pk] = (sum(weight * vector[gram] for gram, weight in shared),
+                                 {gram for gram, _weight in shared})
     return found
 
 
@@ -388,8 +442,10 @@ def _visible_among(user, ids, exclude_municipality) -> dict:
     visible = visible_initiatives(user)
     if exclude_municipality is not None:
         visible = visible.exclude(municipalities=exclude_municipality)
+    # What the list of cases shows (``_similar_cases.html``) and ``same_category``, no more:
+    # a lookup checks some sixty candidates to show a few.
     return {initiative.pk: initiative for initiative in visible.filter(pk__in=ids)
-            .select_related("category").defer(*LONG_TEXTS)}
+            .select_related("category").only(*SHOWN_FIELDS)}
 
 
 def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
@@ -450,20 +506,26 @@ def _kept(query: _Query, found: dict, shown: dict, limit: int) -> list[tuple]:
 _HIRAGANA = {code: code - 0x60 for code in KATAKANA}
 
 
+@functools.lru_cache(maxsize=8192)
+def _normalised_line(line: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", line).lower().translate(_HIRAGANA).split())
+
+
 def _normalised(text: str) -> str:
-    """``search.normalize`` in one pass over ``text`` (needs are long texts)."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").lower().translate(_HIRAGANA)
-                    .split())
+    """``search.normalize`` of ``text`` (needs are long texts, their lines repeated), a line
+    at a time: NFKC, lower case and the kana fold never join characters across a new line."""
+    return " ".join(filter(None, map(_normalised_line, (text or "").split("\n"))))
+
+
+_normalised_word = functools.lru_cache(maxsize=4096)(normalize)
 
 
 def _with_synonyms(text: str, lookup: dict) -> str:
     """``text`` and the synonyms of the dictionary's words in it, so a need that says ICT
     also finds 情報システム."""
-    from .search import normalize
-
     normalised = _normalised(text)
     extra = [word for key, group in lookup.items() if key in normalised for word in group
-             if normalize(word) not in normalised]
+             if _normalised_word(word) not in normalised]
     return " ".join([text, *dict.fromkeys(extra)])
 
 

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,6 +247,50 @@ def test_precision_at_5_on_hand_labelled_needs(prefecture_user, capsys):
     assert precision >= PRECISION_TARGET
 
 
+ON_SQLITE = """
+import json, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("load_reference_data", verbosity=0)
+from devtools.demo.collaboration import create_demo_initiatives
+from devtools.demo.portal import create_demo_users
+create_demo_users()
+create_demo_initiatives()
+from django.contrib.auth import get_user_model
+from collaboration import similarity
+from tests.collaboration.test_similar_cases import labelled_lookups
+similarity.rebuild_index()
+print(json.dumps(labelled_lookups(get_user_model().objects.get(username="demo-pref"))))
+"""
+
+
+def labelled_lookups(user) -> list:
+    """The labelled needs looked up together (as a survey's are) and the first ones alone."""
+    labelled = json.loads(LABELLED.read_text(encoding="utf-8"))["needs"]
+    needs = [Need(text=need["text"], field_names=need["fields"], method_names=need["methods"])
+             for need in labelled]
+    return [[(s.initiative.title, round(s.score, 9), s.words) for s in found]
+            for found in [*similarity.similar_to_needs(user, needs),
+                          *(similar_to_need(user, need) for need in needs[:4])]]
+
+
+def test_sqlite_finds_what_postgresql_finds(prefecture_user, tmp_path):
+    """``make run`` looks cases up on SQLite, which ranks candidates with a query of its own."""
+    from devtools.demo.collaboration import create_demo_initiatives
+    from tests.portal.test_settings import run_settings
+
+    if connection.vendor != "postgresql":
+        pytest.skip("compares SQLite with PostgreSQL")
+    create_demo_initiatives()
+    similarity.rebuild_index()
+    expected = json.loads(json.dumps(labelled_lookups(prefecture_user)))
+    result = run_settings(tmp_path, code=ON_SQLITE, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert all(expected) and found == expected
+
+
 def test_a_viewer_who_may_not_see_the_best_candidates_gets_the_next_ones(
         municipal_user, initiative_factory):
     hidden = [initiative_factory(f"デマンド交通の共同運行の検討{n}", fields=("交通",),
@@ -308,7 +353,7 @@ def test_scores_of_a_combined_lookup_are_the_cosine_of_the_stored_rows(prefectur
 def test_character_pairs_are_counted_as_each_word_gives_them():
     from collections import Counter
 
-    text = "デマンド交通の共同運行、デマンド交通　ＩＣＴ活用\n共同運行 ab ab abc"
+    text = "デマンド交通の共同運行、デマンド交通　ＩＣＴ活用\n共同運行 ab ab abc\n" * 3 + "ｄｘ"
     expected = Counter()
     for _written, word in similarity._runs(text):
         expected.update(word[i:i + 2] for i in range(len(word) - 1))
@@ -316,8 +361,24 @@ def test_character_pairs_are_counted_as_each_word_gives_them():
     assert counted == expected and list(counted) == list(expected)  # same order of first use
 
 
+def test_the_cases_listed_are_shown_without_a_further_query(prefecture_user, snow_cases,
+                                                             django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    found = similar_to_need(prefecture_user, Need(text="除雪の共同化", field_names=["防災"]))
+    outside = next(s for s in found if s.initiative.is_outside)
+    with django_assert_num_queries(0):  # the lookup loads only what the list shows
+        html = render_to_string("collaboration/_similar_cases.html", {"suggestions": found})
+    assert outside.initiative.title in html and outside.initiative.category.label in html
+    assert outside.initiative.get_absolute_url() in html
+
+
 def test_a_need_is_normalised_as_search_text_is():
     from collaboration.search import normalize
 
-    for text in ["デマンド交通　ＩＣＴ\n活用", "  ｶﾀｶﾅ と ひらがな ", "", "ヴァ ヵヶ Ⅻ ①"]:
+    # Read a line at a time: lines repeated, empty, or starting with a mark that would join
+    # the character before it (ﾞ, a combining accent) if new lines did not keep them apart.
+    lines = ["デマンド交通　ＩＣＴ\n活用", "  ｶﾀｶﾅ と ひらがな ", "", "ヴァ ヵヶ Ⅻ ①",
+             "ﾊﾞｽ\nﾞの運行\n\n\u0301e ΑΣ\nΣ", "カ\n\u3099\n カ\n\u3099 "]
+    for text in [*lines, "\n".join(lines * 3)]:
         assert similarity._normalised(text) == normalize(text)
