@@ -1,9 +1,10 @@
 """年度 (April–March) and 和暦 (era years), always shown with the Western year alongside."""
 
 import datetime
+import functools
 
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
 
 # Start date and name of each era, newest first; the names are translated (令和, 平成, 昭和).
 ERAS = (
@@ -71,12 +72,20 @@ def wareki_date(day: datetime.date) -> str:
 
 
 def _day_parts(day: datetime.date) -> dict:
+    return dict(_day_parts_in(day, get_language()))
+
+
+# A board or a history lists the same few days many times, each naming its era and weekday
+# through four translations; the names depend on the day and the language only.
+@functools.lru_cache(maxsize=2048)
+def _day_parts_in(day: datetime.date, language: str | None) -> tuple:
     from django.utils.dates import WEEKDAYS_ABBR
 
     era = _era_of_day(day)
     parts = {"year": day.year, "month": day.month, "day": day.day,
-             "weekday": WEEKDAYS_ABBR[day.weekday()]}
-    return {**parts, **_era_parts(era)} if era else {**parts, "era": "", "era_year": day.year}
+             "weekday": str(WEEKDAYS_ABBR[day.weekday()])}
+    named = {**parts, **_era_parts(era)} if era else {**parts, "era": "", "era_year": day.year}
+    return tuple(named.items())
 
 
 def wareki_day(day: datetime.date) -> str:
@@ -96,4 +105,4 @@ def wareki_datetime(moment: datetime.datetime) -> str:
         moment = timezone.localtime(moment)
     # xgettext:no-python-format
     return _("%(weekday)s %(year)s/%(month)s/%(day)s %(time)s") % {
-        **_day_parts(moment.date()), "time": moment.strftime("%H:%M")}
+        **_day_parts(moment.date()), "time": f"{moment.hour:02d}:{moment.minute:02d}"}

@@ -88,3 +88,17 @@ def test_a_moment_is_shown_in_japans_time_with_its_weekday():
         assert wareki_datetime(late) == "令和8年12月1日(火) 08:30"
     with translation.override("en"):
         assert wareki_datetime(moment) == "Tue 2026/12/1 17:44"
+
+
+def test_a_day_named_in_one_language_is_named_afresh_in_the_other():
+    from portal.lib.japanese import wareki_datetime, wareki_day
+
+    day, moment = datetime.date(2026, 12, 1), datetime.datetime(2026, 12, 1, 0, 5,
+                                                                tzinfo=datetime.UTC)
+    for _round in range(2):  # the second round reads the kept names
+        with translation.override("en"):
+            assert wareki_day(day) == "Tue 2026/12/1"
+            assert wareki_datetime(moment) == "Tue 2026/12/1 09:05"
+        with translation.override("ja"):
+            assert wareki_day(day) == "令和8年12月1日(火)"
+            assert wareki_datetime(moment) == "令和8年12月1日(火) 09:05"
