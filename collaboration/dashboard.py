@@ -4,6 +4,7 @@ import math
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
 
 from portal.lib.charts import bar_chart
@@ -43,7 +44,22 @@ def network(user) -> dict:
     nodes = [{"m": m, "x": centre(m.lg_code)[0], "y": centre(m.lg_code)[1]}
              for m in places.values()]
     width, height = grid_size(places.values())
-    return {"edges": edges, "nodes": nodes, "width": width, "height": height}
+    return {"edges": edges, "nodes": nodes, "width": width, "height": height,
+            "drawing": _drawing(edges, nodes)}
+
+
+def _drawing(edges, nodes) -> str:
+    """The network's lines and labelled points as SVG, built here: some five hundred
+    coordinates were most of the dashboard's drawing in the template."""
+    lines = format_html_join(
+        "", '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#2f66b0" stroke-opacity="0.55" '
+        'stroke-width="{}"></line>',
+        ((e["x1"], e["y1"], e["x2"], e["y2"], e["width"]) for e in edges))
+    points = format_html_join(
+        "", '<circle cx="{}" cy="{}" r="5" fill="#123a73"></circle><text x="{}" y="{}" '
+        'text-anchor="middle" font-size="10" fill="#1a1a1c">{}</text>',
+        ((n["x"], n["y"], n["x"], int(n["y"]) - 8, n["m"].name) for n in nodes))
+    return format_html("{}\n    {}", lines, points)
 
 
 def trend_chart(years: list[int], totals: list[int]):

@@ -28,3 +28,26 @@ def test_an_unknown_measure_is_a_400_with_a_message(client, municipal_user):
     response = client.get(reverse("dashboard"), {"measure": "<script>"})
     assert response.status_code == 400
     assert "一覧から指標を選んでください" in response.content.decode()
+
+
+# The network as the template drew it before the drawing was built in Python.
+TEMPLATE_DRAWN_NETWORK = """{% load l10n %}{% localize off %}{% for edge in network.edges %}<line x1="{{ edge.x1 }}" y1="{{ edge.y1 }}" x2="{{ edge.x2 }}" y2="{{ edge.y2 }}" stroke="#2f66b0" stroke-opacity="0.55" stroke-width="{{ edge.width }}"></line>{% endfor %}
+    {% for node in network.nodes %}<circle cx="{{ node.x }}" cy="{{ node.y }}" r="5" fill="#123a73"></circle><text x="{{ node.x }}" y="{{ node.y|add:'-8' }}" text-anchor="middle" font-size="10" fill="#1a1a1c">{{ node.m.name }}</text>{% endfor %}{% endlocalize %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_network_is_drawn_as_the_template_drew_it(prefecture_user, language):
+    from django.template import engines
+    from django.utils import translation
+
+    from collaboration.dashboard import network
+
+    for n, codes in enumerate([("062014", "063657"), ("062014", "063657", "064611"),
+                               ("062031", "062049", "062057", "062065"), ("062014", "062022")]):
+        make_initiative(f"共同の取組み{n}", codes=codes)
+    drawn = network(prefecture_user)
+    assert len(drawn["edges"]) == 10 and len(drawn["nodes"]) == 35
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_DRAWN_NETWORK).render(
+            {"network": drawn})
+    assert drawn["drawing"] == expected
