@@ -80,6 +80,16 @@ class BarChart:
         return self.baseline + 18
 
     @property
+    def ticks_markup(self) -> SafeString:
+        # The grid lines and their labels, built here as the bars are (``Bar.markup``).
+        return mark_safe("".join(format_html(
+            '\n    <line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid" stroke="#c9ccd3" '
+            'stroke-width="1"></line>\n    <text x="{}" y="{}" text-anchor="end" '
+            'class="chart__tick" font-size="11" fill="#4d4d52">{}</text>\n    ',
+            self.left, self.width, tick.y, tick.y, self.tick_x, tick.text_y, tick.label)
+            for tick in self.ticks))
+
+    @property
     def bars_markup(self) -> SafeString:
         label_y = self.label_y
         # Each part was escaped by format_html.

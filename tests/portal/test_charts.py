@@ -41,3 +41,20 @@ def test_bars_are_drawn_as_the_template_drew_them(count):
         page = render_to_string("portal/_bar_chart.html", {"chart": chart, "id": "c"})
     assert page.count("<rect ") == count
     assert "&lt;選択肢&gt;" in page or count == 0
+
+
+# The grid as the template wrote it before the ticks were built in Python.
+TEMPLATE_DRAWN_TICKS = """{% load l10n %}{% localize off %}    {% for tick in chart.ticks %}
+    <line x1="{{ chart.left }}" x2="{{ chart.width }}" y1="{{ tick.y }}" y2="{{ tick.y }}" class="chart__grid" stroke="#c9ccd3" stroke-width="1"></line>
+    <text x="{{ chart.tick_x }}" y="{{ tick.text_y }}" text-anchor="end" class="chart__tick" font-size="11" fill="#4d4d52">{{ tick.label }}</text>
+    {% endfor %}{% endlocalize %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("highest", [Decimal(0), Decimal(3), Decimal("12345.5"), Decimal(7) / 3])
+def test_ticks_are_drawn_as_the_template_drew_them(language, highest):
+    with translation.override(language):
+        chart = bar_chart([("a", highest, "bar--actual"), ("b", Decimal(1), "bar--actual")],
+                          title="件数", unit="件", height=203)
+        expected = engines["django"].from_string(TEMPLATE_DRAWN_TICKS).render({"chart": chart})
+        assert "    " + chart.ticks_markup == expected
