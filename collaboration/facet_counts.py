@@ -50,12 +50,18 @@ def _municipality_counts_sql(inner: str | None) -> str:
     """(facet, key as text, count) through the participation rows of the initiatives ``inner``
     (their SQL) selects; None: every initiative, counted without looking them up."""
     places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
+    if inner is None:
+        # One count per municipality over the (municipality, initiative) index: no hashing of
+        # every participation row.
+        towns = connection.ops.quote_name(
+            Initiative.municipalities.field.related_model._meta.db_table)
+        return (f"SELECT 'municipality', CAST(m.id AS TEXT), (SELECT COUNT(*) FROM {places} l "
+                f"WHERE l.municipality_id = m.id) FROM {towns} m")
     # A semi-join with the initiatives' own query, not with ``r``: the planner estimates its
     # rows from the table's statistics (it guesses 200 for ``r`` and loops over an index),
     # and the semi-join is bounded by the link table's rows, where a join guesses millions.
-    chosen = "1 = 1" if inner is None else f"l.initiative_id IN (SELECT id FROM ({inner}) c)"
     return (f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), COUNT(*) FROM {places} l "
-            f"WHERE {chosen} GROUP BY l.municipality_id")
+            f"WHERE l.initiative_id IN (SELECT id FROM ({inner}) c) GROUP BY l.municipality_id")
 
 
 def facet_counts(result) -> dict[str, Counter]:
@@ -77,6 +83,6 @@ def facet_counts(result) -> dict[str, Counter]:
             elif facet in SET_FACETS:
                 for one in decode(key or ""):
                     counts[facet][one] += n
-            elif key is not None:
+            elif key is not None and n:  # a municipality no initiative takes part in: none
                 counts[facet][_parse(facet, key)] += n
     return counts
