@@ -3,7 +3,8 @@ wrote them (byte for byte, see tests/collaboration/test_catalogue_markup.py): th
 engine spent most of a cold catalogue's build resolving the variables of 50 cards and some 300
 links. Every value is escaped as the template escaped it."""
 
-from urllib.parse import urlencode
+import unicodedata
+from urllib.parse import quote_plus
 
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -18,11 +19,12 @@ from .models import Initiative
 
 PLACES_SHOWN = 8
 SUMMARY_LENGTH = 160
+URL_MARK = 987654321  # a pk no address holds otherwise
 
 
 def _pair(key: str, value: str, encoding: str) -> str:
-    # As QueryDict.urlencode writes one value.
-    return urlencode({key.encode(encoding): str(value).encode(encoding)})
+    # As QueryDict.urlencode writes one value (urlencode of the encoded pair).
+    return f"{quote_plus(key.encode(encoding))}={quote_plus(str(value).encode(encoding))}"
 
 
 def facet_links(query, param: str):
@@ -38,22 +40,33 @@ def facet_links(query, param: str):
             continue
         (after if seen else before).extend(_pair(key, v, query.encoding) for v in values)
 
+    head, tail = "&".join(before), "&".join(after)
+    key = quote_plus(param.encode(query.encoding))
+
     def link(value: str | None) -> str:
-        pairs = before + after if value is None else [
-            *before, _pair(param, value, query.encoding), *after]
-        return "?" + "&".join(pairs) if pairs else "?"
+        pairs = [head, tail] if value is None else [
+            head, f"{key}={quote_plus(str(value).encode(query.encoding))}", tail]
+        return "?" + "&".join(part for part in pairs if part)
 
     return link
 
 
-def _count(value) -> str:
-    return escape(localize(value))
+def _counter():
+    """A count as the template localised it; as str() when no thousands separator is used."""
+    plain = localize(1234567) == "1234567"
+    return str if plain else (lambda n: escape(localize(n)))
+
+
+def _summary(text: str) -> str:
+    # truncatechars returns the text NFC-normalised, and unchanged up to the length.
+    normalised = unicodedata.normalize("NFC", text)
+    return normalised if len(normalised) <= SUMMARY_LENGTH else truncatechars(text, SUMMARY_LENGTH)
 
 
 def facet_sections(query, facets) -> str:
     """The facets' sections of the catalogue's sidebar, each value a link that adds (or, when
     chosen, removes) it."""
-    out = []
+    out, count = [], _counter()
     for facet in facets:
         if not facet.values:
             continue
@@ -66,17 +79,17 @@ def facet_sections(query, facets) -> str:
             if item.selected:
                 remove = gettext("Remove the condition %(label)s") % {"label": label}
                 out.append(f'\n        <li><strong aria-current="true">{label} '
-                           f'({_count(item.count)})</strong>\n'
+                           f'({count(item.count)})</strong>\n'
                            f'          <a href="{escape(link(None))}" class="facet__remove" '
                            f'aria-label="{remove}">×</a>\n          </li>\n        ')
             else:
                 out.append(f'\n        <li><a href="{escape(link(item.value))}">{label}</a> '
-                           f'({_count(item.count)})</li>\n        ')
+                           f'({count(item.count)})</li>\n        ')
         out.append("\n      </ul>\n    </section>\n    ")
     return mark_safe("".join(out))
 
 
-def _where(card, scope_labels: dict) -> str:
+def _where(card, scope_labels: dict, count) -> str:
     if card.scope == Initiative.Scope.OUTSIDE:
         return gettext("Case from %(pref)s") % {"pref": escape(card.outside_prefecture)}
     places = card.municipality_names
@@ -85,7 +98,7 @@ def _where(card, scope_labels: dict) -> str:
     if len(places) > PLACES_SHOWN:
         n = len(places)
         where += " " + ngettext("and others (%(counter)s in all)",
-                                "and others (%(counter)s in all)", n) % {"counter": _count(n)}
+                                "and others (%(counter)s in all)", n) % {"counter": count(n)}
     return where
 
 
@@ -99,7 +112,9 @@ def cards(rows) -> str:
     model = f'<span class="badge badge--model">{escape(gettext("model project"))}</span>'
     draft = f'<span class="badge badge--draft">{escape(gettext("unpublished"))}</span>'
     demo = f'<span class="badge badge--demo">{escape(gettext("demo"))}</span>'
-    out = ["\n      "]
+    # The address of every initiative: its route with the pk put in, reversed once.
+    url_of = reverse("initiative_detail", args=[URL_MARK]).split(str(URL_MARK))
+    out, count = ["\n      "], _counter()
     for card in rows:
         methods = "".join(f'<span class="tag">{escape(name)}</span>'
                           for name in card.method_names)
@@ -107,7 +122,7 @@ def cards(rows) -> str:
                          for name in card.field_names)
         year = f"・{escape(fiscal_year_label(card.start_year))}〜" if card.start_year else ""
         status = escape(status_labels.get(card.status, card.status))
-        url = escape(reverse("initiative_detail", args=[card.pk]))
+        url = escape(str(card.pk).join(url_of))
         out.append(
             f'\n      <li class="initiative">\n'
             f'        <h3 class="initiative__title"><a href="{url}">{escape(card.title)}</a></h3>\n'
@@ -118,8 +133,8 @@ def cards(rows) -> str:
             f'          {"" if card.is_published else draft}\n'
             f'          {demo if card.is_demo else ""}\n'
             f'          {methods}\n          {fields}\n        </p>\n'
-            f'        <p>{escape(truncatechars(card.summary, SUMMARY_LENGTH))}</p>\n'
-            f'        <p class="initiative__where">{_where(card, scope_labels)}\n'
+            f'        <p>{escape(_summary(card.summary))}</p>\n'
+            f'        <p class="initiative__where">{_where(card, scope_labels, count)}\n'
             f'          {year}</p>\n      </li>\n      ')
     out.append("\n    ")
     return mark_safe("".join(out))
