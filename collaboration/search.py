@@ -73,10 +73,19 @@ class HasGrams(models.Lookup):
         return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
 
 
+def _held_by_grams(term: str) -> bool:
+    """Whether a row holds the term exactly when its grams do: a word of one or two characters
+    is a character or an adjacent pair of a word of the text, the grams themselves."""
+    return len(term) <= 2 and " " not in term
+
+
 def _term_condition(term: str, public: bool) -> Q:
-    condition = Q(search_text__contains=term)
-    if connection.vendor == "postgresql":
-        condition &= Q(search_grams__has_grams=sorted(grams(term)))
+    if connection.vendor != "postgresql":
+        condition = Q(search_text__contains=term)
+    elif _held_by_grams(term):  # the index answers alone; the long text is not read
+        condition = Q(search_grams__has_grams=sorted(grams(term)))
+    else:
+        condition = Q(search_text__contains=term) & Q(search_grams__has_grams=sorted(grams(term)))
     if public:  # found before the private part: its first place comes before the mark
         condition &= Q(LessThan(StrIndex("search_text", Value(term)), StrIndex(
             Concat("search_text", Value(PRIVATE_MARK)), Value(PRIVATE_MARK))))

@@ -56,3 +56,24 @@ def test_every_word_must_match_and_pairs_must_be_adjacent(initiative_factory):
 def test_participants_methods_and_fields_are_searchable(initiative_factory):
     initiative_factory("共同研修", codes=("063657",), methods=("研修",), fields=("福祉",))
     assert found("大蔵村") == found("おおくら") == found("福祉") == {"共同研修"}
+
+
+def test_a_short_word_found_by_its_grams_alone_is_found_as_the_text_holds_it(initiative_factory):
+    # One- and two-character words are answered by the gram index without reading the text:
+    # what it finds is every row whose normalised text contains the word, and no other.
+    initiative_factory("道の駅と水の事業", fields=("観光",))
+    initiative_factory("水道事業のあり方検討", summary="ＩＣＴ　ｶﾝｺｳ 業務 の改善")
+    initiative_factory("地域連携の研修", codes=("063657",), methods=("研修",))
+    texts = list(Initiative.objects.values_list("search_text", flat=True))
+    words = {text[i:i + size] for text in texts for size in (1, 2)
+             for i in range(len(text) - size + 1)}
+    words = {word for word in words if word.strip() == word and "\n" not in word}
+    # and pairs that meet only across a space: held by no text
+    across = {a[-1] + b[0] for text in texts
+              for a, b in zip(text.split(), text.split()[1:], strict=False)}
+    assert len(words) > 100 and across - words
+    words |= across
+    for word in words:
+        expected = set(Initiative.objects.filter(search_text__contains=normalize(word))
+                       .values_list("title", flat=True))
+        assert found(word) == expected, word
