@@ -41,8 +41,8 @@ def counted_one_by_one(result) -> dict:
     }
 
 
-def in_one_query(result) -> dict:
-    counts = facet_counts(result)
+def in_one_query(result, *, searched=False) -> dict:
+    counts = facet_counts(result, searched=searched)
     found = {facet: {key: n for key, n in values.items() if n}
              for facet, values in counts.items() if facet != "total"}
     found["model"] = {True: counts["model"][True]}
@@ -59,6 +59,20 @@ def test_one_query_counts_what_each_facet_counted_alone(prefecture_user, filters
     assert expected["total"] > 0 and expected["region"]
     with django_assert_num_queries(1):
         assert in_one_query(result) == expected
+
+
+@pytest.mark.parametrize("words", ["水道", "地域 連携", "観光"])
+def test_a_search_selected_once_counts_what_each_facet_counted_alone(prefecture_user, words,
+                                                                     django_assert_num_queries):
+    from collaboration.search import matching
+
+    generate_initiatives(120, seed=5)
+    result = selectors.visible_initiatives(prefecture_user).filter(matching(words))
+    expected = counted_one_by_one(result)
+    assert expected["total"] > 0
+    with django_assert_num_queries(1):
+        assert in_one_query(result, searched=True) == expected
+    assert in_one_query(result) == expected
 
 
 def test_counts_follow_the_users_scope(municipal_user, initiative_factory):
