@@ -64,10 +64,25 @@ def _municipality_counts_sql(chosen: str | None) -> str:
             f"WHERE l.initiative_id IN (SELECT id FROM {chosen}) GROUP BY l.municipality_id")
 
 
-def facet_counts(result, *, searched: bool = False) -> dict[str, Counter]:
+def _left_out_counts_sql(inner: str) -> str:
+    """(facet, key as text, minus count) through the participation rows of the initiatives
+    ``inner`` (their SQL) does not select, looked up one by one (OFFSET 0 keeps the lookup from
+    becoming a join of every participation row)."""
+    places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
+    table = connection.ops.quote_name(Initiative._meta.db_table)
+    return (f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), -COUNT(*) FROM {table} i "
+            f"CROSS JOIN LATERAL (SELECT p.municipality_id FROM {places} p "
+            f"WHERE p.initiative_id = i.id OFFSET 0) l "
+            f"WHERE NOT EXISTS (SELECT 1 FROM ({inner}) c WHERE c.id = i.id) "
+            f"GROUP BY l.municipality_id")
+
+
+def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
     """Facet → Counter of value key → initiatives of ``result`` with it; ``total`` → {None:
     how many ``result`` holds}. ``searched``: ``result`` is a text search, dearer to select
-    than to keep, so it is selected once for both kinds of count."""
+    than to keep, so it is selected once for both kinds of count. ``broad``: ``result`` is
+    most of the catalogue (the reader's scope, nothing else), so its municipalities are
+    counted as every initiative's less those of the few it leaves out."""
     rows = result.order_by().values("id", *OWN_COLUMNS.values())
     inner, params = rows.query.sql_with_params()
     whole = not rows.query.where  # no condition: the whole catalogue
@@ -80,6 +95,10 @@ def facet_counts(result, *, searched: bool = False) -> dict[str, Counter]:
         kept = "MATERIALIZED " if connection.vendor == "postgresql" else ""
         sql = (f"WITH r AS {kept}({inner}) {_own_counts_sql()} UNION ALL "
                f"{_municipality_counts_sql('r')}")
+    elif broad and connection.vendor == "postgresql":  # SQLite has no LATERAL
+        sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
+               f"{_municipality_counts_sql(None)} UNION ALL {_left_out_counts_sql(inner)}")
+        params = (*params, *params)
     else:
         sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
                f"{_municipality_counts_sql(f'({inner}) c')}")
@@ -94,6 +113,8 @@ def facet_counts(result, *, searched: bool = False) -> dict[str, Counter]:
             elif facet in SET_FACETS:
                 for one in decode(key or ""):
                     counts[facet][one] += n
-            elif key is not None and n:  # a municipality no initiative takes part in: none
+            elif key is not None:
                 counts[facet][_parse(facet, key)] += n
+    # A municipality no initiative (of ``result``) takes part in has no count.
+    counts["municipality"] = +counts["municipality"]
     return counts

@@ -51,7 +51,7 @@ def initiative_list(request):
     def catalogue():
         per_page = (listing.cleaned_data.get("per_page") if request.GET else None) \
             or PAGE_SIZES[0]
-        counts = facet_counts(result, searched=bool(active.get("q")))
+        counts = facet_counts(result, searched=bool(active.get("q")), broad=not active)
         page = CountedPaginator(result, per_page, count=counts["total"][None]).get_page(
             listing.cleaned_data.get("page") if request.GET else 1)
         choices = selectors.facet_choices()
