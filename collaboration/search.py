@@ -79,17 +79,32 @@ def _held_by_grams(term: str) -> bool:
     return len(term) <= 2 and " " not in term
 
 
-def _term_condition(term: str, public: bool) -> Q:
-    if connection.vendor != "postgresql":
-        condition = Q(search_text__contains=term)
-    elif _held_by_grams(term):  # the index answers alone; the long text is not read
-        condition = Q(search_grams__has_grams=sorted(grams(term)))
-    else:
-        condition = Q(search_text__contains=term) & Q(search_grams__has_grams=sorted(grams(term)))
+def _held(term: str, public: bool) -> Q:
+    """The row's normalised text holds the term (``public``: before the private part)."""
+    condition = Q(search_text__contains=term)
     if public:  # found before the private part: its first place comes before the mark
         condition &= Q(LessThan(StrIndex("search_text", Value(term)), StrIndex(
             Concat("search_text", Value(PRIVATE_MARK)), Value(PRIVATE_MARK))))
     return condition
+
+
+def _any_word(words: list[str], public: bool) -> Q:
+    """Rows holding any of ``words``. On PostgreSQL, the rows whose grams hold one (served by
+    the index, and all that is asked when each word is answered by its grams) and, of those,
+    the ones whose text holds one: a text holds a word only if its grams do, so the two
+    conditions together select what the second does alone, and the index is not left out
+    (each grams condition checked row by row would split the long grams of every row)."""
+    held = Q()
+    for word in words:
+        held |= _held(word, public)
+    if connection.vendor != "postgresql":
+        return held
+    indexed = Q()
+    for word in words:
+        indexed |= Q(search_grams__has_grams=sorted(grams(word)))
+    if not public and all(_held_by_grams(word) for word in words):
+        return indexed  # the long text is not read
+    return indexed & held
 
 
 def alternatives(term: str, lookup: dict) -> list[str]:
@@ -108,8 +123,5 @@ def matching(query: str, synonyms: dict | None = None, *, public: bool = False) 
     ``public``: in what anyone may find a row by (not the contact person)."""
     condition = Q()
     for term in terms(query):
-        either = Q()
-        for word in alternatives(term, synonyms or {}):
-            either |= _term_condition(word, public)
-        condition &= either
+        condition &= _any_word(alternatives(term, synonyms or {}), public)
     return condition

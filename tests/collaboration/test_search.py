@@ -77,3 +77,46 @@ def test_a_short_word_found_by_its_grams_alone_is_found_as_the_text_holds_it(ini
         expected = set(Initiative.objects.filter(search_text__contains=normalize(word))
                        .values_list("title", flat=True))
         assert found(word) == expected, word
+
+
+def each_word_alone(query, synonyms, public):
+    """The search as it was written before: every word of a group checked by its text (and, on
+    PostgreSQL, its grams), one condition per word."""
+    from django.db import connection
+    from django.db.models import Q, Value
+    from django.db.models.functions import Concat, StrIndex
+    from django.db.models.lookups import LessThan
+
+    from collaboration.search import PRIVATE_MARK, alternatives
+
+    condition = Q()
+    for term in terms(query):
+        either = Q()
+        for word in alternatives(term, synonyms):
+            one = Q(search_text__contains=word)
+            if connection.vendor == "postgresql":
+                one &= Q(search_grams__has_grams=sorted(grams(word)))
+            if public:
+                one &= Q(LessThan(StrIndex("search_text", Value(word)), StrIndex(
+                    Concat("search_text", Value(PRIVATE_MARK)), Value(PRIVATE_MARK))))
+            either |= one
+        condition &= either
+    return condition
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_words_and_their_synonyms_find_what_each_word_checked_alone_found(public):
+    from collaboration.synonyms import dictionary
+    from devtools.benchmark.cold import SEARCH_TERMS
+    from devtools.synthetic.collaboration import generate_initiatives
+
+    generate_initiatives(150, seed=11)
+    synonyms = dictionary()
+    queries = [*SEARCH_TERMS, "防災 地域", "訪問看護", "水道 連携 山形", "ict"]
+    assert any(len(synonyms.get(normalize(q), ())) > 1 for q in queries)
+    assert Initiative.objects.filter(each_word_alone("看護", synonyms, public)).exists()
+    for query in queries:
+        expected = set(Initiative.objects.filter(each_word_alone(query, synonyms, public))
+                       .values_list("pk", flat=True))
+        assert set(Initiative.objects.filter(matching(query, synonyms, public=public))
+                   .values_list("pk", flat=True)) == expected, query
