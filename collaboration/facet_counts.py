@@ -46,27 +46,63 @@ def _own_counts_sql() -> str:
         + [f"SELECT '{TOTAL}', NULL, COUNT(*) FROM r"])
 
 
-def _municipality_counts_sql(inner: str | None) -> str:
-    """(facet, key as text, count) through the participation rows of the initiatives ``inner``
-    (their SQL) selects; None: every initiative, counted without looking them up."""
+def _municipality_counts_sql(chosen: str | None) -> str:
+    """(facet, key as text, count) through the participation rows of the initiatives the
+    relation ``chosen`` (SQL) holds; None: every initiative, counted without looking them up."""
     places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
+    if chosen is None:
+        # One count per municipality over the (municipality, initiative) index: no hashing of
+        # every participation row.
+        towns = connection.ops.quote_name(
+            Initiative.municipalities.field.related_model._meta.db_table)
+        return (f"SELECT 'municipality', CAST(m.id AS TEXT), (SELECT COUNT(*) FROM {places} l "
+                f"WHERE l.municipality_id = m.id) FROM {towns} m")
     # A semi-join with the initiatives' own query, not with ``r``: the planner estimates its
     # rows from the table's statistics (it guesses 200 for ``r`` and loops over an index),
     # and the semi-join is bounded by the link table's rows, where a join guesses millions.
-    chosen = "1 = 1" if inner is None else f"l.initiative_id IN (SELECT id FROM ({inner}) c)"
     return (f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), COUNT(*) FROM {places} l "
-            f"WHERE {chosen} GROUP BY l.municipality_id")
+            f"WHERE l.initiative_id IN (SELECT id FROM {chosen}) GROUP BY l.municipality_id")
 
 
-def facet_counts(result) -> dict[str, Counter]:
+def _left_out_counts_sql(inner: str) -> str:
+    """(facet, key as text, minus count) through the participation rows of the initiatives
+    ``inner`` (their SQL) does not select, looked up one by one (OFFSET 0 keeps the lookup from
+    becoming a join of every participation row)."""
+    places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
+    table = connection.ops.quote_name(Initiative._meta.db_table)
+    return (f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), -COUNT(*) FROM {table} i "
+            f"CROSS JOIN LATERAL (SELECT p.municipality_id FROM {places} p "
+            f"WHERE p.initiative_id = i.id OFFSET 0) l "
+            f"WHERE NOT EXISTS (SELECT 1 FROM ({inner}) c WHERE c.id = i.id) "
+            f"GROUP BY l.municipality_id")
+
+
+def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
     """Facet → Counter of value key → initiatives of ``result`` with it; ``total`` → {None:
-    how many ``result`` holds}."""
+    how many ``result`` holds}. ``searched``: ``result`` is a text search, dearer to select
+    than to keep, so it is selected once for both kinds of count. ``broad``: ``result`` is
+    most of the catalogue (the reader's scope, nothing else), so its municipalities are
+    counted as every initiative's less those of the few it leaves out."""
     rows = result.order_by().values("id", *OWN_COLUMNS.values())
     inner, params = rows.query.sql_with_params()
     whole = not rows.query.where  # no condition: the whole catalogue
-    sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
-           f"{_municipality_counts_sql(None if whole else inner)}")
-    params = tuple(params) if whole else (*params, *params)
+    if whole:
+        sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
+               f"{_municipality_counts_sql(None)}")
+    elif searched:
+        # Kept, not inlined in each part: a search of half the catalogue read twice costs more
+        # than the two counts running side by side save.
+        kept = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+        sql = (f"WITH r AS {kept}({inner}) {_own_counts_sql()} UNION ALL "
+               f"{_municipality_counts_sql('r')}")
+    elif broad and connection.vendor == "postgresql":  # SQLite has no LATERAL
+        sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
+               f"{_municipality_counts_sql(None)} UNION ALL {_left_out_counts_sql(inner)}")
+        params = (*params, *params)
+    else:
+        sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
+               f"{_municipality_counts_sql(f'({inner}) c')}")
+        params = (*params, *params)
     counts: dict[str, Counter] = {facet: Counter() for facet in
                                   (*OWN_COLUMNS, TOTAL, "municipality")}
     with connection.cursor() as cursor:
@@ -79,4 +115,6 @@ def facet_counts(result) -> dict[str, Counter]:
                     counts[facet][one] += n
             elif key is not None:
                 counts[facet][_parse(facet, key)] += n
+    # A municipality no initiative (of ``result``) takes part in has no count.
+    counts["municipality"] = +counts["municipality"]
     return counts

@@ -22,22 +22,28 @@ INSIDE, OUTSIDE = "in", "out"
 NO_FUNDING = "none"
 
 
+def _every(model):
+    # A function, not a query: each request deep-copies the filters, and a query deep-copied
+    # is a few hundred objects.
+    return lambda request: model.objects.all()
+
+
 class InitiativeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search words"), method="filter_q", max_length=200)
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all(), to_field_name="code")
+        label=_("Category"), queryset=_every(Category), to_field_name="code")
     method = django_filters.ModelChoiceFilter(
-        label=_("Collaboration method"), field_name="method_set", queryset=Method.objects.all(),
+        label=_("Collaboration method"), field_name="method_set", queryset=_every(Method),
         method="filter_in_set")
     field = django_filters.ModelChoiceFilter(
-        label=_("Policy field"), field_name="field_set", queryset=PolicyField.objects.all(),
+        label=_("Policy field"), field_name="field_set", queryset=_every(PolicyField),
         method="filter_in_set")
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code",
+        label=_("Region"), queryset=_every(Region), to_field_name="code",
         method="filter_region")
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"), field_name="municipalities",
-        queryset=Municipality.objects.all(), to_field_name="lg_code")
+        queryset=_every(Municipality), to_field_name="lg_code")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Initiative.Status.choices)
     year = django_filters.NumberFilter(label=_("First fiscal year"), field_name="start_year",
                                        min_value=1900, max_value=2100, decimal_places=0)

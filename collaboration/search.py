@@ -73,14 +73,38 @@ class HasGrams(models.Lookup):
         return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
 
 
-def _term_condition(term: str, public: bool) -> Q:
+def _held_by_grams(term: str) -> bool:
+    """Whether a row holds the term exactly when its grams do: a word of one or two characters
+    is a character or an adjacent pair of a word of the text, the grams themselves."""
+    return len(term) <= 2 and " " not in term
+
+
+def _held(term: str, public: bool) -> Q:
+    """The row's normalised text holds the term (``public``: before the private part)."""
     condition = Q(search_text__contains=term)
-    if connection.vendor == "postgresql":
-        condition &= Q(search_grams__has_grams=sorted(grams(term)))
     if public:  # found before the private part: its first place comes before the mark
         condition &= Q(LessThan(StrIndex("search_text", Value(term)), StrIndex(
             Concat("search_text", Value(PRIVATE_MARK)), Value(PRIVATE_MARK))))
     return condition
+
+
+def _any_word(words: list[str], public: bool) -> Q:
+    """Rows holding any of ``words``. On PostgreSQL, the rows whose grams hold one (served by
+    the index, and all that is asked when each word is answered by its grams) and, of those,
+    the ones whose text holds one: a text holds a word only if its grams do, so the two
+    conditions together select what the second does alone, and the index is not left out
+    (each grams condition checked row by row would split the long grams of every row)."""
+    held = Q()
+    for word in words:
+        held |= _held(word, public)
+    if connection.vendor != "postgresql":
+        return held
+    indexed = Q()
+    for word in words:
+        indexed |= Q(search_grams__has_grams=sorted(grams(word)))
+    if not public and all(_held_by_grams(word) for word in words):
+        return indexed  # the long text is not read
+    return indexed & held
 
 
 def alternatives(term: str, lookup: dict) -> list[str]:
@@ -99,8 +123,5 @@ def matching(query: str, synonyms: dict | None = None, *, public: bool = False) 
     ``public``: in what anyone may find a row by (not the contact person)."""
     condition = Q()
     for term in terms(query):
-        either = Q()
-        for word in alternatives(term, synonyms or {}):
-            either |= _term_condition(word, public)
-        condition &= either
+        condition &= _any_word(alternatives(term, synonyms or {}), public)
     return condition

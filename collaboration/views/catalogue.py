@@ -6,7 +6,7 @@ from portal.lib import caching
 from portal.lib.permissions import LOGGED_IN, access
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 
-from .. import exports, selectors, synonyms
+from .. import catalogue_cards, catalogue_markup, exports, selectors, synonyms
 from ..facet_counts import facet_counts
 from ..filters import PAGE_SIZES, InitiativeFilter, ListingForm
 from ..models import Category, Initiative, Method
@@ -51,18 +51,18 @@ def initiative_list(request):
     def catalogue():
         per_page = (listing.cleaned_data.get("per_page") if request.GET else None) \
             or PAGE_SIZES[0]
-        counts = facet_counts(result)
-        page = CountedPaginator(selectors.with_list_details(result), per_page,
-                                count=counts["total"][None]).get_page(
+        counts = facet_counts(result, searched=bool(active.get("q")), broad=not active)
+        page = CountedPaginator(result, per_page, count=counts["total"][None]).get_page(
             listing.cleaned_data.get("page") if request.GET else 1)
-        facets = [*selectors.facets(counts, selectors.facet_choices(), active),
+        choices = selectors.facet_choices()
+        facets = [*selectors.facets(counts, choices, active),
                   selectors.year_facet(counts, active)]
         return caching.render("collaboration/_catalogue.html", {
             **context,
             "page": page,
-            "facets": [(facet, [(item, _link(request.GET, item.param,
-                                             None if item.selected else item.value))
-                                for item in facet.values]) for facet in facets],
+            "cards": catalogue_markup.cards(catalogue_cards.cards(
+                page.object_list, {param: rows for param, _label, rows in choices})),
+            "facet_sections": catalogue_markup.facet_sections(request.GET, facets),
             "active": active,
         }, request)
 
@@ -74,17 +74,6 @@ def initiative_list(request):
                                       (sorted(request.GET.lists()),), catalogue,
                                       reads=(Initiative,)),
     })
-
-
-def _link(query, param: str, value: str | None) -> str:
-    """The current query string with ``param`` set (or removed) and back on page one."""
-    changed = query.copy()
-    changed.pop("page", None)
-    if value is None:
-        changed.pop(param, None)
-    else:
-        changed[param] = value
-    return "?" + changed.urlencode() if changed else "?"
 
 
 def _export(request, respond):

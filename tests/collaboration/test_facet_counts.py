@@ -41,8 +41,8 @@ def counted_one_by_one(result) -> dict:
     }
 
 
-def in_one_query(result) -> dict:
-    counts = facet_counts(result)
+def in_one_query(result, **options) -> dict:
+    counts = facet_counts(result, **options)
     found = {facet: {key: n for key, n in values.items() if n}
              for facet, values in counts.items() if facet != "total"}
     found["model"] = {True: counts["model"][True]}
@@ -50,7 +50,8 @@ def in_one_query(result) -> dict:
 
 
 @pytest.mark.parametrize("filters", [{}, {"status": Initiative.Status.ACTIVE},
-                                     {"municipalities__lg_code": "062014"}])
+                                     {"municipalities__lg_code": "062014"},
+                                     {"is_published": True}])
 def test_one_query_counts_what_each_facet_counted_alone(prefecture_user, filters,
                                                         django_assert_num_queries):
     generate_initiatives(120, seed=5)
@@ -59,13 +60,29 @@ def test_one_query_counts_what_each_facet_counted_alone(prefecture_user, filters
     assert expected["total"] > 0 and expected["region"]
     with django_assert_num_queries(1):
         assert in_one_query(result) == expected
+    with django_assert_num_queries(1):
+        assert in_one_query(result, broad=True) == expected
+
+
+@pytest.mark.parametrize("words", ["水道", "地域 連携", "観光"])
+def test_a_search_selected_once_counts_what_each_facet_counted_alone(prefecture_user, words,
+                                                                     django_assert_num_queries):
+    from collaboration.search import matching
+
+    generate_initiatives(120, seed=5)
+    result = selectors.visible_initiatives(prefecture_user).filter(matching(words))
+    expected = counted_one_by_one(result)
+    assert expected["total"] > 0
+    with django_assert_num_queries(1):
+        assert in_one_query(result, searched=True) == expected
+    assert in_one_query(result) == expected
 
 
 def test_counts_follow_the_users_scope(municipal_user, initiative_factory):
     initiative_factory("水道の共同発注", published=False, codes=("063657",))
     initiative_factory("水道事業の広域連携")
     result = selectors.visible_initiatives(municipal_user)
-    assert in_one_query(result) == counted_one_by_one(result)
+    assert in_one_query(result) == counted_one_by_one(result) == in_one_query(result, broad=True)
     assert facet_counts(result)["total"][None] == 1
 
 

@@ -1,0 +1,60 @@
+"""What a card of the catalogue shows, read in two queries: the page's rows as plain values,
+then their participants' ids. Method, policy field and municipality names come from the
+facets' choices the page has already read; an initiative's methods and fields from the id
+sets kept on its row (services.link_sets)."""
+
+from dataclasses import dataclass
+
+from .models import Initiative
+from .services.link_sets import decode
+
+COLUMNS = ("id", "title", "summary", "category__label", "status", "is_model", "is_published",
+           "is_demo", "scope", "outside_prefecture", "start_year", "method_set", "field_set")
+
+
+@dataclass(frozen=True)
+class Card:
+    pk: int
+    title: str
+    summary: str
+    category_label: str
+    status: str
+    is_model: bool
+    is_published: bool
+    is_demo: bool
+    scope: str
+    outside_prefecture: str
+    start_year: int | None
+    method_names: list[str]
+    field_names: list[str]
+    municipality_names: list[str]
+
+
+def _in_order(choices) -> dict[int, tuple[int, str]]:
+    """Key → (its place in the facet's order, its name), from ``facet_choices`` rows."""
+    return {key: (place, name) for place, (key, _value, name) in enumerate(choices)}
+
+
+def _names(ids, known: dict) -> list[str]:
+    return [known[i][1] for i in sorted((i for i in ids if i in known), key=lambda i: known[i][0])]
+
+
+def cards(page_rows, choices: dict) -> list[Card]:
+    """The cards of ``page_rows`` (the page's slice of the result); ``choices``: facet param →
+    its ``selectors.facet_choices`` rows, in the framework's order."""
+    rows = list(page_rows.values(*COLUMNS))
+    methods, fields = _in_order(choices["method"]), _in_order(choices["field"])
+    municipalities = _in_order(choices["municipality"])
+    taking_part: dict[int, list[int]] = {row["id"]: [] for row in rows}
+    if rows:
+        for initiative, municipality in Initiative.municipalities.through.objects.filter(
+                initiative_id__in=list(taking_part)).values_list(
+                "initiative_id", "municipality_id"):
+            taking_part[initiative].append(municipality)
+    return [Card(row["id"], row["title"], row["summary"], row["category__label"], row["status"],
+                 row["is_model"], row["is_published"], row["is_demo"], row["scope"],
+                 row["outside_prefecture"], row["start_year"],
+                 _names(decode(row["method_set"]), methods),
+                 _names(decode(row["field_set"]), fields),
+                 _names(taking_part[row["id"]], municipalities))
+            for row in rows]
