@@ -31,6 +31,7 @@ from .services import (
     Incomplete,
     NotAnswerable,
     Unmerged,
+    own_answer,
     questions_of,
     return_response,
     submit,
@@ -169,6 +170,10 @@ def _keep_alive(session) -> None:
 
 @access(LOGGED_IN)
 def survey_answer(request, pk):
+    # A save of a begun answer reads the answer, the survey and the permission in one query.
+    read = own_answer(request.user, pk) if request.method == "POST" else None
+    if read is not None:
+        return answer_view(request, read.survey, read.municipality, proxy=False, read=read)
     survey = _survey(request.user, pk)
     municipality = request.user.scope_municipality
     # The survey's own scope lets a municipality see only the surveys sent to it.
@@ -177,8 +182,9 @@ def survey_answer(request, pk):
     return answer_view(request, survey, municipality, proxy=False)
 
 
-def answer_view(request, survey, municipality, *, proxy: bool):
-    """Shows and saves one municipality's answer: by its own staff, or on its behalf."""
+def answer_view(request, survey, municipality, *, proxy: bool, read=None):
+    """Shows and saves one municipality's answer: by its own staff, or on its behalf.
+    ``read``: the answer as just read with the permission to change it (``own_answer``)."""
     questions = list(questions_of(survey))
     here = reverse("survey_proxy", args=[survey.pk, municipality.lg_code]) if proxy \
         else reverse("survey_answer", args=[survey.pk])
@@ -209,7 +215,7 @@ def answer_view(request, survey, municipality, *, proxy: bool):
                                         "behalf.") % {"name": municipality.name} if proxy
                              else _("Your answer has been submitted. Thank you."))
             return redirect(here)
-        merged = save_draft(**who, questions=questions, keystrokes=autosave)
+        merged = save_draft(**who, questions=questions, keystrokes=autosave, read=read)
     except Unmerged as error:
         return _conflict_page(request, survey, questions, error.merged, on_behalf)
     except AlreadySubmitted as error:
