@@ -9,7 +9,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from collaboration.models import Theme
-from portal.lib import audit
+from portal.lib import audit, caching
 from portal.lib.permissions import can, can_create, scope
 
 from . import answer_files
@@ -51,6 +51,15 @@ class Incomplete(Exception):
 
 def questions_of(survey: Survey):
     return Question.objects.filter(section__survey=survey).select_related("section")
+
+
+def questionnaire(survey: Survey) -> list[Question]:
+    """``questions_of(survey)`` as a list, kept in the process while the "surveys" topic
+    stands (every change to a survey, its sections or its questions bumps it): autosaves a
+    second or two apart do not read the questionnaire each time. Read afresh when the cache
+    is off or down. The list is shared: callers do not change it or its questions."""
+    return caching.remember("survey-questions", ("surveys",), (survey.pk,),
+                            lambda: list(questions_of(survey)), local=True)
 
 
 def answers_for(actor, survey: Survey, municipality) -> bool:

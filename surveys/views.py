@@ -32,6 +32,7 @@ from .services import (
     NotAnswerable,
     Unmerged,
     own_answer,
+    questionnaire,
     questions_of,
     return_response,
     submit,
@@ -185,7 +186,10 @@ def survey_answer(request, pk):
 def answer_view(request, survey, municipality, *, proxy: bool, read=None):
     """Shows and saves one municipality's answer: by its own staff, or on its behalf.
     ``read``: the answer as just read with the permission to change it (``own_answer``)."""
-    questions = list(questions_of(survey))
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
+    # A keystroke's save, superseded by the next one, takes the questionnaire kept in the
+    # process; the page, the Save draft button and submissions read it afresh.
+    questions = list(questionnaire(survey) if autosave else questions_of(survey))
     here = reverse("survey_proxy", args=[survey.pk, municipality.lg_code]) if proxy \
         else reverse("survey_answer", args=[survey.pk])
     on_behalf = municipality if proxy else None
@@ -197,7 +201,6 @@ def answer_view(request, survey, municipality, *, proxy: bool, read=None):
         return _answer_page(request, survey, questions, AnswerForm(questions, initial=initial),
                             response, municipality=on_behalf)
 
-    autosave = request.headers.get("X-Autosave") == "1"
     try:
         base_version = int(request.POST.get("version", ""))
     except ValueError:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from surveys import services
-from surveys.models import SurveyResponse
+from surveys.models import Question, SurveyResponse
 from tests.factories import UserFactory, municipality_org
 from tests.surveys.conftest import keys
 from tests.surveys.test_merging import form, loaded, save
@@ -17,10 +17,10 @@ from tests.test_query_budgets import without_tokens
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the answer with its survey and the permission to change it, the questions,
-# the UPDATE (which also lets its commit go without waiting for the disk), as the server's
-# X-Query-Count counts them.
-DRAFT_SAVE_QUERIES = 5
+# Session, user, the answer with its survey and the permission to change it, the UPDATE
+# (which also lets its commit go without waiting for the disk), as the server's X-Query-Count
+# counts them; the questionnaire is the one the previous autosave read.
+DRAFT_SAVE_QUERIES = 4
 ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) = 'off'"
 TRANSACTION = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
@@ -163,3 +163,30 @@ def test_only_a_begun_answer_changes_the_status_board(client, survey, municipal_
                              keys(survey)[0]: ["水道"], keys(survey)[1]: "足りている"},
                     base_version=2)
     assert "35団体中 1団体 提出済み" in client.get(board).content.decode()
+
+
+def test_the_kept_questionnaire_is_the_one_read_afresh(survey):
+    def fields(questions):
+        return [(question.pk, question.section_id, question.section.title, question.kind,
+                 question.text, question.order, question.choices, question.allow_other,
+                 question.condition_question_id) for question in questions]
+
+    read = fields(services.questions_of(survey))
+    assert fields(services.questionnaire(survey)) == read
+    assert fields(services.questionnaire(survey)) == read  # kept, and still the same
+
+
+def test_an_autosave_takes_in_a_question_added_since_the_last_one(client, survey,
+                                                                 municipal_user):
+    _fields, _staff, _number, text = keys(survey)
+    client.force_login(municipal_user)
+    first = save(client, survey, form(survey, loaded(client, survey), **{text: "前"}))
+    assert first.status_code == 200
+    state = {"version": first.json()["version"], "base": json.dumps(first.json()["base"])}
+    data = form(survey, state, **{text: "前"})
+    section = Question.objects.get(pk=int(text[1:])).section
+    added = Question.objects.create(section=section, order=5, kind=Question.Kind.SHORT_TEXT,
+                                    text="担当者")
+    second = save(client, survey, {**data, f"q{added.pk}": "山形"})
+    assert second.status_code == 200 and f"q{added.pk}" in second.json()["base"]
+    assert SurveyResponse.objects.get(survey=survey).answers[f"q{added.pk}"] == "山形"
