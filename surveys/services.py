@@ -107,17 +107,22 @@ def _locked_response(survey, municipality) -> SurveyResponse:
 
 
 def own_answer(actor, survey_pk: int) -> SurveyResponse | None:
-    """The answer of ``actor``'s own municipality to the survey, read with the survey in one
-    query, when ``actor`` may answer it now (the survey's ``ANSWER`` scope); None when it is
-    not begun yet or not theirs to change, which the caller decides the usual way."""
+    """The answer of ``actor``'s own municipality to the survey, in one query that also holds
+    the permission, when ``actor`` may answer it now (the survey's ``ANSWER`` scope); None
+    when it is not begun yet or not theirs to change, which the caller decides the usual way.
+    Its survey carries only its id: any other field is read from the database when used (an
+    autosave uses none)."""
     municipality = actor.scope_municipality
     if municipality is None:
         return None
-    response = SurveyResponse.objects.select_related("survey").filter(
-        survey_id=survey_pk, municipality=municipality,
-        survey__in=scope(actor, ANSWER, Survey.objects.all())).first()
-    if response is not None:
-        response.municipality = municipality
+    try:
+        response = SurveyResponse.objects.get(
+            survey_id=survey_pk, municipality=municipality,
+            survey__in=scope(actor, ANSWER, Survey.objects.all()))
+    except SurveyResponse.DoesNotExist:
+        return None
+    response.survey = Survey.from_db(response._state.db, ["id"], [response.survey_id])
+    response.municipality = municipality
     return response
 
 

@@ -171,8 +171,9 @@ def _keep_alive(session) -> None:
 
 @access(LOGGED_IN)
 def survey_answer(request, pk):
-    # A save of a begun answer reads the answer, the survey and the permission in one query.
-    read = own_answer(request.user, pk) if request.method == "POST" else None
+    # An autosave of a begun answer reads the answer and the permission in one query.
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
+    read = own_answer(request.user, pk) if autosave else None
     if read is not None:
         return answer_view(request, read.survey, read.municipality, proxy=False, read=read)
     survey = _survey(request.user, pk)

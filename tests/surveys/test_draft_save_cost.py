@@ -17,7 +17,7 @@ from tests.test_query_budgets import without_tokens
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the answer with its survey and the permission to change it, the UPDATE
+# Session, user, the answer with the permission to change it, the UPDATE
 # (which also lets its commit go without waiting for the disk), as the server's X-Query-Count
 # counts them; the questionnaire is the one the previous autosave read.
 DRAFT_SAVE_QUERIES = 4
@@ -190,3 +190,19 @@ def test_an_autosave_takes_in_a_question_added_since_the_last_one(client, survey
     second = save(client, survey, {**data, f"q{added.pk}": "山形"})
     assert second.status_code == 200 and f"q{added.pk}" in second.json()["base"]
     assert SurveyResponse.objects.get(survey=survey).answers[f"q{added.pk}"] == "山形"
+
+
+def test_an_autosave_reads_its_answer_with_the_permission_and_the_survey_when_used(
+        survey, municipal_user, other_municipal_user):
+    from surveys.models import Survey
+
+    assert services.own_answer(municipal_user, survey.pk) is None  # not begun: the usual way
+    services.draft_save(actor=municipal_user, survey=survey,
+                        municipality=municipal_user.scope_municipality,
+                        answers={keys(survey)[3]: "始めた"}, base_version=0)
+    read = services.own_answer(municipal_user, survey.pk)
+    assert read.pk == SurveyResponse.objects.get(survey=survey).pk and read.version == 1
+    assert read.survey.title == survey.title and read.survey.deadline == survey.deadline
+    assert services.own_answer(other_municipal_user, survey.pk) is None  # another's answer
+    Survey.objects.filter(pk=survey.pk).update(finalised_at=survey.deadline)
+    assert services.own_answer(municipal_user, survey.pk) is None  # no longer answerable
