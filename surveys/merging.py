@@ -31,7 +31,10 @@ def _canonical(value):
 
 
 def digest(question: Question, answers: dict) -> str:
-    values = values_of(question, answers)
+    return _digest(question, values_of(question, answers))
+
+
+def _digest(question: Question, values: dict) -> str:
     canonical = [_canonical(values[name]) if name in values else ""
                  for name in field_names(question)]
     return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()[:20]
@@ -114,7 +117,8 @@ def merge(response, questions, answers: dict, *, base: dict | None, base_version
     for question in questions:
         key = key_of(question)
         mine_values, theirs_values = values_of(question, answers), values_of(question, stored)
-        mine_digest, theirs_digest = digest(question, answers), digest(question, stored)
+        mine_digest = _digest(question, mine_values)
+        theirs_digest = _digest(question, theirs_values)
         if mine_digest == theirs_digest:
             continue
         if key in keep:

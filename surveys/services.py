@@ -3,11 +3,13 @@ here waits for Redis or a worker."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.utils import timezone
 
 from collaboration.models import Theme
-from portal.lib import audit
+from portal.lib import audit, caching
 from portal.lib.permissions import can, can_create, scope
 
 from . import answer_files
@@ -49,6 +51,15 @@ class Incomplete(Exception):
 
 def questions_of(survey: Survey):
     return Question.objects.filter(section__survey=survey).select_related("section")
+
+
+def questionnaire(survey: Survey) -> list[Question]:
+    """``questions_of(survey)`` as a list, kept in the process while the "surveys" topic
+    stands (every change to a survey, its sections or its questions bumps it): autosaves a
+    second or two apart do not read the questionnaire each time. Read afresh when the cache
+    is off or down. The list is shared: callers do not change it or its questions."""
+    return caching.remember("survey-questions", ("surveys",), (survey.pk,),
+                            lambda: list(questions_of(survey)), local=True)
 
 
 def answers_for(actor, survey: Survey, municipality) -> bool:
@@ -93,6 +104,26 @@ def _locked_response(survey, municipality) -> SurveyResponse:
     _created_response(survey, municipality)
     return SurveyResponse.objects.select_for_update().get(survey=survey,
                                                           municipality=municipality)
+
+
+def own_answer(actor, survey_pk: int) -> SurveyResponse | None:
+    """The answer of ``actor``'s own municipality to the survey, in one query that also holds
+    the permission, when ``actor`` may answer it now (the survey's ``ANSWER`` scope); None
+    when it is not begun yet or not theirs to change, which the caller decides the usual way.
+    Its survey carries only its id: any other field is read from the database when used (an
+    autosave uses none)."""
+    municipality = actor.scope_municipality
+    if municipality is None:
+        return None
+    try:
+        response = SurveyResponse.objects.get(
+            survey_id=survey_pk, municipality=municipality,
+            survey__in=scope(actor, ANSWER, Survey.objects.all()))
+    except SurveyResponse.DoesNotExist:
+        return None
+    response.survey = Survey.from_db(response._state.db, ["id"], [response.survey_id])
+    response.municipality = municipality
+    return response
 
 
 def _response_to_read(actor, survey: Survey, municipality) -> SurveyResponse:
@@ -157,22 +188,33 @@ WRITTEN_FIELDS = ("answers", "question_meta", "version", "updated_by", "updated_
                   "proxy_organisation")
 
 
+def _commit_without_waiting():
+    """A condition that holds and, on PostgreSQL, lets the statement's transaction commit
+    without waiting for the disk: set inside the UPDATE, so that an autosave is one round
+    trip instead of BEGIN, SET LOCAL, UPDATE and COMMIT."""
+    return RawSQL("(SELECT set_config('synchronous_commit', 'off', true)) = 'off'", (),
+                  output_field=BooleanField())
+
+
 def _write_if_unchanged(response: SurveyResponse, read_version: int, actor, municipality,
                         *, keystrokes: bool = False) -> bool:
     """One UPDATE of the row read at ``read_version``, made only if nobody wrote it since
     (every write moves the version on); False when someone did. With ``keystrokes`` (an
     autosave) the commit does not wait for the disk: see ``draft_save``."""
     response.updated_at = timezone.now()
-    # The row and its audit entry (on the municipality's behalf) together.
-    with transaction.atomic():
-        if keystrokes:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        written = SurveyResponse.objects.filter(
-            pk=response.pk, version=read_version, status=response.status).update(
-            **{name: getattr(response, name) for name in WRITTEN_FIELDS})
-        if written:
-            _record_proxy(response, actor, municipality)
+    rows = SurveyResponse.objects.filter(pk=response.pk, version=read_version,
+                                         status=response.status)
+    if keystrokes and connection.vendor == "postgresql":
+        rows = rows.filter(_commit_without_waiting())
+    values = {name: getattr(response, name) for name in WRITTEN_FIELDS}
+    if is_proxy(actor, municipality):
+        # The row and its audit entry (on the municipality's behalf) together.
+        with transaction.atomic():
+            written = rows.update(**values)
+            if written:
+                _record_proxy(response, actor, municipality)
+    else:
+        written = rows.update(**values)
     if written:
         # The receivers of a save (surveys/apps.py: the survey-answers cache topic).
         post_save.send(SurveyResponse, instance=response, created=False,
@@ -191,13 +233,15 @@ UNLOCKED_ATTEMPTS = 3
 
 def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_version: int,
                base: dict | None = None, keep=(), mine=(), seen=None,
-               files: dict | None = None, questions=None, keystrokes: bool = False) -> Merge:
+               files: dict | None = None, questions=None, keystrokes: bool = False,
+               read: SurveyResponse | None = None) -> Merge:
     """Stores the answers as typed, question by question: a question applies where nobody else
     changed it since the page was loaded (``base``: a digest per question, ``base_version``
     for pages without one). Where both changed the same question differently the stored value
     stays and the save reports a conflict, carrying both; the rest of the save applies.
     ``files``: checked uploads by question id, stored as the response's attachments.
-    ``questions``: the survey's questions, when the caller has them already.
+    ``questions``: the survey's questions, when the caller has them already; ``read``: the
+    answer as the caller has just read it with its permission (``own_answer``).
 
     Without files, the row is read unlocked and written with one UPDATE that holds only if
     its version is still the one read, so saves never wait for one another's lock.
@@ -209,8 +253,9 @@ def draft_save(*, actor, survey: Survey, municipality, answers: dict, base_versi
     questions = list(questions_of(survey)) if questions is None else list(questions)
     resolution = {"base": base, "keep": keep, "mine": mine, "seen": seen}
     if not files:
-        for _attempt in range(UNLOCKED_ATTEMPTS):
-            response = _response_to_read(actor, survey, municipality)
+        for attempt in range(UNLOCKED_ATTEMPTS):
+            response = read if attempt == 0 and read is not None else _response_to_read(
+                actor, survey, municipality)
             if response.status == SurveyResponse.Status.SUBMITTED:
                 raise AlreadySubmitted(response)
             read_version = response.version

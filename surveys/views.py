@@ -31,6 +31,8 @@ from .services import (
     Incomplete,
     NotAnswerable,
     Unmerged,
+    own_answer,
+    questionnaire,
     questions_of,
     return_response,
     submit,
@@ -169,6 +171,11 @@ def _keep_alive(session) -> None:
 
 @access(LOGGED_IN)
 def survey_answer(request, pk):
+    # An autosave of a begun answer reads the answer and the permission in one query.
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
+    read = own_answer(request.user, pk) if autosave else None
+    if read is not None:
+        return answer_view(request, read.survey, read.municipality, proxy=False, read=read)
     survey = _survey(request.user, pk)
     municipality = request.user.scope_municipality
     # The survey's own scope lets a municipality see only the surveys sent to it.
@@ -177,9 +184,13 @@ def survey_answer(request, pk):
     return answer_view(request, survey, municipality, proxy=False)
 
 
-def answer_view(request, survey, municipality, *, proxy: bool):
-    """Shows and saves one municipality's answer: by its own staff, or on its behalf."""
-    questions = list(questions_of(survey))
+def answer_view(request, survey, municipality, *, proxy: bool, read=None):
+    """Shows and saves one municipality's answer: by its own staff, or on its behalf.
+    ``read``: the answer as just read with the permission to change it (``own_answer``)."""
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
+    # A keystroke's save, superseded by the next one, takes the questionnaire kept in the
+    # process; the page, the Save draft button and submissions read it afresh.
+    questions = list(questionnaire(survey) if autosave else questions_of(survey))
     here = reverse("survey_proxy", args=[survey.pk, municipality.lg_code]) if proxy \
         else reverse("survey_answer", args=[survey.pk])
     on_behalf = municipality if proxy else None
@@ -191,7 +202,6 @@ def answer_view(request, survey, municipality, *, proxy: bool):
         return _answer_page(request, survey, questions, AnswerForm(questions, initial=initial),
                             response, municipality=on_behalf)
 
-    autosave = request.headers.get("X-Autosave") == "1"
     try:
         base_version = int(request.POST.get("version", ""))
     except ValueError:
@@ -209,7 +219,7 @@ def answer_view(request, survey, municipality, *, proxy: bool):
                                         "behalf.") % {"name": municipality.name} if proxy
                              else _("Your answer has been submitted. Thank you."))
             return redirect(here)
-        merged = save_draft(**who, questions=questions, keystrokes=autosave)
+        merged = save_draft(**who, questions=questions, keystrokes=autosave, read=read)
     except Unmerged as error:
         return _conflict_page(request, survey, questions, error.merged, on_behalf)
     except AlreadySubmitted as error:

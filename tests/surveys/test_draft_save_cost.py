@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from surveys import services
-from surveys.models import SurveyResponse
+from surveys.models import Question, SurveyResponse
 from tests.factories import UserFactory, municipality_org
 from tests.surveys.conftest import keys
 from tests.surveys.test_merging import form, loaded, save
@@ -17,10 +17,11 @@ from tests.test_query_budgets import without_tokens
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, survey, questions, the answer with the permission to change it, the commit
-# not waiting for the disk, its UPDATE (as the server's X-Query-Count counts them: without
-# the transaction's own statements).
-DRAFT_SAVE_QUERIES = 7
+# Session, user, the answer with the permission to change it, the UPDATE
+# (which also lets its commit go without waiting for the disk), as the server's X-Query-Count
+# counts them; the questionnaire is the one the previous autosave read.
+DRAFT_SAVE_QUERIES = 4
+ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) = 'off'"
 TRANSACTION = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
@@ -41,7 +42,7 @@ def test_an_autosave_keeps_its_query_budget_and_writes_one_update(client, survey
     writes = [line for line in sql if line.startswith(("UPDATE", "INSERT", "DELETE"))]
     assert len(writes) == 1 and writes[0].startswith('UPDATE "surveys_surveyresponse"'), writes
     assert not any("FOR UPDATE" in line for line in sql)
-    assert "SET LOCAL synchronous_commit TO OFF" in sql  # a keystroke's save only
+    assert ASYNC_COMMIT in writes[0]  # a keystroke's save only
     stored = SurveyResponse.objects.get(survey=survey)
     assert stored.answers[text] == "二回目" and stored.answers[number] == "3"
     assert stored.question_meta[text]["version"] == 2 and stored.updated_by == municipal_user
@@ -55,6 +56,27 @@ def test_the_save_draft_button_waits_for_the_disk(client, survey, municipal_user
         assert save(client, survey, data, autosave=False).status_code == 302
     assert not any("synchronous_commit" in query["sql"] for query in queries.captured_queries)
     assert SurveyResponse.objects.get(survey=survey).answers[text] == "下書き"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_is_one_statement_whose_setting_ends_with_it(client, survey,
+                                                                 municipal_user):
+    """Outside any transaction block, as under the server: the write is the UPDATE alone (no
+    BEGIN, SET LOCAL, COMMIT) and the next save on the connection waits for the disk again."""
+    _fields, _staff, _number, text = keys(survey)
+    client.force_login(municipal_user)
+    data = form(survey, loaded(client, survey), **{text: "一回目"})
+    assert save(client, survey, data).status_code == 200
+    data = form(survey, loaded(client, survey), **{text: "二回目"})
+    with CaptureQueriesContext(connection) as queries:
+        assert save(client, survey, data).status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [line for line in sql if line.startswith(TRANSACTION)], sql
+    assert [line for line in sql if line.startswith("UPDATE") and ASYNC_COMMIT in line]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert SurveyResponse.objects.get(survey=survey).answers[text] == "二回目"
 
 
 def test_a_write_from_a_stale_read_is_refused_and_the_save_reads_again(survey, municipal_user):
@@ -141,3 +163,46 @@ def test_only_a_begun_answer_changes_the_status_board(client, survey, municipal_
                              keys(survey)[0]: ["水道"], keys(survey)[1]: "足りている"},
                     base_version=2)
     assert "35団体中 1団体 提出済み" in client.get(board).content.decode()
+
+
+def test_the_kept_questionnaire_is_the_one_read_afresh(survey):
+    def fields(questions):
+        return [(question.pk, question.section_id, question.section.title, question.kind,
+                 question.text, question.order, question.choices, question.allow_other,
+                 question.condition_question_id) for question in questions]
+
+    read = fields(services.questions_of(survey))
+    assert fields(services.questionnaire(survey)) == read
+    assert fields(services.questionnaire(survey)) == read  # kept, and still the same
+
+
+def test_an_autosave_takes_in_a_question_added_since_the_last_one(client, survey,
+                                                                 municipal_user):
+    _fields, _staff, _number, text = keys(survey)
+    client.force_login(municipal_user)
+    first = save(client, survey, form(survey, loaded(client, survey), **{text: "前"}))
+    assert first.status_code == 200
+    state = {"version": first.json()["version"], "base": json.dumps(first.json()["base"])}
+    data = form(survey, state, **{text: "前"})
+    section = Question.objects.get(pk=int(text[1:])).section
+    added = Question.objects.create(section=section, order=5, kind=Question.Kind.SHORT_TEXT,
+                                    text="担当者")
+    second = save(client, survey, {**data, f"q{added.pk}": "山形"})
+    assert second.status_code == 200 and f"q{added.pk}" in second.json()["base"]
+    assert SurveyResponse.objects.get(survey=survey).answers[f"q{added.pk}"] == "山形"
+
+
+def test_an_autosave_reads_its_answer_with_the_permission_and_the_survey_when_used(
+        survey, municipal_user, other_municipal_user):
+    from surveys.models import Survey
+
+    assert services.own_answer(municipal_user, survey.pk) is None  # not begun: the usual way
+    services.draft_save(actor=municipal_user, survey=survey,
+                        municipality=municipal_user.scope_municipality,
+                        answers={keys(survey)[3]: "始めた"}, base_version=0)
+    read = services.own_answer(municipal_user, survey.pk)
+    assert read.pk == SurveyResponse.objects.get(survey=survey).pk and read.version == 1
+    assert read.survey.title == survey.title and read.survey.deadline == survey.deadline
+    assert services.own_answer(other_municipal_user, survey.pk) is None  # another's answer
+    Survey.objects.filter(pk=survey.pk).update(finalised_at=survey.deadline)
+    assert services.own_answer(municipal_user, survey.pk) is None  # no longer answerable
