@@ -79,10 +79,10 @@ def data_set(request):
 # page → (its address in the data set, most queries built afresh, most queries from the cache).
 # Session and user are two of them on every page.
 BUDGETS = {
-    "catalogue": (lambda d: reverse("initiative_list"), 10, 2),
+    "catalogue": (lambda d: reverse("initiative_list"), 6, 2),
     "catalogue filtered": (lambda d: reverse("initiative_list")
-                           + "?category=I-2&region=murayama&status=active", 12, 4),
-    "catalogue search": (lambda d: reverse("initiative_list") + "?q=水道", 11, 2),
+                           + "?category=I-2&region=murayama&status=active", 8, 4),
+    "catalogue search": (lambda d: reverse("initiative_list") + "?q=水道", 7, 2),
     # The similar cases (collaboration/similarity.py): frequencies, scores, the cases shown.
     "initiative page": (lambda d: d.initiative.get_absolute_url(), 14, 3),
     "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 4, 3),

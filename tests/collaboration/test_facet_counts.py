@@ -113,3 +113,25 @@ def test_a_two_character_search_finds_the_words_of_its_group(client, municipal_u
     # 観光's group in the starter dictionary: 誘客, インバウンド, ツーリズム.
     assert shown_titles(response) == {"インバウンド誘客の推進", "観光案内の共同化"}
     assert re.search(r">環境</a> \(2\)", response.content.decode())
+
+
+def test_the_facet_choices_are_each_tables_rows_in_its_order_read_in_one_query(
+        django_assert_num_queries):
+    from collaboration.models import Category, Method, PolicyField
+    from collaboration.selectors import facet_choices
+    from portal.models import Municipality, Region
+
+    # Ties in the sort order are taken in id order, as the list pages show them.
+    Method.objects.create(name="同順位の手法", sort_order=Method.objects.first().sort_order)
+    PolicyField.objects.create(name="<同順位の分野>", sort_order=0)
+    with django_assert_num_queries(1):
+        choices = {param: rows for param, _label, rows in facet_choices()}
+    assert choices["region"] == [(r.pk, r.code, r.name)
+                                 for r in Region.objects.order_by("sort_order", "pk")]
+    assert choices["category"] == [(c.pk, c.code, f"{c.label} {c.name}")
+                                   for c in Category.objects.order_by("sort_order", "pk")]
+    assert choices["method"] == [(m.pk, str(m.pk), m.name) for m in Method.objects.all()]
+    assert choices["field"] == [(f.pk, str(f.pk), f.name) for f in PolicyField.objects.all()]
+    assert choices["municipality"] == [(m.pk, m.lg_code, m.name)
+                                       for m in Municipality.objects.all()]
+    assert len(choices["municipality"]) == 35 and choices["field"][0][2] == "<同順位の分野>"
