@@ -29,6 +29,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def reference_data(db):
+    """The reference data again, where a transactional test that ran before emptied the
+    database (pytest-django runs those last, each flushing the database after it)."""
+    from portal.models import Municipality
+
+    if not Municipality.objects.exists():
+        load_all_reference_data()
+
+
+@pytest.fixture
 def prefecture_user(db):
     return UserFactory(prefecture=True, username="pref")
 

@@ -14,8 +14,6 @@ from icalendar import Calendar
 from meetings import services
 from meetings.models import Meeting, MeetingNotice, Membership
 from meetings.tasks import send_meeting_notice, send_minutes_for_comment
-from portal.composition import load_all_reference_data
-from portal.models import Municipality
 from tests.conftest import need_service
 from tests.factories import UserFactory, municipality_org
 from tests.meetings.conftest import APRIL_1, make_meeting
@@ -59,12 +57,6 @@ def test_the_three_messages_parse_with_icalendar_and_with_vobject(
         seen.append((parsed.method.value, int(other.sequence.value), other.status.value))
     assert seen == [("REQUEST", 0, "CONFIRMED"), ("REQUEST", 1, "CONFIRMED"),
                     ("CANCEL", 2, "CANCELLED")]
-
-
-@pytest.fixture
-def reference_data(db):
-    if not Municipality.objects.exists():  # a transactional test emptied the database
-        load_all_reference_data()
 
 
 @pytest.mark.needs_postgres

@@ -59,8 +59,8 @@ def test_the_save_draft_button_waits_for_the_disk(client, survey, municipal_user
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_autosave_is_one_statement_whose_setting_ends_with_it(client, survey,
-                                                                 municipal_user):
+def test_an_autosave_is_one_statement_whose_setting_ends_with_it(reference_data, client,
+                                                                 survey, municipal_user):
     """Outside any transaction block, as under the server: the write is the UPDATE alone (no
     BEGIN, SET LOCAL, COMMIT) and the next save on the connection waits for the disk again."""
     _fields, _staff, _number, text = keys(survey)
