@@ -7,19 +7,18 @@ import unicodedata
 from urllib.parse import quote_plus
 
 from django.template.defaultfilters import truncatechars
-from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from portal.lib.links import by_pk
+from portal.templatetags.figures import localized_number
 from portal.templatetags.japanese import fiscal_year_label
 
 from .models import Initiative
 
 PLACES_SHOWN = 8
 SUMMARY_LENGTH = 160
-URL_MARK = 987654321  # a pk no address holds otherwise
 
 
 def _pair(key: str, value: str, encoding: str) -> str:
@@ -51,10 +50,9 @@ def facet_links(query, param: str):
     return link
 
 
-def _counter():
-    """A count as the template localised it; as str() when no thousands separator is used."""
-    plain = localize(1234567) == "1234567"
-    return str if plain else (lambda n: escape(localize(n)))
+def _count(n) -> str:
+    """A count as the template localised and escaped it."""
+    return escape(localized_number(n))
 
 
 def _summary(text: str) -> str:
@@ -66,7 +64,7 @@ def _summary(text: str) -> str:
 def facet_sections(query, facets) -> str:
     """The facets' sections of the catalogue's sidebar, each value a link that adds (or, when
     chosen, removes) it."""
-    out, count = [], _counter()
+    out, count = [], _count
     for facet in facets:
         if not facet.values:
             continue
@@ -112,9 +110,8 @@ def cards(rows) -> str:
     model = f'<span class="badge badge--model">{escape(gettext("model project"))}</span>'
     draft = f'<span class="badge badge--draft">{escape(gettext("unpublished"))}</span>'
     demo = f'<span class="badge badge--demo">{escape(gettext("demo"))}</span>'
-    # The address of every initiative: its route with the pk put in, reversed once.
-    url_of = reverse("initiative_detail", args=[URL_MARK]).split(str(URL_MARK))
-    out, count = ["\n      "], _counter()
+    url_of = by_pk("initiative_detail")
+    out, count = ["\n      "], _count
     for card in rows:
         methods = "".join(f'<span class="tag">{escape(name)}</span>'
                           for name in card.method_names)
@@ -122,7 +119,7 @@ def cards(rows) -> str:
                          for name in card.field_names)
         year = f"・{escape(fiscal_year_label(card.start_year))}〜" if card.start_year else ""
         status = escape(status_labels.get(card.status, card.status))
-        url = escape(str(card.pk).join(url_of))
+        url = escape(url_of(card.pk))
         out.append(
             f'\n      <li class="initiative">\n'
             f'        <h3 class="initiative__title"><a href="{url}">{escape(card.title)}</a></h3>\n'

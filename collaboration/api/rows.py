@@ -7,6 +7,8 @@ from django.db.models import Case, F, When
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
+from portal.lib.links import by_pk
+
 from ..models import Initiative
 
 # The row's own columns and those of its category and lead organisation, in one query.
@@ -18,12 +20,14 @@ COLUMNS = ("id", "title", "summary", "body", "category__code", "category__label"
 _updated = DateTimeField()
 
 
+def public_origin():
+    """The origin of a spread when it is published, else None: only those are named."""
+    return Case(When(spread_from__is_published=True, then=F("spread_from_id")), default=None)
+
+
 def page_rows(queryset):
     """``queryset`` (filtered and sorted) as the value rows ``initiative_rows`` writes."""
-    # Only a published origin of a spread is named.
-    return queryset.annotate(public_origin=Case(
-        When(spread_from__is_published=True, then=F("spread_from_id")),
-        default=None)).values(*COLUMNS)
+    return queryset.annotate(public_origin=public_origin()).values(*COLUMNS)
 
 
 def _linked(ids) -> dict[str, dict[int, list]]:
@@ -53,15 +57,14 @@ def _linked(ids) -> dict[str, dict[int, list]]:
 def initiative_rows(rows: list[dict], request) -> list[dict]:
     """``rows`` (from ``page_rows``) as ``InitiativeSerializer`` writes them."""
     linked = _linked([row["id"] for row in rows])
-    head = request.build_absolute_uri(Initiative(pk=0).get_absolute_url())
-    cut = head.rindex("/0/")
+    url_of = by_pk("initiative_detail")
     written = []
     for row in rows:
         pk = row["id"]
         published = row["published_at"] or row["created_at"]
         written.append({
             "id": pk,
-            "url": f"{head[:cut]}/{pk}/{head[cut + 3:]}",
+            "url": request.build_absolute_uri(url_of(pk)),
             "title": row["title"],
             "summary": row["summary"],
             "body": row["body"],

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as FormValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, Max, Prefetch, When
+from django.db.models import Count, Max, Prefetch
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
@@ -157,9 +157,7 @@ def _with_details(queryset):
                 Prefetch("municipalities", queryset=Municipality.objects.order_by("lg_code")),
                 "other_bodies")
             .defer("search_text", "search_grams", "contact", "proposed_by")
-            # Only a published origin of a spread is named.
-            .annotate(public_origin=Case(When(spread_from__is_published=True,
-                                              then=F("spread_from_id")), default=None)))
+            .annotate(public_origin=rows.public_origin()))
 
 
 def _set_last_modified(response, latest):

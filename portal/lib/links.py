@@ -14,3 +14,13 @@ def by_lg_code(name: str, *args) -> Callable[[str], str]:
     cut = url.rindex(_PLACEHOLDER)
     head, tail = url[:cut], url[cut + len(_PLACEHOLDER):]
     return lambda lg_code: f"{head}{lg_code}{tail}"
+
+
+_PK_MARK = 987654321  # a primary key no address holds otherwise, replaced by each real one
+
+
+def by_pk(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for any primary key, from one ``reverse``: a page of
+    cards or of API rows differs only in the id in each address."""
+    head, tail = reverse(name, args=[_PK_MARK]).split(str(_PK_MARK))
+    return lambda pk: f"{head}{pk}{tail}"

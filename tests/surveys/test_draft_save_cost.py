@@ -25,13 +25,18 @@ ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) = 'off'"
 TRANSACTION = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
 
 
+def _saved_once(client, survey, user, question: str, value: str) -> dict:
+    """Signs ``user`` in and autosaves ``value`` once: the page's state after that save."""
+    client.force_login(user)
+    first = save(client, survey, form(survey, loaded(client, survey), **{question: value}))
+    assert first.status_code == 200
+    return {"version": first.json()["version"], "base": json.dumps(first.json()["base"])}
+
+
 def test_an_autosave_keeps_its_query_budget_and_writes_one_update(client, survey,
                                                                   municipal_user):
     _fields, _staff, number, text = keys(survey)
-    client.force_login(municipal_user)
-    first = save(client, survey, form(survey, loaded(client, survey), **{text: "一回目"}))
-    assert first.status_code == 200
-    state = {"version": first.json()["version"], "base": json.dumps(first.json()["base"])}
+    state = _saved_once(client, survey, municipal_user, text, "一回目")
     data = form(survey, state, **{text: "二回目", number: "3"})
     with CaptureQueriesContext(connection) as queries:
         second = save(client, survey, data)
@@ -179,10 +184,7 @@ def test_the_kept_questionnaire_is_the_one_read_afresh(survey):
 def test_an_autosave_takes_in_a_question_added_since_the_last_one(client, survey,
                                                                  municipal_user):
     _fields, _staff, _number, text = keys(survey)
-    client.force_login(municipal_user)
-    first = save(client, survey, form(survey, loaded(client, survey), **{text: "前"}))
-    assert first.status_code == 200
-    state = {"version": first.json()["version"], "base": json.dumps(first.json()["base"])}
+    state = _saved_once(client, survey, municipal_user, text, "前")
     data = form(survey, state, **{text: "前"})
     section = Question.objects.get(pk=int(text[1:])).section
     added = Question.objects.create(section=section, order=5, kind=Question.Kind.SHORT_TEXT,
