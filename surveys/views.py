@@ -20,7 +20,17 @@ from portal.lib.permissions import (
     scope,
 )
 
-from . import answer_files, answer_page, board, conditions, exports, merging, results, states
+from . import (
+    answer_files,
+    answer_page,
+    board,
+    board_markup,
+    conditions,
+    exports,
+    merging,
+    results,
+    states,
+)
 from .answer_form import AnswerForm, field_names, form_field_names, raw_answers
 from .conditions import shown_questions
 from .extensions import deadline_for
@@ -258,16 +268,21 @@ def _followed_survey(request, pk):
 @access(LOGGED_IN)
 def survey_status(request, pk):
     survey = _followed_survey(request, pk)
+
+    def build():
+        rights = {"can_extend": can(request.user, EXTEND, survey),
+                  "can_proxy": can(request.user, PROXY, survey)}
+        shown = board.board_for(request.user, survey)
+        return caching.render("surveys/_board.html", {
+            "survey": survey, "can_remind": can(request.user, REMIND, survey), **rights,
+            "state_label": states.label_of(survey), **shown,
+            "board_rows": board_markup.rows(shown, **rights)}, request)
+
     return render(request, "surveys/status.html", {
         "survey": survey,
         "board": caching.fragment(
             request, "survey-board", ("surveys", "survey-states", "reference"), (survey.pk,),
-            lambda: caching.render("surveys/_board.html", {
-                "survey": survey, "can_remind": can(request.user, REMIND, survey),
-                "can_extend": can(request.user, EXTEND, survey),
-                "can_proxy": can(request.user, PROXY, survey),
-                "state_label": states.label_of(survey),
-                **board.board_for(request.user, survey)}, request)),
+            build),
     })
 
 
