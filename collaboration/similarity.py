@@ -564,10 +564,12 @@ def similar_to_need(user, need: Need, *, exclude_municipality=None,
                             limit=limit)[0]
 
 
-def similar_to_initiative(user, initiative: Initiative, *, limit=SHOWN) -> list[Suggestion]:
-    """The other initiatives ``user`` may see that are most like ``initiative``."""
-    fields = list(initiative.policy_fields.all())
-    methods = list(initiative.methods.all())
+def similar_to_initiative(user, initiative: Initiative, *, fields=None, methods=None,
+                          limit=SHOWN) -> list[Suggestion]:
+    """The other initiatives ``user`` may see that are most like ``initiative``; ``fields``,
+    ``methods``: its policy fields and methods, when already read."""
+    fields = list(initiative.policy_fields.all()) if fields is None else fields
+    methods = list(initiative.methods.all()) if methods is None else methods
     counts = _term_counts(initiative.title, f"{initiative.summary} {initiative.body}",
                           [f.pk for f in fields], [m.pk for m in methods],
                           [f.name for f in fields], [m.name for m in methods])

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import django_filters
 from django import forms
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import EmptyResultSet, ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -178,33 +179,66 @@ def history(theme) -> list:
                 .order_by("changed_on", "recorded_at", "id"))
 
 
+def _ids_in(queryset):
+    """(alias → ``AND <alias>.id IN (…)``, its parameters) for a scope that leaves something
+    out; nothing for one that keeps every row."""
+    if not queryset.query.has_filters():
+        return (lambda alias: ""), ()
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return (lambda alias: f" AND {alias}.id IN ({sql})"), params
+
+
 def chain(user) -> dict:
     """The chain at a glance: themes by status, and how many survey needs became themes,
-    how many initiatives came of those themes and how many spreads followed. Two queries,
-    whatever the numbers."""
-    themes = visible_themes(user)
+    how many initiatives came of those themes and how many spreads followed. One query,
+    whatever the numbers, written out: built by the ORM, its subqueries cost the dashboard
+    more than the database's answer."""
+    quote = connection.ops.quote_name
     statuses = (*PATH, Theme.Status.DECLINED)
-    counts = themes.order_by().aggregate(
-        needs=Count("pk", filter=Q(source__isnull=False)),
-        **{status: Count("pk", filter=Q(status=status)) for status in statuses})
-    from_needs = themes.filter(source__isnull=False).values("pk")
-    came_of = Theme.initiatives.through.objects.filter(theme__in=from_needs).values(
-        "initiative_id")
-    visible = scope(user, VIEW, Initiative.objects.all()).order_by()
-    seen = visible.filter(pk__in=came_of).values("pk")
-    # Counted over the few initiatives either condition can hold for, found by their indexes,
-    # not over every initiative.
-    # Neither part ordered: SQLite refuses ORDER BY inside a UNION.
-    either = came_of.order_by().union(
-        Initiative.objects.filter(spread_from__in=seen).order_by().values("pk"))
-    outcomes = visible.filter(pk__in=either).aggregate(
-        initiatives=Count("pk", filter=Q(pk__in=came_of)),
-        spreads=Count("pk", filter=Q(spread_from__in=seen) & ~Q(pk__in=came_of)))
-    by_status = [(status, Theme.Status(status).label, counts[status]) for status in statuses]
+    try:
+        theme_scope, theme_params = _ids_in(visible_themes(user))
+        seen_scope, seen_params = _ids_in(scope(user, VIEW, Initiative.objects.all()))
+    except EmptyResultSet:  # a scope that holds nothing
+        return _chain_of({}, statuses)
+    theme, initiative = quote(Theme._meta.db_table), quote(Initiative._meta.db_table)
+    source = quote(Theme._meta.get_field("source").related_model._meta.db_table)
+    link = quote(Theme.initiatives.through._meta.db_table)
+    # The themes born of a need; the initiatives that came of them; the spreads of those
+    # initiatives, found by their indexes, not by reading every initiative.
+    sql = f"""
+        WITH theme AS (
+            SELECT t.id, t.status,
+                   EXISTS (SELECT 1 FROM {source} s WHERE s.theme_id = t.id) AS from_need
+            FROM {theme} t WHERE 1 = 1{theme_scope("t")}
+        ), came_of AS (
+            SELECT l.initiative_id FROM {link} l JOIN theme ON theme.id = l.theme_id
+            WHERE theme.from_need
+        )
+        SELECT COALESCE(SUM(CASE WHEN from_need THEN 1 ELSE 0 END), 0),
+               {", ".join(["COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0)"]
+                          * len(statuses))},
+               (SELECT COUNT(*) FROM {initiative} i
+                WHERE i.id IN (SELECT initiative_id FROM came_of){seen_scope("i")}),
+               (SELECT COUNT(*) FROM {initiative} i
+                WHERE i.spread_from_id IN (
+                    SELECT p.id FROM {initiative} p
+                    WHERE p.id IN (SELECT initiative_id FROM came_of){seen_scope("p")})
+                  AND i.id NOT IN (SELECT initiative_id FROM came_of){seen_scope("i")})
+        FROM theme"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*theme_params, *statuses, *seen_params, *seen_params, *seen_params))
+        needs, *by_status, initiatives, spreads = cursor.fetchone()
+    return _chain_of({"needs": needs, "initiatives": initiatives, "spreads": spreads,
+                      **dict(zip(statuses, by_status, strict=True))}, statuses)
+
+
+def _chain_of(counts: dict, statuses) -> dict:
+    by_status = [(status, Theme.Status(status).label, int(counts.get(status, 0)))
+                 for status in statuses]
     return {
         "by_status": by_status,
         "total": sum(n for _status, _label, n in by_status),
-        "needs": counts["needs"],
-        "initiatives": outcomes["initiatives"],
-        "spreads": outcomes["spreads"],
+        "needs": int(counts.get("needs", 0)),
+        "initiatives": int(counts.get("initiatives", 0)),
+        "spreads": int(counts.get("spreads", 0)),
     }

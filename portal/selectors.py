@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Subquery
 
 from .lib.charts import bar_chart
 from .lib.permissions import VIEW, scope
@@ -62,12 +62,15 @@ class IndicatorSnapshot:
 
 
 def latest_values(indicator: str) -> IndicatorSnapshot:
-    """Every municipality's figure for the most recent year of an indicator."""
-    year = StatisticValue.objects.filter(indicator=indicator).aggregate(year=Max("year"))["year"]
-    rows = StatisticValue.objects.filter(indicator=indicator, year=year).values_list(
-        "municipality__lg_code", "value", "is_demo")
-    return IndicatorSnapshot(year, {code: value for code, value, _demo in rows},
-                             any(demo for _code, _value, demo in rows))
+    """Every municipality's figure for the most recent year of an indicator, in one query: the
+    year is found by the index on (indicator, year)."""
+    latest = StatisticValue.objects.filter(indicator=indicator).order_by("-year").values(
+        "year")[:1]
+    rows = list(StatisticValue.objects.filter(indicator=indicator, year=Subquery(latest))
+                .values_list("year", "municipality__lg_code", "value", "is_demo"))
+    return IndicatorSnapshot(rows[0][0] if rows else None,
+                             {code: value for _year, code, value, _demo in rows},
+                             any(demo for *_row, demo in rows))
 
 
 def statistics_summary(municipality: Municipality) -> dict:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,14 +24,14 @@ from portal.services.attachments import attachment_create, attachment_delete
 
 from .. import selectors, similarity
 from ..forms import InitiativeAttachmentForm, InitiativeForm
+from ..initiative_page import links_of
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
 from ..models import Initiative
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
 from ..tilemaps import participation_tile_map
 
-PAGE_RELATED = ("methods", "policy_fields", "other_bodies", "themes")
 DETAIL_RELATED = (
-    *PAGE_RELATED,
+    "methods", "policy_fields", "other_bodies", "themes",
     Prefetch("municipalities", queryset=Municipality.objects.select_related("region")))
 
 
@@ -47,7 +47,7 @@ def _page(request, initiative) -> str:
     records attachments too) change."""
     user = request.user
     visible = selectors.visible_initiatives(user)
-    prefetch_related_objects([initiative], *PAGE_RELATED)
+    links = links_of(initiative, visible)
     editable = can(user, CHANGE, initiative)
     public = not user.is_authenticated
     # The 35 and who of them takes part, in one query for the map and the list.
@@ -59,13 +59,14 @@ def _page(request, initiative) -> str:
                                       taking_part={m.pk for m in participants})
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
+        "links": links,
         "participants": participants,
         # Visitors of the public site read the organisations, never a contact person.
         "public": public,
         "tile_map": linked_to_catalogue(tile_map) if public else tile_map,
         "ancestors": ancestors(initiative, visible),
-        "spread_to": visible.filter(spread_from=initiative).only("pk", "title"),
-        "similar": similarity.similar_to_initiative(user, initiative),
+        "similar": similarity.similar_to_initiative(user, initiative, fields=links.policy_fields,
+                                                    methods=links.methods),
         "attachments": attachments_of(user, initiative),
         "can_edit": editable,
         "can_publish": can(user, PUBLISH, initiative),

@@ -73,6 +73,36 @@ def test_an_editor_sees_the_same_history_when_the_page_knows_they_may_edit(prefe
     assert asked  # the update is in it
 
 
+def test_the_links_on_the_page_are_those_of_the_straightforward_reads(users_by_role):
+    from django.contrib.auth.models import AnonymousUser
+
+    from collaboration.initiative_page import links_of
+    from collaboration.models import Theme
+
+    initiative = make_initiative("モデル事業", methods=("協議会", "事務や施設等の共同化"),
+                                 fields=("水道", "防災", "観光"), codes=CODES, is_model=True)
+    initiative.other_bodies.set(Organisation.objects.order_by("-name")[:3])
+    for n in range(3):
+        Theme.objects.create(title=f"テーマ{n}").initiatives.add(initiative)
+    # Spread to: published, and unpublished in 大蔵村 (its staff see it) and in 庄内.
+    make_initiative("横展開先1", codes=("062014",), spread_from=initiative)
+    make_initiative("横展開先2", codes=("063657",), spread_from=initiative, published=False)
+    make_initiative("横展開先3", codes=("062031",), spread_from=initiative, published=False)
+    make_initiative("別の取組", codes=("062014",))
+    for user in (*users_by_role.values(), AnonymousUser()):
+        visible = selectors.visible_initiatives(user)
+        links = links_of(initiative, visible)
+        assert [(m.pk, m.name) for m in links.methods] == [
+            (m.pk, m.name) for m in initiative.methods.all()]
+        assert [(f.pk, f.name) for f in links.policy_fields] == [
+            (f.pk, f.name) for f in initiative.policy_fields.all()]
+        assert links.other_bodies == [str(o) for o in initiative.other_bodies.all()]
+        assert links.themes == [t.title for t in initiative.themes.all()]
+        assert [(c.title, c.url) for c in links.spread_to] == [
+            (c.title, c.get_absolute_url()) for c in visible.filter(spread_from=initiative)]
+    assert len(links_of(initiative, Initiative.objects.all()).spread_to) == 3
+
+
 def section_of(user, code):
     data = initiatives_taking_part(user, Municipality.objects.get(lg_code=code)).context
     return [i.pk for i in data["initiatives"]], data["total"]

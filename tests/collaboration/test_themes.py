@@ -323,6 +323,55 @@ def test_the_dashboard_counts_themes_by_status_and_the_chain_from_needs(
     assert (mine["total"], mine["needs"], mine["initiatives"]) == (1, 1, 1)
 
 
+def straightforward_chain(user) -> dict:
+    """The chain read the straightforward way, by the ORM, to compare the one query with."""
+    from django.db.models import Count, Q
+
+    from collaboration.models import Initiative
+    from collaboration.themes import PATH, visible_themes
+    from portal.lib.permissions import VIEW, scope
+
+    themes = visible_themes(user)
+    statuses = (*PATH, Theme.Status.DECLINED)
+    counts = themes.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in statuses})
+    from_needs = themes.filter(source__isnull=False)
+    came_of = set(Theme.initiatives.through.objects.filter(theme__in=from_needs).values_list(
+        "initiative_id", flat=True))
+    visible = scope(user, VIEW, Initiative.objects.all())
+    seen = set(visible.filter(pk__in=came_of).values_list("pk", flat=True))
+    return {"by_status": [(s, Theme.Status(s).label, counts[s]) for s in statuses],
+            "total": sum(counts.values()), "needs": from_needs.count(), "initiatives": len(seen),
+            "spreads": visible.filter(spread_from__in=seen).exclude(pk__in=came_of).count()}
+
+
+def test_the_chain_in_one_query_agrees_with_the_straightforward_reads_for_every_role(
+        users_by_role, prefecture_user, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from collaboration.themes import chain
+
+    from_need = need_theme(prefecture_user, codes=(YAMAGATA,))
+    other_need = need_theme(prefecture_user, codes=(SAKATA,), choice="防災")
+    theme_create(actor=prefecture_user, title="直接のテーマ",
+                 region=Region.objects.get(code="mogami"))
+    theme_change_status(actor=prefecture_user, theme=other_need, status="declined", note="見送り")
+    model = make_initiative("水道の共同発注", codes=(YAMAGATA,))
+    hidden = make_initiative("酒田の非公開", codes=(SAKATA,), published=False)
+    for n, (code, published) in enumerate([(OKURA, True), (OKURA, False), (SAKATA, False)]):
+        make_initiative(f"横展開{n}", codes=(code,), spread_from=model, published=published)
+    make_initiative("非公開からの横展開", codes=(YAMAGATA,), spread_from=hidden)
+    make_initiative("無関係な取組み", codes=(OKURA,))
+    from_need.initiatives.add(model)
+    other_need.initiatives.add(hidden, model)
+    seen = set()
+    for user in (*users_by_role.values(), AnonymousUser()):
+        assert chain(user) == straightforward_chain(user), user
+        with django_assert_num_queries(1 if user.is_authenticated else 0):
+            found = chain(user)  # its organisation read, as a request's user has it
+        seen.add((found["total"], found["needs"], found["initiatives"], found["spreads"]))
+    assert len(seen) > 2  # the roles see different chains
+
+
 def test_the_dashboard_panel_follows_a_status_change(client, prefecture_user):
     theme = theme_create(actor=prefecture_user, title="テーマ")
     client.force_login(prefecture_user)

@@ -1,0 +1,82 @@
+"""What an initiative's page lists of its links: its methods, policy fields, other bodies and
+themes, and the initiatives spread from it, read in one query (they were five)."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import CharField, F, Value, Window
+from django.db.models.functions import RowNumber
+
+from portal.lib.links import by_pk
+
+from .models import Initiative, Method, PolicyField, Theme
+
+
+@dataclass(frozen=True)
+class SpreadTo:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Links:
+    methods: list[Method]
+    policy_fields: list[PolicyField]
+    other_bodies: list[str]  # their names
+    themes: list[str]  # their titles
+    spread_to: list[SpreadTo]  # of those ``visible``
+
+
+def _linked(kind: str, link, name: str) -> str:
+    """(kind, pk, name, rank) of the rows linked to the initiative by the many-to-many field
+    ``link`` (on either side); ``rank``: the row's place in their model's order, counted by the
+    database, so the rows come out as the model's own query would have returned them."""
+    quote = connection.ops.quote_name
+    ours_first = link.model is Initiative
+    model = link.related_model if ours_first else link.model
+    ours, theirs = ((link.m2m_column_name(), link.m2m_reverse_name()) if ours_first
+                    else (link.m2m_reverse_name(), link.m2m_column_name()))
+    order = ", ".join(f"r.{quote(model._meta.get_field(f.lstrip('-')).column)}"
+                      f"{' DESC' if f.startswith('-') else ''}" for f in model._meta.ordering)
+    pk = quote(model._meta.pk.column)
+    return (f"SELECT '{kind}', r.{pk}, r.{quote(name)}, ROW_NUMBER() OVER (ORDER BY {order}) "
+            f"FROM {quote(model._meta.db_table)} r "
+            f"JOIN {quote(link.remote_field.through._meta.db_table)} t "
+            f"ON t.{quote(theirs)} = r.{pk} WHERE t.{quote(ours)} = %s")
+
+
+def links_of(initiative, visible) -> Links:
+    """The four kinds of links written out (their SQL is the same for every page), and the
+    initiatives spread from it that ``visible`` holds, as that scope's query."""
+    spread = visible.filter(spread_from=initiative).order_by().values_list(
+        Value("spread", output_field=CharField()), "pk", "title",
+        Window(RowNumber(), order_by=[F(f[1:]).desc() if f.startswith("-") else F(f).asc()
+                                      for f in Initiative._meta.ordering]))
+    parts = [_linked("method", Initiative.methods.field, "name"),
+             _linked("field", Initiative.policy_fields.field, "name"),
+             _linked("body", Initiative.other_bodies.field, "name"),
+             _linked("theme", Theme.initiatives.field, "title")]
+    params = [initiative.pk] * len(parts)
+    try:
+        spread_sql, spread_params = spread.query.sql_with_params()
+    except EmptyResultSet:  # a scope that holds nothing: no part for it
+        pass
+    else:
+        parts.append(spread_sql)
+        params.extend(spread_params)
+    rows = {"method": [], "field": [], "body": [], "theme": [], "spread": []}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for kind, pk, name, rank in cursor.fetchall():
+            rows[kind].append((rank, pk, name))
+    for found in rows.values():
+        found.sort()
+    page_of = by_pk("initiative_detail")
+    return Links(
+        methods=[Method(pk=pk, name=name) for _rank, pk, name in rows["method"]],
+        policy_fields=[PolicyField(pk=pk, name=name) for _rank, pk, name in rows["field"]],
+        other_bodies=[name for _rank, _pk, name in rows["body"]],
+        themes=[title for _rank, _pk, title in rows["theme"]],
+        spread_to=[SpreadTo(title, page_of(pk)) for _rank, pk, title in rows["spread"]],
+    )
