@@ -64,6 +64,15 @@ class InitiativeFilter(django_filters.FilterSet):
         model = Initiative
         fields: list[str] = []
 
+    def get_form_class(self):
+        # Its fields depend on nothing of the request (their querysets are every row, read
+        # by each form's own copy), so the class is built once, not on every catalogue page.
+        built = type(self).__dict__.get("_built_form")
+        if built is None:
+            built = super().get_form_class()
+            type(self)._built_form = built
+        return built
+
     def filter_q(self, queryset, name, value):
         return queryset.filter(matching(value, dictionary(), public=self.public_search)) \
             if value else queryset

@@ -1,9 +1,11 @@
 """Reads for the catalogue, always inside the user's scope."""
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Prefetch, Value
+from django.db import connection
+from django.db.models import Count, Prefetch
 
 from portal.lib.japanese import fiscal_year_label
 from portal.lib.permissions import VIEW, scope
@@ -78,26 +80,40 @@ def facets(counts: dict[str, Counter], labels, active: dict) -> list[Facet]:
     ]
 
 
+# (kind, model, its columns for pk, code, label, name and order; None: a blank or 0).
+_REFERENCE_PARTS = (
+    ("region", Region, ("id", "code", None, "name", "sort_order")),
+    ("category", Category, ("id", "code", "label", "name", "sort_order")),
+    ("method", Method, ("id", None, None, "name", "sort_order")),
+    ("field", PolicyField, ("id", None, None, "name", "sort_order")),
+    ("municipality", Municipality, ("id", "lg_code", None, "name", None)),
+)
+
+
+@functools.cache
+def _reference_sql(vendor: str) -> str:
+    """The facets' reference rows as one statement, written out once: the ORM took longer to
+    build its five-part union than the database to answer it."""
+    quote = connection.ops.quote_name
+
+    def column(model, name, blank="''"):
+        return quote(model._meta.get_field(name).column) if name else blank
+
+    return " UNION ALL ".join(
+        f"SELECT '{kind}', {column(model, pk)}, {column(model, code)}, {column(model, label)}, "
+        f"{column(model, name)}, {column(model, order, '0')} FROM "
+        f"{quote(model._meta.db_table)}"
+        for kind, model, (pk, code, label, name, order) in _REFERENCE_PARTS)
+
+
 def _reference_rows() -> dict[str, list[tuple]]:
     """The facets' regions, categories, methods, policy fields and municipalities as (pk,
     code, label, name) in their models' order, read in one query (they were five)."""
-    blank = Value("", output_field=CharField())
-    parts = {
-        "region": Region.objects.values_list(Value("region"), "pk", "code", blank, "name",
-                                             "sort_order"),
-        "category": Category.objects.values_list(Value("category"), "pk", "code", "label",
-                                                 "name", "sort_order"),
-        "method": Method.objects.values_list(Value("method"), "pk", blank, blank, "name",
-                                             "sort_order"),
-        "field": PolicyField.objects.values_list(Value("field"), "pk", blank, blank, "name",
-                                                 "sort_order"),
-        "municipality": Municipality.objects.values_list(Value("municipality"), "pk",
-                                                         "lg_code", blank, "name", Value(0)),
-    }
-    first, *rest = (part.order_by() for part in parts.values())
-    rows = {kind: [] for kind in parts}
-    for kind, *row in first.union(*rest, all=True):
-        rows[kind].append(row)
+    rows = {kind: [] for kind, _model, _columns in _REFERENCE_PARTS}
+    with connection.cursor() as cursor:
+        cursor.execute(_reference_sql(connection.vendor))
+        for kind, *row in cursor.fetchall():
+            rows[kind].append(row)
     # Each model's order (sort_order then id; municipalities by 団体コード), as its own query
     # would have returned them: numbers and ASCII codes, so no collation is involved.
     for kind, found in rows.items():
