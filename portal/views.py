@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import composition, selectors
+from . import composition, dashboard_map, selectors
 from .forms import MapColourForm, StatisticsImportForm
 from .lib import attention, audit, caching, permissions
 from .lib.permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
@@ -110,21 +110,13 @@ def dashboard(request):
     if measure is None:
         measure, status = (offered[0] if offered else None), 400
 
-    def coloured_map():
-        municipalities = list(Municipality.objects.select_related("region"))
-        values = measure.values(request.user)
-        return caching.render("portal/_dashboard_map.html", {
-            "measure": measure, "rows": [(m, values.get(m.lg_code)) for m in municipalities],
-            "tile_map": scale_tile_map(municipalities, values, title=str(measure.label),
-                                       unit=str(measure.unit)),
-        }, request)
-
     # Each picture is kept under the topics it is drawn from; the panels, the same whatever
     # the measure, apart from the map.
     return render(request, "portal/dashboard.html", {
         "measures": offered, "measure": measure, "invalid": status == 400,
         "map": caching.fragment(request, f"dashboard-map:{measure.code}",
-                                (*measure.topics, "reference"), (), coloured_map,
+                                (*measure.topics, "reference"), (),
+                                lambda: dashboard_map.coloured_map(request, measure),
                                 reads=measure.reads)
         if measure else "",
         "panels": [caching.fragment(

@@ -9,11 +9,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Municipality
+from .markup import escape
 
 TILE = 56
 GAP = 4
@@ -38,16 +39,16 @@ class Tile:
     def text_y(self) -> int:
         return self.y + TILE // 2 + 4
 
-    def markup(self, tile_size: int) -> SafeString:
+    def markup(self, tile_size: int) -> str:
         """The tile's SVG link, built here: a page draws 35 of them, and their eleven
         template variables each were most of a board's or a dashboard's map."""
-        return format_html(
-            '\n    <a href="{}" class="tile {}" aria-label="{}">\n      <title>{}</title>\n'
-            '      <rect x="{}" y="{}" width="{}" height="{}" rx="4"></rect>\n'
-            '      <text x="{}" y="{}" text-anchor="middle" aria-hidden="true">{}</text>\n'
-            '    </a>\n    ',
-            self.url, self.css_class, self.description, self.description, self.x, self.y,
-            tile_size, tile_size, self.text_x, self.text_y, self.name)
+        description = escape(self.description)
+        return (f'\n    <a href="{escape(self.url)}" class="tile {escape(self.css_class)}" '
+                f'aria-label="{description}">\n      <title>{description}</title>\n'
+                f'      <rect x="{self.x}" y="{self.y}" width="{tile_size}" '
+                f'height="{tile_size}" rx="4"></rect>\n'
+                f'      <text x="{self.text_x}" y="{self.text_y}" text-anchor="middle" '
+                f'aria-hidden="true">{escape(self.name)}</text>\n    </a>\n    ')
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,25 @@ class TileMap:
 
     @property
     def tiles_markup(self) -> SafeString:
-        # Each part was escaped by format_html.
+        # Each part was escaped as it was written.
         return mark_safe("".join(tile.markup(self.tile_size) for tile in self.tiles))
+
+    @property
+    def legend_markup(self) -> SafeString:
+        """The legend's entries, as the template's loop wrote them."""
+        return mark_safe("".join(  # each part escaped as written
+            '\n      <li><svg width="14" height="14" aria-hidden="true" focusable="false" '
+            f'class="{escape(entry.css_class)}"><rect width="14" height="14" rx="2"></rect>'
+            f"</svg> {escape(entry.label)} ({escape(_municipalities(entry.count))})</li>\n      "
+            for entry in self.legend))
 
 
 Classifier = Callable[[Municipality], tuple[str, str]]
+
+
+def _municipalities(count: int) -> str:
+    return ngettext("%(counter)s municipality", "%(counter)s municipalities", count) % {
+        "counter": count}
 
 
 def tile_origin(municipality: Municipality) -> tuple[int, int]:

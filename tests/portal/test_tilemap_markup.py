@@ -5,7 +5,7 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from portal.lib.tilemap import Tile, TileMap, linked_to_catalogue, region_tile_map
+from portal.lib.tilemap import LegendEntry, Tile, TileMap, linked_to_catalogue, region_tile_map
 from portal.models import Municipality
 
 # The tiles as the template wrote them before they were built in Python.
@@ -47,3 +47,22 @@ def test_a_region_map_and_its_public_links_draw_as_before():
             expected = _drawn_by_template(tile_map)
         assert expected in page
         assert page.count("<rect ") == 35 + len(tile_map.legend)
+
+
+# The legend as the template wrote it before its entries were written in Python.
+TEMPLATE_DRAWN_LEGEND = """{% load i18n %}      {% for entry in map.legend %}
+      <li><svg width="14" height="14" aria-hidden="true" focusable="false" class="{{ entry.css_class }}"><rect width="14" height="14" rx="2"></rect></svg> {{ entry.label }} ({% blocktranslate count counter=entry.count %}{{ counter }} municipality{% plural %}{{ counter }} municipalities{% endblocktranslate %})</li>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_legend_is_written_as_the_template_wrote_it(language):
+    legend = [LegendEntry(f"tile--state-{n}", f"<状態>{n}&\"'", count)
+              for n, count in enumerate((0, 1, 2, 35, 1234))]
+    for entries in ([], legend[:1], legend):
+        tile_map = TileMap(title="地図", tiles=[], legend=entries, width=5, height=4)
+        with translation.override(language):
+            expected = engines["django"].from_string(TEMPLATE_DRAWN_LEGEND).render(
+                {"map": tile_map})
+            assert "      " + tile_map.legend_markup == expected
+    assert "&lt;状態&gt;4&amp;&quot;&#x27;" in tile_map.legend_markup
