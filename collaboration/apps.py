@@ -10,7 +10,14 @@ class CollaborationConfig(AppConfig):
         from portal.lib import caching
         from portal.lib.audit import track
 
-        from . import indexing, network, policies, reports, synonyms  # noqa: F401  registers them
+        from . import (  # noqa: F401  registers them
+            facet_tally,
+            indexing,
+            network,
+            policies,
+            reports,
+            synonyms,
+        )
         from .models import (
             Axis,
             Category,
@@ -32,3 +39,4 @@ class CollaborationConfig(AppConfig):
               booleans={"is_published": (_("published"), _("unpublished"))})
         indexing.connect()
         network.connect()
+        facet_tally.connect()

@@ -4,13 +4,15 @@ The filtered initiatives are read once (a common table expression); each facet i
 over it: its regions, methods and policy fields too, through the id sets kept on the row
 (services.link_sets), so only the municipalities are counted over the participation rows. On
 PostgreSQL the initiative's own columns are counted in one pass with GROUPING SETS; SQLite,
-which has none, gets one GROUP BY per column."""
+which has none, gets one GROUP BY per column. The whole catalogue, or a reader's whole scope,
+is read from the counts kept as initiatives change (collaboration.facet_tally), with only the
+unpublished initiatives the reader sees counted on the spot."""
 
 from collections import Counter
 
 from django.db import connection
 
-from .models import Initiative
+from .models import FacetTally, Initiative
 from .services.link_sets import decode
 
 # Facet → the initiative's column it groups by.
@@ -46,17 +48,10 @@ def _own_counts_sql() -> str:
         + [f"SELECT '{TOTAL}', NULL, COUNT(*) FROM r"])
 
 
-def _municipality_counts_sql(chosen: str | None) -> str:
+def _municipality_counts_sql(chosen: str) -> str:
     """(facet, key as text, count) through the participation rows of the initiatives the
-    relation ``chosen`` (SQL) holds; None: every initiative, counted without looking them up."""
+    relation ``chosen`` (SQL) holds."""
     places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
-    if chosen is None:
-        # One count per municipality over the (municipality, initiative) index: no hashing of
-        # every participation row.
-        towns = connection.ops.quote_name(
-            Initiative.municipalities.field.related_model._meta.db_table)
-        return (f"SELECT 'municipality', CAST(m.id AS TEXT), (SELECT COUNT(*) FROM {places} l "
-                f"WHERE l.municipality_id = m.id) FROM {towns} m")
     # A semi-join with the initiatives' own query, not with ``r``: the planner estimates its
     # rows from the table's statistics (it guesses 200 for ``r`` and loops over an index),
     # and the semi-join is bounded by the link table's rows, where a join guesses millions.
@@ -64,41 +59,37 @@ def _municipality_counts_sql(chosen: str | None) -> str:
             f"WHERE l.initiative_id IN (SELECT id FROM {chosen}) GROUP BY l.municipality_id")
 
 
-def _left_out_counts_sql(inner: str) -> str:
-    """(facet, key as text, minus count) through the participation rows of the initiatives
-    ``inner`` (their SQL) does not select, looked up one by one (OFFSET 0 keeps the lookup from
-    becoming a join of every participation row)."""
-    places = connection.ops.quote_name(Initiative.municipalities.through._meta.db_table)
-    table = connection.ops.quote_name(Initiative._meta.db_table)
-    return (f"SELECT 'municipality', CAST(l.municipality_id AS TEXT), -COUNT(*) FROM {table} i "
-            f"CROSS JOIN LATERAL (SELECT p.municipality_id FROM {places} p "
-            f"WHERE p.initiative_id = i.id OFFSET 0) l "
-            f"WHERE NOT EXISTS (SELECT 1 FROM ({inner}) c WHERE c.id = i.id) "
-            f"GROUP BY l.municipality_id")
+def _tally_sql(quote) -> str:
+    return (f"SELECT facet, {quote('key')}, initiatives FROM "
+            f"{quote(FacetTally._meta.db_table)} WHERE published = %s")
 
 
 def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
     """Facet → Counter of value key → initiatives of ``result`` with it; ``total`` → {None:
     how many ``result`` holds}. ``searched``: ``result`` is a text search, dearer to select
     than to keep, so it is selected once for both kinds of count. ``broad``: ``result`` is
-    most of the catalogue (the reader's scope, nothing else), so its municipalities are
-    counted as every initiative's less those of the few it leaves out."""
+    the reader's whole scope, nothing else, so it holds every published initiative (everyone
+    who may read any reads those): the published ones are read from the kept tally
+    (collaboration.facet_tally) and only the unpublished ones it holds are counted."""
+    quote = connection.ops.quote_name
     rows = result.order_by().values("id", *OWN_COLUMNS.values())
     inner, params = rows.query.sql_with_params()
-    whole = not rows.query.where  # no condition: the whole catalogue
-    if whole:
+    if not rows.query.where:  # the whole catalogue: the tally says it all
+        sql = f"{_tally_sql(quote)} UNION ALL {_tally_sql(quote)}"
+        params = (True, False)
+    elif broad:
+        unpublished = result.order_by().filter(is_published=False).values(
+            "id", *OWN_COLUMNS.values())
+        inner, params = unpublished.query.sql_with_params()
         sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
-               f"{_municipality_counts_sql(None)}")
+               f"{_municipality_counts_sql(f'({inner}) c')} UNION ALL {_tally_sql(quote)}")
+        params = (*params, *params, True)
     elif searched:
         # Kept, not inlined in each part: a search of half the catalogue read twice costs more
         # than the two counts running side by side save.
         kept = "MATERIALIZED " if connection.vendor == "postgresql" else ""
         sql = (f"WITH r AS {kept}({inner}) {_own_counts_sql()} UNION ALL "
                f"{_municipality_counts_sql('r')}")
-    elif broad and connection.vendor == "postgresql":  # SQLite has no LATERAL
-        sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
-               f"{_municipality_counts_sql(None)} UNION ALL {_left_out_counts_sql(inner)}")
-        params = (*params, *params)
     else:
         sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
                f"{_municipality_counts_sql(f'({inner}) c')}")
@@ -109,12 +100,15 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
         cursor.execute(sql, params)
         for facet, key, n in cursor.fetchall():
             if facet == TOTAL:
-                counts[TOTAL][None] = n
+                counts[TOTAL][None] += n
             elif facet in SET_FACETS:
                 for one in decode(key or ""):
                     counts[facet][one] += n
             elif key is not None:
                 counts[facet][_parse(facet, key)] += n
-    # A municipality no initiative (of ``result``) takes part in has no count.
-    counts["municipality"] = +counts["municipality"]
+    counts[TOTAL][None] += 0  # none at all is a count too
+    # A value no initiative (of ``result``) has has no count.
+    for facet in counts:
+        if facet != TOTAL:
+            counts[facet] = +counts[facet]
     return counts

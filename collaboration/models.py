@@ -342,3 +342,29 @@ class NetworkMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["initiative", "municipality"],
                                                name="network_member_once")]
+
+
+class FacetTally(models.Model):
+    """How many initiatives have each value of each of the catalogue's facets (a category, a
+    status, a region taking part …), published and unpublished apart, kept by
+    collaboration/facet_tally.py as initiatives change: the whole catalogue's facets read a few
+    hundred rows instead of grouping every initiative."""
+
+    published = models.BooleanField()
+    facet = models.CharField(max_length=20)
+    key = models.CharField(max_length=40)  # as collaboration.facet_counts reads it
+    initiatives = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["published", "facet", "key"],
+                                               name="facet_tally_once")]
+
+
+class FacetCounted(models.Model):
+    """The facet values an initiative is counted with in ``FacetTally``, and whether as
+    published: what to take back out when it changes."""
+
+    initiative = models.OneToOneField(Initiative, models.CASCADE, primary_key=True,
+                                      related_name="+")
+    published = models.BooleanField()
+    keys = models.TextField()  # "facet=key" tokens, one per line

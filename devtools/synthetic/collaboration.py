@@ -5,7 +5,7 @@ import random
 
 from django.db import transaction
 
-from collaboration import network
+from collaboration import facet_tally, network
 from collaboration.models import Category, Initiative, Method, PolicyField
 from collaboration.search import search_fields
 from collaboration.services import link_sets
@@ -83,7 +83,9 @@ def generate_initiatives(count: int, *, seed: int = 1, batch_size: int = 1000) -
             through[2].objects.bulk_create([
                 through[2](initiative_id=i.pk, municipality_id=m.pk)
                 for i, (_, _, _, ps) in zip(created, built, strict=True) for m in ps])
-    network.rebuild()  # bulk_create sends no signals: the network's pairs counted once
+    # bulk_create sends no signals: the network's pairs and the facets' tally counted once.
+    network.rebuild()
+    facet_tally.rebuild()
     return count
 
 

@@ -13,9 +13,9 @@ def snapshot():
 
 
 def test_synthetic_initiatives_are_marked_searchable_and_repeatable(django_assert_max_num_queries):
-    # About 6 per batch of 50, not per row, and 7 to count the network's pairs once at the end
-    # (collaboration.network.rebuild).
-    with django_assert_max_num_queries(37):
+    # About 6 per batch of 50, not per row, 7 to count the network's pairs once at the end
+    # (collaboration.network.rebuild) and 5 the facets' tally (collaboration.facet_tally).
+    with django_assert_max_num_queries(42):
         generate_initiatives(120, seed=7, batch_size=50)
     first = snapshot()
     assert len(first) == 120
