@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # Colours also written as SVG attributes, so a PDF renderer without the style sheet draws the
@@ -127,3 +127,16 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
     ]
     return BarChart(title=title, bars=bars, ticks=ticks, width=width, height=height,
                     baseline=top + plot_height, left=left)
+
+
+def figure(chart: BarChart, chart_id: str, legend: str = "") -> SafeString:
+    """The chart as ``portal/_bar_chart.html`` draws it (byte for byte, see
+    tests/portal/test_charts.py), for pages that draw many: a survey's results have dozens."""
+    caption_id = conditional_escape(f"{chart_id}-caption")
+    legend = f" — {conditional_escape(legend)}" if legend else ""
+    return mark_safe(
+        f'\n<figure class="chart" aria-labelledby="{caption_id}">\n  <svg xmlns="http://www.w3.org/'
+        f'2000/svg" viewBox="0 0 {chart.width} {chart.height}" role="img" aria-labelledby='
+        f'"{caption_id}" class="chart__svg" font-family="IPAexGothic, sans-serif">\n    '
+        f'{chart.ticks_markup}\n    {chart.bars_markup}\n  </svg>\n  <figcaption id="{caption_id}">'
+        f'{conditional_escape(chart.title)}{legend}</figcaption>\n</figure>\n')
