@@ -2,11 +2,11 @@
 see tests/collaboration/test_similar_markup.py), for a page that lists it many times over: a
 survey's results show it beside each of their shared needs."""
 
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from portal.lib.links import by_pk
+from portal.lib.markup import escape
 from portal.templatetags.figures import localized_number
 
 

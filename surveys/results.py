@@ -228,15 +228,19 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
     # Only what each municipality was shown counts, in the answers and in the shares.
     shown = _shown_by_response(questions, responses)
     files = attachments_for(responses, questions)
+    # Each answer's fields read once, not once per question.
+    rows = [(r, r.answers, r.municipality, shown[r.pk]) for r in responses]
     for question in questions:
-        seen_by = [r for r in responses if question.pk in shown[r.pk]]
-        answered = [(r.municipality, _values(question, r.answers)) for r in seen_by]
-        answered = [(m, values) for m, values in answered if values]
+        pk = question.pk
+        seen = [(r, answers, m) for r, answers, m, shown_to in rows if pk in shown_to]
+        seen_by = [r for r, _answers, _m in seen]
+        answered = [(m, values) for _r, answers, m in seen
+                    if (values := _values(question, answers))]
         result = QuestionResult(question, len(answered))
         if question.condition_question_id or question.section.condition_question_id:
             result.shown = len(seen_by)
         if question.kind == Question.Kind.GRID:
-            result.grid = grid_counts(question, [r.answers for r in seen_by])
+            result.grid = grid_counts(question, [answers for _r, answers, _m in seen])
         elif question.kind == Question.Kind.FILE:
             result.files = file_answers(question, seen_by, files)
             result.texts = [(m, attachment.name) for m, attachment in result.files]
@@ -266,8 +270,9 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
             result.chart = bar_chart(_chart_points(
                 [(label, count) for label, count, *_rest in result.counts]),
                 title=question.text, unit=_("municipalities"))
-            result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in seen_by
-                             if (m := r.municipality) and r.answers.get(f"q{question.pk}_other")]
+            other = f"q{pk}_other"
+            result.others = [(m, answers[other]) for _r, answers, m in seen
+                             if answers.get(other)]
         elif question.kind == Question.Kind.NUMBER:
             numbers = []
             for municipality, values in answered:

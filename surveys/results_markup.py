@@ -9,23 +9,32 @@ from urllib.parse import quote
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from collaboration.similar_markup import similar_cases
 from portal.lib.charts import figure
+from portal.lib.markup import escape
 from portal.templatetags.figures import localized_number
 
 
 def _number(value) -> str:
     """A value as the template wrote ``{{ value }}``: localised, then escaped."""
-    return escape(localized_number(value))
+    text = localized_number(value)
+    # A whole number's digits and separators need no escaping.
+    return text if type(value) is int else escape(text)
 
 
 def _cells(values) -> str:
     # As the ``number_cells`` filter writes them.
-    return "".join(f'<td class="num">{escape(localized_number(n))}</td>' for n in values)
+    return "".join(f'<td class="num">{_number(n)}</td>' for n in values)
+
+
+def _lines(text) -> str:
+    """``{{ text|linebreaksbr }}``: escaped, each line break a <br>."""
+    if type(text) is not str:
+        return linebreaksbr(text, autoescape=True)
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
 def _last_year(value) -> str:
@@ -132,7 +141,7 @@ def _body(result, headings: _Headings) -> str:
                 f"\n    <tbody>{rows}</tbody></table>\n  ")
     if result.texts:
         return "\n  <dl class=\"texts\">" + "".join(
-            f"<div><dt>{escape(m.name)}</dt><dd>{linebreaksbr(text, autoescape=True)}</dd></div>"
+            f"<div><dt>{escape(m.name)}</dt><dd>{_lines(text)}</dd></div>"
             for m, text in result.texts) + "</dl>\n  "
     return headings.none
 
@@ -142,7 +151,7 @@ def sections(computed: dict) -> SafeString:
     headings = _Headings(computed)
     out = []
     for result in computed["results"]:
-        pk = escape(localized_number(result.question.pk))
+        pk = _number(result.question.pk)
         answers = ngettext("%(counter)s answer", "%(counter)s answers", result.answered) % {
             "counter": _number(result.answered)}
         if result.shown is not None:

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from .markup import escape
 
 # Colours also written as SVG attributes, so a PDF renderer without the style sheet draws the
 # same chart as the browser.
@@ -39,16 +40,17 @@ class Bar:
     def label_x(self) -> float:
         return self.x + self.width / 2
 
-    def markup(self, label_y: float) -> SafeString:
+    def markup(self, label_y: float) -> str:
         """The bar's SVG group, built here: a results page draws over a hundred bars, and
-        ``floatformat`` on each coordinate in the template was most of its rendering."""
-        return format_html(
-            '\n    <g class="{}">\n      <title>{}</title>\n      <rect x="{}" y="{}" width="{}" '
-            'height="{}" fill="{}"></rect>\n      <text x="{}" y="{}" text-anchor="middle" '
-            'class="chart__label" font-size="11" fill="#4d4d52">{}</text>\n    </g>\n    ',
-            self.css_class, self.value_text, coordinate(self.x), coordinate(self.y),
-            coordinate(self.width), coordinate(self.height), self.fill,
-            coordinate(self.label_x), label_y, self.label)
+        ``floatformat`` on each coordinate in the template was most of its rendering. Each
+        value is escaped as ``format_html`` escaped it."""
+        return (f'\n    <g class="{escape(self.css_class)}">\n      <title>'
+                f'{escape(self.value_text)}</title>\n      <rect x="{coordinate(self.x)}" '
+                f'y="{coordinate(self.y)}" width="{coordinate(self.width)}" '
+                f'height="{coordinate(self.height)}" fill="{escape(self.fill)}"></rect>\n      '
+                f'<text x="{coordinate(self.label_x)}" y="{label_y}" text-anchor="middle" '
+                f'class="chart__label" font-size="11" fill="#4d4d52">{escape(self.label)}</text>'
+                f'\n    </g>\n    ')
 
 
 @dataclass(frozen=True)
@@ -82,17 +84,17 @@ class BarChart:
     @property
     def ticks_markup(self) -> SafeString:
         # The grid lines and their labels, built here as the bars are (``Bar.markup``).
-        return mark_safe("".join(format_html(
-            '\n    <line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid" stroke="#c9ccd3" '
-            'stroke-width="1"></line>\n    <text x="{}" y="{}" text-anchor="end" '
-            'class="chart__tick" font-size="11" fill="#4d4d52">{}</text>\n    ',
-            self.left, self.width, tick.y, tick.y, self.tick_x, tick.text_y, tick.label)
+        return mark_safe("".join(
+            f'\n    <line x1="{self.left}" x2="{self.width}" y1="{tick.y}" y2="{tick.y}" '
+            f'class="chart__grid" stroke="#c9ccd3" stroke-width="1"></line>\n    <text '
+            f'x="{self.tick_x}" y="{tick.text_y}" text-anchor="end" class="chart__tick" '
+            f'font-size="11" fill="#4d4d52">{escape(tick.label)}</text>\n    '
             for tick in self.ticks))
 
     @property
     def bars_markup(self) -> SafeString:
         label_y = self.label_y
-        # Each part was escaped by format_html.
+        # Each part was escaped by Bar.markup.
         return mark_safe("".join(bar.markup(label_y) for bar in self.bars))
 
 
@@ -132,11 +134,11 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
 def figure(chart: BarChart, chart_id: str, legend: str = "") -> SafeString:
     """The chart as ``portal/_bar_chart.html`` draws it (byte for byte, see
     tests/portal/test_charts.py), for pages that draw many: a survey's results have dozens."""
-    caption_id = conditional_escape(f"{chart_id}-caption")
-    legend = f" — {conditional_escape(legend)}" if legend else ""
+    caption_id = escape(f"{chart_id}-caption")
+    legend = f" — {escape(legend)}" if legend else ""
     return mark_safe(
         f'\n<figure class="chart" aria-labelledby="{caption_id}">\n  <svg xmlns="http://www.w3.org/'
         f'2000/svg" viewBox="0 0 {chart.width} {chart.height}" role="img" aria-labelledby='
         f'"{caption_id}" class="chart__svg" font-family="IPAexGothic, sans-serif">\n    '
         f'{chart.ticks_markup}\n    {chart.bars_markup}\n  </svg>\n  <figcaption id="{caption_id}">'
-        f'{conditional_escape(chart.title)}{legend}</figcaption>\n</figure>\n')
+        f'{escape(chart.title)}{legend}</figcaption>\n</figure>\n')
