@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from .markup import escape
 
@@ -98,10 +100,20 @@ class BarChart:
         return mark_safe("".join(bar.markup(label_y) for bar in self.bars))
 
 
-def _tick_label(value: Decimal) -> str:
+def _grouped_numbers():
+    """``number_format(value, decimal_pos, force_grouping=True)`` with the language's formats
+    looked up once, not for each of a chart's numbers."""
+    language = get_language()
+    decimal, grouping, thousands = (get_format(name, language, use_l10n=True) for name in (
+        "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+    return lambda value, decimal_pos=None: numberformat.format(
+        value, decimal, decimal_pos, grouping, thousands, force_grouping=True, use_l10n=True)
+
+
+def _tick_label(value: Decimal, grouped=None) -> str:
     # Half of a small whole maximum (3 → 1.5) keeps its decimal, so the axis does not lie.
     decimals = 0 if value == value.to_integral_value() or value >= 100 else 1
-    return number_format(value, decimal_pos=decimals, force_grouping=True)
+    return (grouped or _grouped_numbers())(value, decimal_pos=decimals)
 
 
 def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
@@ -111,12 +123,13 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
     plot_width, plot_height = width - left - right, height - top - bottom
     highest = max((value for _label, value, _css in points), default=Decimal(0)) or Decimal(1)
     slot = plot_width / max(len(points), 1)
+    grouped = _grouped_numbers()
     bars = []
     for index, (label, value, css_class) in enumerate(points):
         bar_height = float(value / highest) * plot_height
         bars.append(Bar(
             label=label,
-            value_text=f"{label}: {number_format(value, force_grouping=True)}{unit}",
+            value_text=f"{label}: {grouped(value)}{unit}",
             x=left + index * slot + slot * 0.15,
             y=top + plot_height - bar_height,
             width=slot * 0.7,
@@ -124,7 +137,7 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
             css_class=css_class,
         ))
     ticks = [
-        Tick(top + plot_height * (1 - share), _tick_label(highest * Decimal(str(share))))
+        Tick(top + plot_height * (1 - share), _tick_label(highest * Decimal(str(share)), grouped))
         for share in (1, 0.5, 0)
     ]
     return BarChart(title=title, bars=bars, ticks=ticks, width=width, height=height,

@@ -72,3 +72,19 @@ def test_the_figure_is_drawn_as_its_template_draws_it(language, legend):
         expected = render_to_string("portal/_bar_chart.html",
                                     {"chart": chart, "id": "12-chart", "legend": legend})
         assert figure(chart, "12-chart", legend) == expected
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_charts_numbers_are_written_as_number_format_writes_them(language):
+    from django.utils.formats import number_format
+
+    from portal.lib.charts import _grouped_numbers
+
+    values = [Decimal(0), Decimal(7), Decimal("1.5"), Decimal("999.95"), Decimal(1234),
+              Decimal("12345.678"), Decimal(-4321), Decimal(10) ** 7, Decimal(7) / 3]
+    with translation.override(language):
+        grouped = _grouped_numbers()
+        for value in values:
+            for decimals in (None, 0, 1):
+                assert grouped(value, decimals) == number_format(
+                    value, decimal_pos=decimals, force_grouping=True)
