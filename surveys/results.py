@@ -332,9 +332,8 @@ def _with_similar_cases(user, shared, responses, items) -> list:
     them): the need itself and what the municipalities that chose it wrote."""
     from collaboration.similarity import Need, similar_to_needs
 
-    text_questions = [item.question for item in items if item.question.kind in TEXT_KINDS]
-    texts = {r.pk: [value for question in text_questions
-                    for value in _values(question, r.answers)] for r in responses}
+    readers = [_reader(item.question) for item in items if item.question.kind in TEXT_KINDS]
+    texts = {r.pk: [value for read in readers for value in read(r.answers)] for r in responses}
     suggested = sorted(range(len(shared)), key=lambda n: -shared[n][2])[:SUGGESTED_NEEDS]
     chosen = {}  # question → what each response chose, read once for all of its labels
     needs = []
@@ -342,8 +341,8 @@ def _with_similar_cases(user, shared, responses, items) -> list:
         item, label, _count, _theme = shared[n]
         kind = item.question.kind
         if item.question.pk not in chosen:
-            chosen[item.question.pk] = [(r.pk, set(_values(item.question, r.answers)))
-                                        for r in responses]
+            read = _reader(item.question)
+            chosen[item.question.pk] = [(r.pk, set(read(r.answers))) for r in responses]
         wrote = [text for pk, values in chosen[item.question.pk] if label in values
                  for text in texts[pk]]
         needs.append(Need(
