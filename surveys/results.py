@@ -46,17 +46,26 @@ class QuestionResult:
     ranks: list = field(default_factory=list)  # (choice, count per rank, score, last year's)
 
 
-def _values(question, answers) -> list[str]:
+def _reader(question):
+    """What an answer holds for ``question``, as a function of the answer: the keys are
+    worked out once for all the answers."""
     name = f"q{question.pk}"
-    if question.kind == Question.Kind.GRID:
-        return [answers[key] for key in grid_names(question) if answers.get(key)]
-    if question.kind == Question.Kind.RANKING:
-        return [answers.get(f"{name}_r{rank}") for rank in range(1, RANKS + 1)
-                if answers.get(f"{name}_r{rank}")]
-    value = answers.get(name)
-    if value in (None, "", []):
-        return []
-    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    if question.kind in (Question.Kind.GRID, Question.Kind.RANKING):
+        keys = grid_names(question) if question.kind == Question.Kind.GRID \
+            else [f"{name}_r{rank}" for rank in range(1, RANKS + 1)]
+        return lambda answers: [answers[key] for key in keys if answers.get(key)]
+
+    def read(answers) -> list[str]:
+        value = answers.get(name)
+        if value in (None, "", []):
+            return []
+        return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+    return read
+
+
+def _values(question, answers) -> list[str]:
+    return _reader(question)(answers)
 
 
 def grid_counts(question, answer_sets) -> list:
@@ -94,12 +103,18 @@ def date_answers(answered) -> list:
     return rows
 
 
-def submitted_responses(user, survey) -> list[SurveyResponse]:
-    """The submitted answers the results ``user`` sees count (``policies.results_scope``)."""
+def submitted_responses(user, survey, regions=None) -> list[SurveyResponse]:
+    """The submitted answers the results ``user`` sees count (``policies.results_scope``);
+    with ``regions`` (all of them), each municipality's region is taken from these."""
     responses = SurveyResponse.objects.filter(
         survey=survey, status=SurveyResponse.Status.SUBMITTED).select_related(
-        "municipality__region")
-    return list(results_scope(user, survey, responses))
+        "municipality" if regions is not None else "municipality__region")
+    responses = list(results_scope(user, survey, responses))
+    if regions is not None:
+        by_pk = {region.pk: region for region in regions}
+        for response in responses:
+            response.municipality.region = by_pk[response.municipality.region_id]
+    return responses
 
 
 def rank_counts(question, answers_list) -> dict[str, list[int]]:
@@ -218,25 +233,30 @@ def _shown_by_response(questions, responses) -> dict[int, set[int]]:
 def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = False) -> dict:
     """Everything the results page shows; ``with_rows`` adds the raw answers' rows for the
     exports, ``similar_cases`` each shared need with the initiatives most like it."""
-    responses = submitted_responses(user, survey)
+    regions = list(Region.objects.all())
+    responses = submitted_responses(user, survey, regions)
     known: dict = {}
     previous = _previous_counts(survey)
-    regions = list(Region.objects.all())
     kinds = list(Municipality.Kind.choices)
     items = []
     questions = [q for q in questions_of(survey) if q.kind != Question.Kind.DISPLAY]
     # Only what each municipality was shown counts, in the answers and in the shares.
     shown = _shown_by_response(questions, responses)
     files = attachments_for(responses, questions)
+    region_pks, kind_values = [region.pk for region in regions], [kind for kind, _l in kinds]
+    # Each answer's fields read once, not once per question.
+    rows = [(r, r.answers, r.municipality, shown[r.pk]) for r in responses]
     for question in questions:
-        seen_by = [r for r in responses if question.pk in shown[r.pk]]
-        answered = [(r.municipality, _values(question, r.answers)) for r in seen_by]
-        answered = [(m, values) for m, values in answered if values]
+        pk = question.pk
+        seen = [(r, answers, m) for r, answers, m, shown_to in rows if pk in shown_to]
+        seen_by = [r for r, _answers, _m in seen]
+        read = _reader(question)
+        answered = [(m, values) for _r, answers, m in seen if (values := read(answers))]
         result = QuestionResult(question, len(answered))
         if question.condition_question_id or question.section.condition_question_id:
             result.shown = len(seen_by)
         if question.kind == Question.Kind.GRID:
-            result.grid = grid_counts(question, [r.answers for r in seen_by])
+            result.grid = grid_counts(question, [answers for _r, answers, _m in seen])
         elif question.kind == Question.Kind.FILE:
             result.files = file_answers(question, seen_by, files)
             result.texts = [(m, attachment.name) for m, attachment in result.files]
@@ -259,15 +279,16 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
             result.counts = [
                 (_label(value), counter[value],
                  round(100 * counter[value] / len(answered)) if answered else 0,
-                 [by_region[(value, region.pk)] for region in regions],
-                 [by_kind[(value, kind)] for kind, _label_text in kinds],
+                 [by_region[(value, pk)] for pk in region_pks],
+                 [by_kind[(value, kind)] for kind in kind_values],
                  last_year[value] if last_year is not None else None)
                 for value in _choice_order(question, counter, last_year or {}, known=known)]
             result.chart = bar_chart(_chart_points(
                 [(label, count) for label, count, *_rest in result.counts]),
                 title=question.text, unit=_("municipalities"))
-            result.others = [(m, r.answers.get(f"q{question.pk}_other")) for r in seen_by
-                             if (m := r.municipality) and r.answers.get(f"q{question.pk}_other")]
+            other = f"q{pk}_other"
+            result.others = [(m, answers[other]) for _r, answers, m in seen
+                             if answers.get(other)]
         elif question.kind == Question.Kind.NUMBER:
             numbers = []
             for municipality, values in answered:
@@ -311,9 +332,8 @@ def _with_similar_cases(user, shared, responses, items) -> list:
     them): the need itself and what the municipalities that chose it wrote."""
     from collaboration.similarity import Need, similar_to_needs
 
-    text_questions = [item.question for item in items if item.question.kind in TEXT_KINDS]
-    texts = {r.pk: [value for question in text_questions
-                    for value in _values(question, r.answers)] for r in responses}
+    readers = [_reader(item.question) for item in items if item.question.kind in TEXT_KINDS]
+    texts = {r.pk: [value for read in readers for value in read(r.answers)] for r in responses}
     suggested = sorted(range(len(shared)), key=lambda n: -shared[n][2])[:SUGGESTED_NEEDS]
     chosen = {}  # question → what each response chose, read once for all of its labels
     needs = []
@@ -321,8 +341,8 @@ def _with_similar_cases(user, shared, responses, items) -> list:
         item, label, _count, _theme = shared[n]
         kind = item.question.kind
         if item.question.pk not in chosen:
-            chosen[item.question.pk] = [(r.pk, set(_values(item.question, r.answers)))
-                                        for r in responses]
+            read = _reader(item.question)
+            chosen[item.question.pk] = [(r.pk, set(read(r.answers))) for r in responses]
         wrote = [text for pk, values in chosen[item.question.pk] if label in values
                  for text in texts[pk]]
         needs.append(Need(

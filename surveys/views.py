@@ -29,6 +29,7 @@ from . import (
     exports,
     merging,
     results,
+    results_markup,
     states,
 )
 from .answer_form import AnswerForm, field_names, form_field_names, raw_answers
@@ -319,11 +320,18 @@ def survey_results(request, pk):
         "survey": survey,
         "results_html": caching.fragment(
             request, "survey-results", RESULTS_TOPICS, (survey.pk,),
-            lambda: caching.render("surveys/_results.html", {
-                "survey": survey, **results.results_for(request.user, survey,
-                                                        similar_cases=True)}, request),
-            reads=(Initiative,)),
+            lambda: _results_html(request, survey), reads=(Initiative,)),
     })
+
+
+def _results_html(request, survey) -> str:
+    computed = results.results_for(request.user, survey, similar_cases=True)
+    return caching.render("surveys/_results.html", {
+        "survey": survey, **computed, "sections": results_markup.sections(computed),
+        # The fragment's forms carry the placeholder, as caching.render's do.
+        "shared_needs_list": results_markup.shared_needs(
+            computed["shared_needs"], survey, runs_survey=can(request.user, RUN, survey),
+            csrf_token=caching.CSRF_PLACEHOLDER)}, request)
 
 
 def _export_inputs(request, pk):

@@ -3,9 +3,12 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .markup import escape
 
 # Colours also written as SVG attributes, so a PDF renderer without the style sheet draws the
 # same chart as the browser.
@@ -39,16 +42,17 @@ class Bar:
     def label_x(self) -> float:
         return self.x + self.width / 2
 
-    def markup(self, label_y: float) -> SafeString:
+    def markup(self, label_y: float) -> str:
         """The bar's SVG group, built here: a results page draws over a hundred bars, and
-        ``floatformat`` on each coordinate in the template was most of its rendering."""
-        return format_html(
-            '\n    <g class="{}">\n      <title>{}</title>\n      <rect x="{}" y="{}" width="{}" '
-            'height="{}" fill="{}"></rect>\n      <text x="{}" y="{}" text-anchor="middle" '
-            'class="chart__label" font-size="11" fill="#4d4d52">{}</text>\n    </g>\n    ',
-            self.css_class, self.value_text, coordinate(self.x), coordinate(self.y),
-            coordinate(self.width), coordinate(self.height), self.fill,
-            coordinate(self.label_x), label_y, self.label)
+        ``floatformat`` on each coordinate in the template was most of its rendering. Each
+        value is escaped as ``format_html`` escaped it."""
+        return (f'\n    <g class="{escape(self.css_class)}">\n      <title>'
+                f'{escape(self.value_text)}</title>\n      <rect x="{coordinate(self.x)}" '
+                f'y="{coordinate(self.y)}" width="{coordinate(self.width)}" '
+                f'height="{coordinate(self.height)}" fill="{escape(self.fill)}"></rect>\n      '
+                f'<text x="{coordinate(self.label_x)}" y="{label_y}" text-anchor="middle" '
+                f'class="chart__label" font-size="11" fill="#4d4d52">{escape(self.label)}</text>'
+                f'\n    </g>\n    ')
 
 
 @dataclass(frozen=True)
@@ -82,24 +86,34 @@ class BarChart:
     @property
     def ticks_markup(self) -> SafeString:
         # The grid lines and their labels, built here as the bars are (``Bar.markup``).
-        return mark_safe("".join(format_html(
-            '\n    <line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid" stroke="#c9ccd3" '
-            'stroke-width="1"></line>\n    <text x="{}" y="{}" text-anchor="end" '
-            'class="chart__tick" font-size="11" fill="#4d4d52">{}</text>\n    ',
-            self.left, self.width, tick.y, tick.y, self.tick_x, tick.text_y, tick.label)
+        return mark_safe("".join(
+            f'\n    <line x1="{self.left}" x2="{self.width}" y1="{tick.y}" y2="{tick.y}" '
+            f'class="chart__grid" stroke="#c9ccd3" stroke-width="1"></line>\n    <text '
+            f'x="{self.tick_x}" y="{tick.text_y}" text-anchor="end" class="chart__tick" '
+            f'font-size="11" fill="#4d4d52">{escape(tick.label)}</text>\n    '
             for tick in self.ticks))
 
     @property
     def bars_markup(self) -> SafeString:
         label_y = self.label_y
-        # Each part was escaped by format_html.
+        # Each part was escaped by Bar.markup.
         return mark_safe("".join(bar.markup(label_y) for bar in self.bars))
 
 
-def _tick_label(value: Decimal) -> str:
+def _grouped_numbers():
+    """``number_format(value, decimal_pos, force_grouping=True)`` with the language's formats
+    looked up once, not for each of a chart's numbers."""
+    language = get_language()
+    decimal, grouping, thousands = (get_format(name, language, use_l10n=True) for name in (
+        "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+    return lambda value, decimal_pos=None: numberformat.format(
+        value, decimal, decimal_pos, grouping, thousands, force_grouping=True, use_l10n=True)
+
+
+def _tick_label(value: Decimal, grouped=None) -> str:
     # Half of a small whole maximum (3 → 1.5) keeps its decimal, so the axis does not lie.
     decimals = 0 if value == value.to_integral_value() or value >= 100 else 1
-    return number_format(value, decimal_pos=decimals, force_grouping=True)
+    return (grouped or _grouped_numbers())(value, decimal_pos=decimals)
 
 
 def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
@@ -109,12 +123,13 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
     plot_width, plot_height = width - left - right, height - top - bottom
     highest = max((value for _label, value, _css in points), default=Decimal(0)) or Decimal(1)
     slot = plot_width / max(len(points), 1)
+    grouped = _grouped_numbers()
     bars = []
     for index, (label, value, css_class) in enumerate(points):
         bar_height = float(value / highest) * plot_height
         bars.append(Bar(
             label=label,
-            value_text=f"{label}: {number_format(value, force_grouping=True)}{unit}",
+            value_text=f"{label}: {grouped(value)}{unit}",
             x=left + index * slot + slot * 0.15,
             y=top + plot_height - bar_height,
             width=slot * 0.7,
@@ -122,8 +137,21 @@ def bar_chart(points: list[tuple[str, Decimal, str]], *, title: str, unit: str,
             css_class=css_class,
         ))
     ticks = [
-        Tick(top + plot_height * (1 - share), _tick_label(highest * Decimal(str(share))))
+        Tick(top + plot_height * (1 - share), _tick_label(highest * Decimal(str(share)), grouped))
         for share in (1, 0.5, 0)
     ]
     return BarChart(title=title, bars=bars, ticks=ticks, width=width, height=height,
                     baseline=top + plot_height, left=left)
+
+
+def figure(chart: BarChart, chart_id: str, legend: str = "") -> SafeString:
+    """The chart as ``portal/_bar_chart.html`` draws it (byte for byte, see
+    tests/portal/test_charts.py), for pages that draw many: a survey's results have dozens."""
+    caption_id = escape(f"{chart_id}-caption")
+    legend = f" — {escape(legend)}" if legend else ""
+    return mark_safe(
+        f'\n<figure class="chart" aria-labelledby="{caption_id}">\n  <svg xmlns="http://www.w3.org/'
+        f'2000/svg" viewBox="0 0 {chart.width} {chart.height}" role="img" aria-labelledby='
+        f'"{caption_id}" class="chart__svg" font-family="IPAexGothic, sans-serif">\n    '
+        f'{chart.ticks_markup}\n    {chart.bars_markup}\n  </svg>\n  <figcaption id="{caption_id}">'
+        f'{escape(chart.title)}{legend}</figcaption>\n</figure>\n')

@@ -58,3 +58,33 @@ def test_ticks_are_drawn_as_the_template_drew_them(language, highest):
                           title="件数", unit="件", height=203)
         expected = engines["django"].from_string(TEMPLATE_DRAWN_TICKS).render({"chart": chart})
         assert "    " + chart.ticks_markup == expected
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("legend", ["", "濃い棒は<実績>"])
+def test_the_figure_is_drawn_as_its_template_draws_it(language, legend):
+    from portal.lib.charts import figure
+
+    chart = bar_chart([("<a>", Decimal(3), "bar--actual"),
+                       ("b&", Decimal("1.5"), "bar--projected")],
+                      title="件数 <&>", unit="件", width=1200)
+    with translation.override(language):
+        expected = render_to_string("portal/_bar_chart.html",
+                                    {"chart": chart, "id": "12-chart", "legend": legend})
+        assert figure(chart, "12-chart", legend) == expected
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_charts_numbers_are_written_as_number_format_writes_them(language):
+    from django.utils.formats import number_format
+
+    from portal.lib.charts import _grouped_numbers
+
+    values = [Decimal(0), Decimal(7), Decimal("1.5"), Decimal("999.95"), Decimal(1234),
+              Decimal("12345.678"), Decimal(-4321), Decimal(10) ** 7, Decimal(7) / 3]
+    with translation.override(language):
+        grouped = _grouped_numbers()
+        for value in values:
+            for decimals in (None, 0, 1):
+                assert grouped(value, decimals) == number_format(
+                    value, decimal_pos=decimals, force_grouping=True)
