@@ -10,6 +10,9 @@ from portal.lib.sections import Section, municipality_section
 
 from .models import Body, Membership
 
+# What the section shows of a seat and its body.
+SHOWN_FIELDS = ("title", "is_chair", "is_vice_chair", "body__name", "body__kind")
+
 
 @municipality_section(topics=("meetings", "reference"), reads=(Body,))
 def councils(user, municipality):
@@ -19,9 +22,9 @@ def councils(user, municipality):
     # name), each body's seats in theirs.
     seats = Membership.objects.filter(
         current, user__organisation__municipality=municipality,
-        body__in=scope(user, VIEW, Body.objects.all())).select_related(
-        "body__region", "user").order_by("body__kind", "body__region__sort_order", "body__name",
-                                         "body_id", *Membership._meta.ordering)
+        body__in=scope(user, VIEW, Body.objects.all())).select_related("body").only(
+        *SHOWN_FIELDS).order_by("body__kind", "body__region__sort_order", "body__name",
+                                "body_id", *Membership._meta.ordering)
     bodies, seats_of = {}, defaultdict(list)
     for seat in seats:
         bodies.setdefault(seat.body_id, seat.body)

@@ -1,5 +1,9 @@
 """A municipality's survey answers on its page and in its profile, for those who may see them."""
 
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.safestring import mark_safe
+
 from collaboration.models import Initiative
 from collaboration.similarity import similar_to_need
 from portal.lib.permissions import VIEW, can, scope
@@ -15,22 +19,58 @@ SHOWN_SURVEYS = 5
 FIXED_COLUMNS = 5  # 団体コード, name, status, submitted, late: the rest are the questions
 
 
+class _Latest:
+    """The municipality's latest answers ``user`` may see (newest survey first, at most
+    ``SHOWN_SURVEYS``) and the questions of their surveys, read once for both sections below
+    when the page builds them together."""
+
+    def __init__(self, user, municipality):
+        self.responses = list(scope(user, VIEW, SurveyResponse.objects.filter(
+            municipality=municipality)).select_related("survey", "municipality").order_by(
+            "-survey__opens_at", "-pk")[:SHOWN_SURVEYS])
+        self._questions = {}
+
+    def questions(self, survey) -> list:
+        if survey.pk not in self._questions:
+            self._questions[survey.pk] = list(questions_of(survey))
+        return self._questions[survey.pk]
+
+
+def _latest(user, municipality) -> _Latest:
+    # Kept on the page's municipality, by user: the page and the profile build the sections
+    # from one instance each.
+    kept = municipality.__dict__.setdefault("_latest_answers", {})
+    if user.pk not in kept:
+        kept[user.pk] = _Latest(user, municipality)
+    return kept[user.pk]
+
+
 @municipality_section(topics=("surveys", "survey-answers", "reference"))
 def survey_answers(user, municipality):
-    responses = list(scope(user, VIEW, SurveyResponse.objects.filter(
-        municipality=municipality)).select_related("survey", "municipality").order_by(
-        "-survey__opens_at", "-pk")[:SHOWN_SURVEYS])
+    latest_answers = _latest(user, municipality)
+    responses = latest_answers.responses
     if not responses:
         return None
     latest = responses[0]
     header, row = raw_table(latest.survey, [(latest.municipality, latest.get_status_display(),
-                                             latest)], list(questions_of(latest.survey)),
+                                             latest)], latest_answers.questions(latest.survey),
                             flags=False)
     return Section("surveys/_municipality_answers.html", {
         "responses": responses, "latest": latest,
-        "answers": list(zip(header[FIXED_COLUMNS:], row[FIXED_COLUMNS:], strict=True)),
+        "answer_rows": _answer_rows(zip(header[FIXED_COLUMNS:], row[FIXED_COLUMNS:],
+                                       strict=True)),
         "may_follow": can(user, FOLLOW, latest.survey),
     })
+
+
+def _answer_rows(answers) -> str:
+    """The answers table's rows, as its template loop wrote them (byte for byte, see
+    tests/surveys/test_municipality_answers.py): a value as ``{{ value|default:"—" }}``."""
+    context = Context(autoescape=True)
+    return mark_safe("".join(
+        f'<tr><th scope="row">{render_value_in_context(question, context)}</th>'
+        f'<td>{render_value_in_context(value or "—", context)}</td></tr>'
+        for question, value in answers))
 
 
 @municipality_section(topics=("surveys", "survey-answers", "reference", "initiatives",
@@ -38,12 +78,17 @@ def survey_answers(user, municipality):
 def spread_candidates(user, municipality):
     """横展開の候補: initiatives elsewhere most like the needs of the municipality's latest
     submitted answer, for those who may see that answer."""
-    response = scope(user, VIEW, SurveyResponse.objects.filter(
-        municipality=municipality, status=SurveyResponse.Status.SUBMITTED)).select_related(
-        "survey").order_by("-survey__opens_at", "-pk").first()
+    latest_answers = _latest(user, municipality)
+    response = next((r for r in latest_answers.responses
+                     if r.status == SurveyResponse.Status.SUBMITTED), None)
+    if response is None and len(latest_answers.responses) == SHOWN_SURVEYS:
+        # None of the latest few is submitted: an older one may be.
+        response = scope(user, VIEW, SurveyResponse.objects.filter(
+            municipality=municipality, status=SurveyResponse.Status.SUBMITTED)).select_related(
+            "survey").order_by("-survey__opens_at", "-pk").first()
     if response is None:
         return None
-    need = need_of(response)
+    need = need_of(response, latest_answers.questions(response.survey))
     if not (need.text or need.field_names or need.method_names):
         return None
     return Section("surveys/_spread_candidates.html", {

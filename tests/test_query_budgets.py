@@ -89,9 +89,9 @@ BUDGETS = {
     # + similar cases of the shared needs: the synonym dictionary, frequencies, one scoring
     # query per need (at most surveys.results.SUGGESTED_NEEDS = 8), the cases shown.
     "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 18, 3),
-    # + 横展開の候補: the latest answer, its questions, fields, methods, the synonym dictionary,
-    # frequencies, scores, the cases shown.
-    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 18, 3),
+    # + 横展開の候補: fields, methods, the synonym dictionary, frequencies, scores, the cases
+    # shown (the latest answers and their questions are read once for both survey sections).
+    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 16, 3),
     # + the themes' chain (collaboration/themes.py), in one query.
     "dashboard": (lambda d: reverse("dashboard"), 9, 2),
 }

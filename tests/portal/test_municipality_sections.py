@@ -36,10 +36,10 @@ def test_prefecture_staff_see_the_answers_and_the_seats(client, prefecture_user,
                                                          yamagata_answered_and_seated,
                                                          django_assert_max_num_queries):
     client.force_login(prefecture_user)
-    # session, user, municipality, figures, history, initiatives (one: fewer than a page
-    # full), answers ×2, councils, 横展開の候補 ×4 (the latest answer, its questions, the
-    # fields it chose, frequencies)
-    with django_assert_max_num_queries(13):
+    # user, municipality, figures, history, initiatives (one: fewer than a page full), the
+    # latest answers and their questions (shared by both survey sections), councils,
+    # 横展開の候補 ×2 (the fields it chose, frequencies)
+    with django_assert_max_num_queries(10):
         page = client.get(reverse("municipality_detail", args=["062014"])).content.decode()
     assert "調査への回答" in page and "専門職員の状況" in page and "不足している" in page
     assert "県・市町村連携推進会議" in page and "企画調整課長" in page
