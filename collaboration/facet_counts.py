@@ -59,9 +59,13 @@ def _municipality_counts_sql(chosen: str) -> str:
             f"WHERE l.initiative_id IN (SELECT id FROM {chosen}) GROUP BY l.municipality_id")
 
 
-def _tally_sql(quote) -> str:
+def _tally_sql(*, published_only: bool) -> str:
+    """(facet, key, count) of the kept tally: the published initiatives', or every one's (a
+    value then comes twice, published and not, and the counts add up)."""
+    quote = connection.ops.quote_name
     return (f"SELECT facet, {quote('key')}, initiatives FROM "
-            f"{quote(FacetTally._meta.db_table)} WHERE published = %s")
+            f"{quote(FacetTally._meta.db_table)}"
+            + (" WHERE published = %s" if published_only else ""))
 
 
 def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
@@ -71,26 +75,24 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
     the reader's whole scope, nothing else, so it holds every published initiative (everyone
     who may read any reads those): the published ones are read from the kept tally
     (collaboration.facet_tally) and only the unpublished ones it holds are counted."""
-    quote = connection.ops.quote_name
     rows = result.order_by().values("id", *OWN_COLUMNS.values())
-    inner, params = rows.query.sql_with_params()
     if not rows.query.where:  # the whole catalogue: the tally says it all
-        sql = f"{_tally_sql(quote)} UNION ALL {_tally_sql(quote)}"
-        params = (True, False)
-    elif broad:
-        unpublished = result.order_by().filter(is_published=False).values(
-            "id", *OWN_COLUMNS.values())
-        inner, params = unpublished.query.sql_with_params()
+        sql, params = _tally_sql(published_only=False), ()
+    elif broad:  # the tally, and what the reader sees of the rest
+        inner, params = rows.filter(is_published=False).query.sql_with_params()
         sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
-               f"{_municipality_counts_sql(f'({inner}) c')} UNION ALL {_tally_sql(quote)}")
+               f"{_municipality_counts_sql(f'({inner}) c')} UNION ALL "
+               f"{_tally_sql(published_only=True)}")
         params = (*params, *params, True)
     elif searched:
+        inner, params = rows.query.sql_with_params()
         # Kept, not inlined in each part: a search of half the catalogue read twice costs more
         # than the two counts running side by side save.
         kept = "MATERIALIZED " if connection.vendor == "postgresql" else ""
         sql = (f"WITH r AS {kept}({inner}) {_own_counts_sql()} UNION ALL "
                f"{_municipality_counts_sql('r')}")
     else:
+        inner, params = rows.query.sql_with_params()
         sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
                f"{_municipality_counts_sql(f'({inner}) c')}")
         params = (*params, *params)

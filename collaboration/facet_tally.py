@@ -8,7 +8,7 @@ whether it is a model project, its first fiscal year, and each region, method, p
 and municipality it takes part with; ``total`` counts it once. ``FacetCounted`` keeps what it
 was counted with, so a change takes out the old values and adds the new ones."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -171,12 +171,3 @@ def connect() -> None:
         m2m_changed.connect(_receivers[facet], sender=through,
                             dispatch_uid=f"facet-tally-{facet}")
 
-
-def tallied(published_only: bool) -> defaultdict:
-    """(facet, key) → initiatives of the tally: the published ones, or every one."""
-    counts: defaultdict = defaultdict(int)
-    rows = FacetTally.objects.filter(published=True) if published_only \
-        else FacetTally.objects.all()
-    for facet, key, n in rows.values_list("facet", "key", "initiatives"):
-        counts[facet, key] += n
-    return counts

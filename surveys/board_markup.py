@@ -2,11 +2,11 @@
 template's loop wrote them (tests/surveys/test_board_markup.py compares the two); a board of
 35 rows took most of its cold build in the template engine."""
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from portal.lib import japanese
+from portal.lib.markup import escape
 
 from .board import LATE, RETURNED, SUBMITTED
 
@@ -16,58 +16,58 @@ NONE = "—"
 
 
 def _moment(value) -> str:
-    return conditional_escape(japanese.wareki_datetime(value)) if value else NONE
+    return escape(japanese.wareki_datetime(value)) if value else NONE
 
 
 def _notice_cell(notice, *, requested: bool, opening_due: bool) -> str:
     if notice is not None and notice.sent_at:
-        text = conditional_escape(japanese.wareki_datetime(notice.sent_at))
+        text = escape(japanese.wareki_datetime(notice.sent_at))
         if not notice.recipients:
-            text += f" ({conditional_escape(gettext('nobody to send to'))})"
+            text += f" ({escape(gettext('nobody to send to'))})"
         return text
     if notice is not None:
-        return conditional_escape(gettext("sending"))
+        return escape(gettext("sending"))
     if requested and opening_due:
-        return conditional_escape(gettext("queued to send"))
+        return escape(gettext("queued to send"))
     if requested:
-        return conditional_escape(gettext("waiting for the opening"))
-    return conditional_escape(gettext("not sent"))
+        return escape(gettext("waiting for the opening"))
+    return escape(gettext("not sent"))
 
 
 def rows(board: dict, *, can_extend: bool, can_proxy: bool) -> SafeString:
     """The ``<tr>`` of each of ``board["rows"]`` (``board.board_for``)."""
     requested, opening_due = board["requested"], board["opening_due"]
-    extend_text = conditional_escape(gettext("Extend"))
-    proxy_text = conditional_escape(gettext("Enter on its behalf"))
+    extend_text = escape(gettext("Extend"))
+    proxy_text = escape(gettext("Enter on its behalf"))
     out = []
     for municipality, label, state, response, reminder, notice, links in board["rows"]:
-        name = conditional_escape(municipality.name)
-        shown = f'<a href="{conditional_escape(links["response"])}">{name}</a>' \
+        name = escape(municipality.name)
+        shown = f'<a href="{escape(links["response"])}">{name}</a>' \
             if state in READABLE else name
         submitted = _moment(response.submitted_at if response is not None else None)
-        reminded = (f"{conditional_escape(japanese.wareki_datetime(reminder.sent_at))} "
-                    f"({conditional_escape(reminder.step_label)})") \
+        reminded = (f"{escape(japanese.wareki_datetime(reminder.sent_at))} "
+                    f"({escape(reminder.step_label)})") \
             if reminder is not None else NONE
         extended = (f'{_moment(municipality.extended_until)}<br><span class="note">'
-                    f'{conditional_escape(municipality.extension_reason)}</span>') \
+                    f'{escape(municipality.extension_reason)}</span>') \
             if municipality.extended_until else NONE
         actions = ""
         if can_extend or can_proxy:
             actions = '<td class="row-actions">'
             if can_extend:
-                actions += (f'<a href="{conditional_escape(links["extend"])}">{extend_text}'
+                actions += (f'<a href="{escape(links["extend"])}">{extend_text}'
                             f'<span class="visually-hidden"> {name}</span></a>')
             if can_proxy and state not in (SUBMITTED, LATE):
-                actions += (f' <a href="{conditional_escape(links["proxy"])}">{proxy_text}'
+                actions += (f' <a href="{escape(links["proxy"])}">{proxy_text}'
                             f'<span class="visually-hidden"> {name}</span></a>')
             actions += "</td>"
         notice_text = _notice_cell(notice, requested=requested, opening_due=opening_due)
         out.append(
-            f'\n    <tr class="state state--{conditional_escape(state)}">\n'
-            f"      <td><code>{conditional_escape(municipality.lg_code)}</code></td>\n"
+            f'\n    <tr class="state state--{escape(state)}">\n'
+            f"      <td><code>{escape(municipality.lg_code)}</code></td>\n"
             f"      <td>{shown}</td>\n"
-            f'      <td><span class="badge badge--state-{conditional_escape(state)}">'
-            f"{conditional_escape(label)}</span></td>\n"
+            f'      <td><span class="badge badge--state-{escape(state)}">'
+            f"{escape(label)}</span></td>\n"
             f"      <td>{submitted}</td>\n"
             f"      <td>{notice_text}</td>\n"
             f"      <td>{reminded}</td>\n"
