@@ -73,7 +73,7 @@ def trend_chart(years: list[int], totals: list[int]):
 
 
 def trends(user) -> dict:
-    trend = selectors.start_year_trend(selectors.visible_initiatives(user))
+    trend = selectors.start_year_trend(selectors.visible_initiatives(user), whole_scope=True)
     return {**trend, "chart": trend_chart(trend["years"], trend["totals"])}
 
 

@@ -101,6 +101,8 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, key, n in cursor.fetchall():
+            if facet not in counts:  # the tally's other counts (facet_tally.STARTED)
+                continue
             if facet == TOTAL:
                 counts[TOTAL][None] += n
             elif facet in SET_FACETS:

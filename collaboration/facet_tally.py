@@ -5,13 +5,15 @@ only the unpublished initiatives a reader sees (collaboration.facet_counts).
 
 An initiative is counted once under each value it has: its category, status, funding, scope,
 whether it is a model project, its first fiscal year, and each region, method, policy field
-and municipality it takes part with; ``total`` counts it once. ``FacetCounted`` keeps what it
-was counted with, so a change takes out the old values and adds the new ones."""
+and municipality it takes part with; ``total`` counts it once. ``started`` (its first fiscal
+year and category together) is the dashboard's trend (``started_counts``). ``FacetCounted``
+keeps what it was counted with, so a change takes out the old values and adds the new
+ones."""
 
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 
 from portal.models import Municipality
@@ -19,6 +21,7 @@ from portal.models import Municipality
 from .models import FacetCounted, FacetTally, Initiative
 
 TOTAL = "total"
+STARTED = "started"
 # Link table → (the facet it gives, its column naming the linked row).
 LINKS = {
     "municipality": (Initiative.municipalities.through, "municipality_id"),
@@ -46,7 +49,7 @@ def _keys(initiative_ids) -> dict[int, tuple[bool, frozenset]]:
                   _token("funding", funding), _token("scope", scope),
                   _token("model", "true" if is_model else "false")}
         if year is not None:
-            tokens.add(_token("year", year))
+            tokens |= {_token("year", year), _token(STARTED, f"{year}:{category}")}
         found[pk] = (published, tokens)
     region_of = dict(Municipality.objects.values_list("pk", "region_id"))
     for facet, (through, column) in LINKS.items():
@@ -133,6 +136,28 @@ def rebuild() -> int:
             [FacetCounted(initiative_id=pk, published=published, keys=_encode(tokens))
              for pk, (published, tokens) in keys.items()], batch_size=CHUNK)
     return len(tally)
+
+
+def started_counts(visible, *, whole_scope: bool = False) -> Counter:
+    """(first fiscal year, category id) → how many initiatives of ``visible`` started then.
+    Every initiative reads the tally; a reader's whole scope (``whole_scope``: it holds every
+    published initiative, as ``selectors.visible_initiatives`` does) reads the published ones'
+    and counts its unpublished ones; anything else is counted on the spot."""
+    tally = FacetTally.objects.filter(facet=STARTED, initiatives__gt=0)
+    counts: Counter = Counter()
+    if not visible.query.where:
+        kept = tally
+    elif whole_scope:
+        kept, visible = tally.filter(published=True), visible.filter(is_published=False)
+    else:
+        kept = tally.none()
+    for key, n in kept.values_list("key", "initiatives"):
+        year, category = key.split(":")
+        counts[(int(year), int(category))] += n
+    if visible.query.where:
+        counts.update({(year, category): n for year, category, n in visible.order_by().exclude(
+            start_year=None).values_list("start_year", "category").annotate(n=Count("id"))})
+    return counts
 
 
 def _saved(sender, instance, raw=False, **kwargs):

@@ -75,7 +75,7 @@ def annual_figures(user, year: int) -> dict:
         started=Count("id", filter=Q(start_year=year)),
         completed=Count("id", filter=Q(status=Initiative.Status.DONE, end_year=year)),
         ongoing=Count("id", filter=Q(status=Initiative.Status.ACTIVE)))
-    trend = selectors.start_year_trend(visible, year)
+    trend = selectors.start_year_trend(visible, year, whole_scope=True)
     models = list(visible.filter(is_model=True).annotate(spread=Count("spread_to")).values_list(
         "title", "spread").order_by("-spread", "title")[:30])
     return {

@@ -5,12 +5,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
 from portal.lib.japanese import fiscal_year_label
 from portal.lib.permissions import VIEW, scope
 from portal.models import Municipality, Region
 
+from .facet_tally import started_counts
 from .filters import NO_FUNDING
 from .models import Category, Initiative, Method, PolicyField
 
@@ -157,15 +158,12 @@ def year_facet(counts: dict[str, Counter], active: dict) -> Facet:
 TREND_YEARS = 10
 
 
-def start_year_trend(visible, last_year: int | None = None) -> dict:
+def start_year_trend(visible, last_year: int | None = None, *, whole_scope: bool = False
+                     ) -> dict:
     """Initiatives started in each of the ten fiscal years up to ``last_year`` (by default the
-    latest year any started in), by category: the years, (category, counts) rows and totals."""
-    started = visible.order_by().exclude(start_year=None)
-    if last_year is not None:
-        started = started.filter(start_year__gt=last_year - TREND_YEARS,
-                                 start_year__lte=last_year)
-    counts = {(year, category): n for year, category, n in started.values_list(
-        "start_year", "category").annotate(n=Count("id"))}
+    latest year any started in), by category: the years, (category, counts) rows and totals.
+    ``whole_scope``: ``visible`` is a reader's whole scope, read from the kept tally."""
+    counts = started_counts(visible, whole_scope=whole_scope)
     if last_year is None:
         last_year = max((year for year, _category in counts), default=None)
         if last_year is None:

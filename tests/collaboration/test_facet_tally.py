@@ -3,10 +3,12 @@ their links, and the whole catalogue's counts read from it are those each facet 
 for every reader."""
 
 import importlib
+from collections import Counter
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
 
 from collaboration import facet_tally, selectors
 from collaboration.models import (
@@ -100,7 +102,46 @@ def test_the_migration_counts_what_rebuild_counts():
     expected = kept()
     FacetTally.objects.all().delete()
     FacetCounted.objects.all().delete()
-    migration = importlib.import_module("collaboration.migrations.0012_facet_tally")
-    migration.count_facets(apps, None)
+    importlib.import_module("collaboration.migrations.0012_facet_tally").count_facets(apps, None)
+    assert kept() != expected  # the trend's counts came later
+    started = importlib.import_module("collaboration.migrations.0013_facet_tally_started")
+    started.count_started(apps, None)
+    assert kept() == expected
+    started.count_started(apps, None)
     assert kept() == expected
     assert FacetCounted.objects.count() == Initiative.objects.count()
+
+
+def trend_counted_alone(visible) -> Counter:
+    return Counter({(year, category): n for year, category, n in visible.order_by().exclude(
+        start_year=None).values_list("start_year", "category").annotate(n=Count("id"))})
+
+
+@pytest.mark.parametrize(("reader", "queries"), [("prefecture_user", 1), ("branch_user", 2),
+                                                 ("municipal_user", 2)])
+def test_the_trend_reads_the_tally_and_counts_what_a_reader_sees(
+        request, reader, queries, initiative_factory, django_assert_num_queries):
+    generate_initiatives(120, seed=6)
+    hidden = initiative_factory("未公開の水道", published=False, codes=("062014",))
+    Initiative.objects.filter(pk=hidden.pk).update(start_year=2021)
+    facet_tally.refresh(hidden.pk)
+    initiative_factory("未公開の除雪", published=False, codes=("063657", "064611"))
+    visible = selectors.visible_initiatives(request.getfixturevalue(reader))
+    expected = trend_counted_alone(visible)
+    assert sum(expected.values()) > 0
+    with django_assert_num_queries(queries):
+        assert +facet_tally.started_counts(visible, whole_scope=True) == expected
+    assert +facet_tally.started_counts(visible) == expected
+    # Not a whole scope: counted, never read from the tally.
+    some = visible.filter(status=Initiative.Status.ACTIVE)
+    assert +facet_tally.started_counts(some) == trend_counted_alone(some)
+
+
+def test_the_trend_follows_a_change(prefecture_user):
+    generate_initiatives(30, seed=7)
+    everything = Initiative.objects.all()
+    made = Initiative.objects.filter(start_year__isnull=False).first()
+    initiative_update(actor=prefecture_user, initiative=made, values={
+        "start_year": 2001, "category_id": Category.objects.last().pk}, relations={})
+    assert facet_tally.started_counts(everything)[(2001, Category.objects.last().pk)] >= 1
+    assert +facet_tally.started_counts(everything) == trend_counted_alone(everything)
