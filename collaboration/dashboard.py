@@ -4,13 +4,15 @@ import math
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from portal.lib.charts import bar_chart
 from portal.lib.dashboard import Measure, Panel
+from portal.lib.markup import escape
 from portal.lib.tilemap import TILE, grid_size, tile_origin
 from portal.models import Municipality
+from portal.templatetags.figures import localized_number
 
 from . import selectors
 from .models import Initiative, Theme
@@ -45,21 +47,28 @@ def network(user) -> dict:
              for m in places.values()]
     width, height = grid_size(places.values())
     return {"edges": edges, "nodes": nodes, "width": width, "height": height,
-            "drawing": _drawing(edges, nodes)}
+            "drawing": _drawing(edges, nodes), "table_rows": _table_rows(edges)}
 
 
-def _drawing(edges, nodes) -> str:
+def _drawing(edges, nodes) -> SafeString:
     """The network's lines and labelled points as SVG, built here: some five hundred
     coordinates were most of the dashboard's drawing in the template."""
-    lines = format_html_join(
-        "", '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#2f66b0" stroke-opacity="0.55" '
-        'stroke-width="{}"></line>',
-        ((e["x1"], e["y1"], e["x2"], e["y2"], e["width"]) for e in edges))
-    points = format_html_join(
-        "", '<circle cx="{}" cy="{}" r="5" fill="#123a73"></circle><text x="{}" y="{}" '
-        'text-anchor="middle" font-size="10" fill="#1a1a1c">{}</text>',
-        ((n["x"], n["y"], n["x"], int(n["y"]) - 8, n["m"].name) for n in nodes))
-    return format_html("{}\n    {}", lines, points)
+    lines = "".join(
+        f'<line x1="{e["x1"]}" y1="{e["y1"]}" x2="{e["x2"]}" y2="{e["y2"]}" stroke="#2f66b0" '
+        f'stroke-opacity="0.55" stroke-width="{e["width"]}"></line>' for e in edges)
+    points = "".join(
+        f'<circle cx="{n["x"]}" cy="{n["y"]}" r="5" fill="#123a73"></circle><text x="{n["x"]}" '
+        f'y="{int(n["y"]) - 8}" text-anchor="middle" font-size="10" fill="#1a1a1c">'
+        f'{escape(n["m"].name)}</text>' for n in nodes)
+    return mark_safe(f"{lines}\n    {points}")  # numbers and escaped names
+
+
+def _table_rows(edges) -> SafeString:
+    """A ``<tr>`` per link (the two municipalities and their shared initiatives), as the
+    template's loop wrote them (tests/collaboration/test_dashboard.py compares the two)."""
+    return mark_safe("".join(  # each part escaped as written
+        f'<tr><td>{escape(e["a"].name)}</td><td>{escape(e["b"].name)}</td>'
+        f'<td class="num">{localized_number(e["count"])}</td></tr>' for e in edges))
 
 
 def trend_chart(years: list[int], totals: list[int]):

@@ -35,11 +35,16 @@ TEMPLATE_DRAWN_NETWORK = """{% load l10n %}{% localize off %}{% for edge in netw
     {% for node in network.nodes %}<circle cx="{{ node.x }}" cy="{{ node.y }}" r="5" fill="#123a73"></circle><text x="{{ node.x }}" y="{{ node.y|add:'-8' }}" text-anchor="middle" font-size="10" fill="#1a1a1c">{{ node.m.name }}</text>{% endfor %}{% endlocalize %}"""  # noqa: E501
 
 
+# The network's table rows as the template's loop wrote them.
+TEMPLATE_NETWORK_ROWS = """{% for edge in network.edges %}<tr><td>{{ edge.a.name }}</td><td>{{ edge.b.name }}</td><td class="num">{{ edge.count }}</td></tr>{% endfor %}"""  # noqa: E501
+
+
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_network_is_drawn_as_the_template_drew_it(prefecture_user, language):
     from django.template import engines
     from django.utils import translation
 
+    from collaboration.dashboard import _table_rows as network_rows
     from collaboration.dashboard import network
 
     for n, codes in enumerate([("062014", "063657"), ("062014", "063657", "064611"),
@@ -51,3 +56,9 @@ def test_the_network_is_drawn_as_the_template_drew_it(prefecture_user, language)
         expected = engines["django"].from_string(TEMPLATE_DRAWN_NETWORK).render(
             {"network": drawn})
     assert drawn["drawing"] == expected
+    drawn["edges"][0]["a"].name = "<架空&町>"
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_NETWORK_ROWS).render(
+            {"network": drawn})
+    assert network_rows(drawn["edges"]) == expected
+    assert "<td>&lt;架空&amp;町&gt;</td>" in expected
