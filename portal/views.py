@@ -112,16 +112,18 @@ def dashboard(request):
 
     # Each picture is kept under the topics it is drawn from; the panels, the same whatever
     # the measure, apart from the map.
+    pieces = [caching.Fragment(
+        f"dashboard-panel:{panel.template}", (*panel.topics, "reference"), (),
+        lambda panel=panel: caching.render(panel.template, {
+            "data": panel.context(request.user)}, request), panel.reads)
+        for panel in composition.DASHBOARD_PANELS]
+    if measure:
+        pieces.insert(0, caching.Fragment(
+            f"dashboard-map:{measure.code}", (*measure.topics, "reference"), (),
+            lambda: dashboard_map.coloured_map(request, measure), measure.reads))
+    built = caching.fragments(request, pieces)
     return render(request, "portal/dashboard.html", {
         "measures": offered, "measure": measure, "invalid": status == 400,
-        "map": caching.fragment(request, f"dashboard-map:{measure.code}",
-                                (*measure.topics, "reference"), (),
-                                lambda: dashboard_map.coloured_map(request, measure),
-                                reads=measure.reads)
-        if measure else "",
-        "panels": [caching.fragment(
-            request, f"dashboard-panel:{panel.template}", (*panel.topics, "reference"), (),
-            lambda panel=panel: caching.render(panel.template, {
-                "data": panel.context(request.user)}, request), reads=panel.reads)
-            for panel in composition.DASHBOARD_PANELS],
+        "map": built.pop(0) if measure else "",
+        "panels": built,
     }, status=status)

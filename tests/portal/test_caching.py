@@ -1,6 +1,8 @@
 """Cached parts of pages follow every change, stay within their scope, and a cache that is
 down only makes pages slower."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -203,3 +205,51 @@ def test_a_write_whose_bump_failed_is_seen_by_other_processes_within_the_timeout
         assert "黙って増えた取組み" not in stale  # still within the bound
         clock.shift(2)
         assert "黙って増えた取組み" in client.get(reverse("initiative_list")).content.decode()
+
+
+def untokened(htmls):
+    return [re.sub(r'value="[^"]+"', 'value="…"', html) for html in htmls]
+
+
+def test_the_pieces_of_a_page_are_kept_apart_and_read_in_three_round_trips(
+        rf, prefecture_user, monkeypatch):
+    request = rf.get("/")
+    request.user, request.LANGUAGE_CODE = prefecture_user, "ja"
+    built = []
+
+    def piece(name, topics):
+        def build():
+            built.append(name)
+            return f'<input name="csrfmiddlewaretoken" value="{caching.CSRF_PLACEHOLDER}">{name}'
+        return caching.Fragment(name, topics, ("part",), build)
+
+    pieces = [piece("a", ("initiatives",)), piece("b", ("surveys",)),
+              piece("c", ("initiatives", "reference"))]
+    caching.bump("initiatives", "surveys", "reference")
+    caching.remember("probe", ("initiatives", "surveys", "reference"), (), lambda: 0)
+    calls = []
+
+    def counting(method):
+        original = getattr(caching.cache, method)
+
+        def counted(*args, **kwargs):
+            calls.append(method)
+            return original(*args, **kwargs)
+        return counted
+
+    for method in ("get", "get_many", "set", "set_many", "add"):
+        monkeypatch.setattr(caching.cache, method, counting(method))
+
+    first = caching.fragments(request, pieces)
+    assert built == ["a", "b", "c"] and calls == ["get_many", "get_many", "set_many"]
+    assert [html[-1] for html in first] == ["a", "b", "c"]
+    assert all(caching.CSRF_PLACEHOLDER not in html and 'value=""' not in html for html in first)
+    calls.clear()
+    assert untokened(caching.fragments(request, pieces)) == untokened(first)
+    assert built == ["a", "b", "c"] and calls == ["get_many", "get_many"]
+    # One piece asked alone is the one kept with the others.
+    alone = caching.fragment(request, "b", ("surveys",), ("part",), lambda: "other")
+    assert untokened([alone]) == untokened(first[1:2])
+    caching.bump("surveys")
+    caching.fragments(request, pieces)
+    assert built == ["a", "b", "c", "b"]
