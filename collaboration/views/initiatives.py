@@ -28,6 +28,7 @@ from ..initiative_page import links_of
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
 from ..models import Initiative
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
+from ..similar_markup import similar_cases
 from ..tilemaps import participation_tile_map
 
 DETAIL_RELATED = (
@@ -57,6 +58,8 @@ def _page(request, initiative) -> str:
     participants = [m for m in municipalities if m.taking_part]
     tile_map = participation_tile_map(initiative, municipalities,
                                       taking_part={m.pk for m in participants})
+    similar = similarity.similar_to_initiative(user, initiative, fields=links.policy_fields,
+                                               methods=links.methods)
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
         "links": links,
@@ -65,8 +68,9 @@ def _page(request, initiative) -> str:
         "public": public,
         "tile_map": linked_to_catalogue(tile_map) if public else tile_map,
         "ancestors": ancestors(initiative, visible),
-        "similar": similarity.similar_to_initiative(user, initiative, fields=links.policy_fields,
-                                                    methods=links.methods),
+        "similar": similar,
+        # ``_similar_cases.html`` as written by its template, without the template's loop.
+        "similar_markup": similar_cases(similar),
         "attachments": attachments_of(user, initiative),
         "can_edit": editable,
         "can_publish": can(user, PUBLISH, initiative),
