@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +24,7 @@ from portal.services.attachments import attachment_create, attachment_delete
 
 from .. import selectors, similarity
 from ..forms import InitiativeAttachmentForm, InitiativeForm
-from ..initiative_page import links_of
+from ..initiative_page import links_of, municipalities_of
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
 from ..models import Initiative
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
@@ -52,9 +52,7 @@ def _page(request, initiative) -> str:
     editable = can(user, CHANGE, initiative)
     public = not user.is_authenticated
     # The 35 and who of them takes part, in one query for the map and the list.
-    municipalities = list(Municipality.objects.annotate(taking_part=Exists(
-        Initiative.municipalities.through.objects.filter(initiative=initiative,
-                                                         municipality=OuterRef("pk")))))
+    municipalities = municipalities_of(initiative)
     participants = [m for m in municipalities if m.taking_part]
     tile_map = participation_tile_map(initiative, municipalities,
                                       taking_part={m.pk for m in participants})
