@@ -27,8 +27,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
+from .facet_tally import TOTAL as TALLY_TOTAL
 from .models import (
     Category,
+    FacetTally,
     Initiative,
     Method,
     PolicyField,
@@ -151,12 +153,15 @@ def _frequencies_and_total(terms) -> tuple[dict[str, int], int, dict[str, int]]:
     if not terms:
         return {}, 0, {}
     asked, params = _terms_list(list(terms))
+    # How many initiatives there are: the catalogue's tally counts each once (two rows), where
+    # counting them took 1 of the query's 1.7 ms; counted when the tally is empty.
+    total = (f"COALESCE((SELECT SUM(initiatives) FROM {FacetTally._meta.db_table} "
+             f"WHERE facet = %s), (SELECT COUNT(*) FROM {Initiative._meta.db_table}))")
     with connection.cursor() as cursor:  # through the ORM, building it took as long as running it
         cursor.execute(
-            f"SELECT gram, documents, strong_documents, "
-            f"(SELECT COUNT(*) FROM {Initiative._meta.db_table}) "
+            f"SELECT gram, documents, strong_documents, {total} "
             f"FROM {SimilarityTerm._meta.db_table} WHERE gram IN ({asked}) AND documents > 0",
-            params)
+            [TALLY_TOTAL, *params])
         found = cursor.fetchall()
     return ({gram: n for gram, n, _strong, _total in found}, (found[0][3] if found else 0),
             {gram: strong for gram, _n, strong, _total in found})
