@@ -23,9 +23,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
-from .models import Initiative, Method, PolicyField, SimilarityGram, SimilarityTerm
+from .facet_tally import TOTAL as TALLY_TOTAL
+from .models import (
+    Category,
+    FacetTally,
+    Initiative,
+    Method,
+    PolicyField,
+    SimilarityGram,
+    SimilarityTerm,
+)
 from .search import KATAKANA, normalize
 
 TOPIC = "similarity"
@@ -142,12 +153,15 @@ def _frequencies_and_total(terms) -> tuple[dict[str, int], int, dict[str, int]]:
     if not terms:
         return {}, 0, {}
     asked, params = _terms_list(list(terms))
+    # How many initiatives there are: the catalogue's tally counts each once (two rows), where
+    # counting them took 1 of the query's 1.7 ms; counted when the tally is empty.
+    total = (f"COALESCE((SELECT SUM(initiatives) FROM {FacetTally._meta.db_table} "
+             f"WHERE facet = %s), (SELECT COUNT(*) FROM {Initiative._meta.db_table}))")
     with connection.cursor() as cursor:  # through the ORM, building it took as long as running it
         cursor.execute(
-            f"SELECT gram, documents, strong_documents, "
-            f"(SELECT COUNT(*) FROM {Initiative._meta.db_table}) "
+            f"SELECT gram, documents, strong_documents, {total} "
             f"FROM {SimilarityTerm._meta.db_table} WHERE gram IN ({asked}) AND documents > 0",
-            params)
+            [TALLY_TOTAL, *params])
         found = cursor.fetchall()
     return ({gram: n for gram, n, _strong, _total in found}, (found[0][3] if found else 0),
             {gram: strong for gram, _n, strong, _total in found})
@@ -355,7 +369,13 @@ SELECT need, initiative_id, NULL, NULL FROM chosen
 UNION ALL
 SELECT NULL, g.initiative_id, g.gram, g.weight FROM {grams} g
 WHERE g.initiative_id IN (SELECT initiative_id FROM chosen) AND g.gram IN ({every})
-"""
+{shown}"""
+
+# The chosen initiatives the viewer may see come back with the scores (a round trip and a
+# query of their own less): (``SHOWN_ROW``, id, what the list shows of them as a JSON array).
+SHOWN_ROW = -1
+SHOWN_COLUMNS = ("pk", "category_id", "title", "scope", "outside_prefecture", "category__label")
+_JSON_ARRAY = {"postgresql": "json_build_array"}
 
 
 def _seeking(vector: dict, df: dict, strong_df: dict, budget: int) -> dict[str, int]:
@@ -396,9 +416,46 @@ def _terms_list(terms: list[str]) -> tuple[str, list]:
     return ", ".join(["%s"] * len(terms)), terms
 
 
-def _scored(vectors: list[dict], df: dict, strong_df: dict,
-            candidates: int) -> list[dict[int, tuple]]:
-    """For each need: its candidates → (exact cosine, the terms they share), in one query.
+def _shown_part(visible) -> tuple[str, list] | None:
+    """The part of ``_SCORING`` that reads the chosen initiatives ``visible`` holds; None when
+    the scope holds nothing."""
+    rows = visible.filter(pk__in=RawSQL("SELECT initiative_id FROM chosen", [])).order_by()
+    try:
+        sql, params = rows.values_list(*SHOWN_COLUMNS).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    array = _JSON_ARRAY.get(connection.vendor, "json_array")
+    # The columns are named as ``values_list`` names them (its aliases).
+    pk, *shown = (f"s.{connection.ops.quote_name(name)}" for name in SHOWN_COLUMNS)
+    return (f"UNION ALL SELECT {SHOWN_ROW}, {pk}, CAST({array}({', '.join(shown)}) AS text), "
+            f"NULL FROM ({sql}) s\n", list(params))
+
+
+def _shown_initiative(pk: int, row: str) -> Initiative:
+    """An initiative with only what the list of cases shows loaded, as ``only()`` loads it."""
+    category_id, title, scope, outside, label = json.loads(row)
+    initiative = Initiative.from_db(connection.alias, _SHOWN_ATTRIBUTES,
+                                    _in_field_order(Initiative, {
+                                        "id": pk, "title": title, "category_id": category_id,
+                                        "scope": scope, "outside_prefecture": outside}))
+    initiative.category = Category.from_db(connection.alias, ["id", "label"],
+                                           _in_field_order(Category, {"id": category_id,
+                                                                      "label": label}))
+    return initiative
+
+
+_SHOWN_ATTRIBUTES = ["id", "title", "category_id", "scope", "outside_prefecture"]
+
+
+def _in_field_order(model, values: dict) -> list:
+    # ``from_db`` takes the loaded values in the order of the model's columns.
+    return [values[f.attname] for f in model._meta.concrete_fields if f.attname in values]
+
+
+def _scored(vectors: list[dict], df: dict, strong_df: dict, candidates: int,
+            visible=None) -> tuple[list[dict[int, tuple]], dict[int, str]]:
+    """For each need: its candidates → (exact cosine, the terms they share), in one query,
+    and the candidates ``visible`` holds → what the list shows of them (``_shown_initiative``).
 
     Candidates are the initiatives that score best on the need's heaviest terms, reading
     only the postings in which a common term is strong; they are then scored on all the
@@ -411,18 +468,22 @@ def _scored(vectors: list[dict], df: dict, strong_df: dict,
             if seek != RESCORE]
     found = [{} for _vector in vectors]
     if not rows:
-        return found
+        return found, {}
     terms, params = _terms_table(rows)
     # Only the rows of terms some need has come back (the rest add nothing to a cosine).
     every, every_params = _terms_list(sorted(set().union(*seekings)))
     grams = SimilarityGram._meta.db_table
     chosen_sql = _CHOSEN.get(connection.vendor, _CHOSEN["sqlite"]).format(grams=grams)
-    sql = _SCORING.format(terms=terms, every=every, grams=grams, chosen=chosen_sql)
-    chosen, candidate_rows = [], {}
+    shown_sql, shown_params = (_shown_part(visible) if visible is not None else None) or ("", [])
+    sql = _SCORING.format(terms=terms, every=every, grams=grams, chosen=chosen_sql,
+                          shown=shown_sql)
+    chosen, candidate_rows, shown = [], {}, {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, candidates, *every_params])
+        cursor.execute(sql, [*params, candidates, *every_params, *shown_params])
         for number, pk, gram, weight in cursor.fetchall():
-            if gram is None:
+            if number == SHOWN_ROW:
+                shown[pk] = gram
+            elif gram is None:
                 chosen.append((number, pk))
             else:
                 candidate_rows.setdefault(pk, []).append((gram, weight))
@@ -433,19 +494,23 @@ def _scored(vectors: list[dict], df: dict, strong_df: dict,
         if shared:
             found[number][pk] = (sum(weight * vector[gram] for gram, weight in shared),
                                  {gram for gram, _weight in shared})
-    return found
+    return found, shown
 
 
-def _visible_among(user, ids, exclude_municipality) -> dict:
+def _visible(user, exclude_municipality):
     from .selectors import visible_initiatives
 
     visible = visible_initiatives(user)
     if exclude_municipality is not None:
         visible = visible.exclude(municipalities=exclude_municipality)
-    # What the list of cases shows (``_similar_cases.html``) and ``same_category``, no more:
-    # a lookup checks some sixty candidates to show a few.
-    return {initiative.pk: initiative for initiative in visible.filter(pk__in=ids)
-            .select_related("category").only(*SHOWN_FIELDS)}
+    return visible
+
+
+def _worth_loading(shown: dict[int, str], scored: list[dict]) -> dict[int, str]:
+    # The candidates that could be shown (``_kept``: at least ``MIN_SCORE``); only those
+    # kept become initiatives.
+    worth = _worth_showing(scored)
+    return {pk: row for pk, row in shown.items() if pk in worth}
 
 
 def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
@@ -461,18 +526,18 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     # Enough candidates for the viewer's scope and the excluded ones to leave ``limit``.
     wanted = max(CANDIDATES_PER_SHOWN * limit, MIN_CANDIDATES) + max(len(q.exclude_ids)
                                                                      for q in queries)
-    scored = _scored(vectors, df, strong_df, wanted)
-    # Only candidates that could be shown are looked up (``_kept``: at least ``MIN_SCORE``).
-    shown = _visible_among(user, _worth_showing(scored), exclude_municipality)
+    visible = _visible(user, exclude_municipality)
+    scored, rows = _scored(vectors, df, strong_df, wanted, visible)
+    shown = _worth_loading(rows, scored)
     # Needs whose good candidates the viewer may mostly not see: look further for these.
     short = [n for n, (query, found) in enumerate(zip(queries, scored, strict=True))
              if len(found) >= wanted and len(_kept(query, found, shown, limit)) < limit
              and any(pk not in shown and score >= MIN_SCORE
                      for pk, (score, _terms) in found.items())]
     if short:
-        wider = _scored([vectors[n] for n in short], df, strong_df, wanted * 10)
-        shown.update(_visible_among(user, _worth_showing(wider) - shown.keys(),
-                                    exclude_municipality))
+        wider, rows = _scored([vectors[n] for n in short], df, strong_df, wanted * 10, visible)
+        shown.update({pk: row for pk, row in _worth_loading(rows, wider).items()
+                      if pk not in shown})
         for n, found in zip(short, wider, strict=True):
             scored[n] = found
     common = max(COMMON_SHARE * total, COMMON_AT_LEAST)
@@ -481,13 +546,15 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     for query, found in zip(queries, scored, strict=True):
         runs = _distinct_runs(query.texts)
         # A shared field or method is a shared term of the index (f:<id>, m:<id>).
+        kept = [(_shown_initiative(pk, shown[pk]), score, terms)
+                for pk, score, terms in _kept(query, found, shown, limit)]
         results.append([Suggestion(
-            initiative=shown[pk], score=score,
+            initiative=initiative, score=score,
             shared_fields=[f for f in query.fields if f"{FIELD_TERM}{f.pk}" in terms],
             shared_methods=[m for m in query.methods if f"{METHOD_TERM}{m.pk}" in terms],
             words=_matching_words(runs, terms, informative, query.framework_names),
-            same_category=shown[pk].category_id == query.category_id)
-            for pk, score, terms in _kept(query, found, shown, limit)])
+            same_category=initiative.category_id == query.category_id)
+            for initiative, score, terms in kept])
     return results
 
 

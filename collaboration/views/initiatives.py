@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,10 +24,11 @@ from portal.services.attachments import attachment_create, attachment_delete
 
 from .. import selectors, similarity
 from ..forms import InitiativeAttachmentForm, InitiativeForm
-from ..initiative_page import links_of
+from ..initiative_page import links_of, municipalities_of
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
 from ..models import Initiative
 from ..services.initiatives import initiative_create, initiative_publish, initiative_update
+from ..similar_markup import similar_cases
 from ..tilemaps import participation_tile_map
 
 DETAIL_RELATED = (
@@ -51,12 +52,12 @@ def _page(request, initiative) -> str:
     editable = can(user, CHANGE, initiative)
     public = not user.is_authenticated
     # The 35 and who of them takes part, in one query for the map and the list.
-    municipalities = list(Municipality.objects.annotate(taking_part=Exists(
-        Initiative.municipalities.through.objects.filter(initiative=initiative,
-                                                         municipality=OuterRef("pk")))))
+    municipalities = municipalities_of(initiative)
     participants = [m for m in municipalities if m.taking_part]
     tile_map = participation_tile_map(initiative, municipalities,
                                       taking_part={m.pk for m in participants})
+    similar = similarity.similar_to_initiative(user, initiative, fields=links.policy_fields,
+                                               methods=links.methods)
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
         "links": links,
@@ -65,8 +66,9 @@ def _page(request, initiative) -> str:
         "public": public,
         "tile_map": linked_to_catalogue(tile_map) if public else tile_map,
         "ancestors": ancestors(initiative, visible),
-        "similar": similarity.similar_to_initiative(user, initiative, fields=links.policy_fields,
-                                                    methods=links.methods),
+        "similar": similar,
+        # ``_similar_cases.html`` as written by its template, without the template's loop.
+        "similar_markup": similar_cases(similar),
         "attachments": attachments_of(user, initiative),
         "can_edit": editable,
         "can_publish": can(user, PUBLISH, initiative),
@@ -81,7 +83,7 @@ def _page(request, initiative) -> str:
 def initiative_detail(request, pk):
     # Its own columns, framework and lead; the index columns are the similar-case lookup's.
     initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
-        "category__axis", "lead_organisation").defer("search_text", "search_grams"), pk=pk)
+        "category", "lead_organisation").defer("search_text", "search_grams"), pk=pk)
     return render(request, "collaboration/initiative_detail.html", {
         "initiative": initiative,
         "content": caching.fragment(request, "initiative",
