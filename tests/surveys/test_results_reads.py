@@ -1,0 +1,83 @@
+"""The results read their answers and questions in written-out statements: the same answers,
+for each role, and the same questions, as the ORM's queries read them."""
+
+import pytest
+from django.utils import timezone
+
+from surveys.models import Question, Section, SurveyResponse
+from surveys.policies import results_scope
+from surveys.results import results_for, submitted_responses, survey_questions
+from surveys.services import questions_of
+from tests.surveys.test_board_and_results import answer
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("prefecture_user", "branch_user", "other_branch_user", "municipal_user",
+         "other_municipal_user")
+
+
+def _by_orm(user, survey) -> list[tuple]:
+    responses = results_scope(user, survey, SurveyResponse.objects.filter(
+        survey=survey, status=SurveyResponse.Status.SUBMITTED).select_related(
+        "municipality__region"))
+    return sorted((r.pk, r.answers, r.municipality.pk, r.municipality.lg_code, r.municipality.name,
+                   r.municipality.kind, r.municipality.region.pk) for r in responses)
+
+
+def _read(user, survey) -> list[tuple]:
+    return sorted((r.pk, r.answers, r.municipality_id, r.municipality.lg_code,
+                   r.municipality.name, r.municipality.kind, r.municipality.region.pk)
+                  for r in submitted_responses(user, survey))
+
+
+def _answered(survey):
+    fields = Question.objects.get(section__survey=survey, kind=Question.Kind.FIELDS)
+    # Two regions (村山, 最上), a draft and a returned answer that do not count.
+    for code, chosen in (("062014", ["水道"]), ("062022", ["防災", "水道"]),
+                         ("063657", ["観光"]), ("063614", [])):
+        answer(survey, code, **{f"q{fields.pk}": chosen})
+    answer(survey, "062031", status="draft", **{f"q{fields.pk}": ["福祉"]})
+    answer(survey, "064611", status="returned")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("published", [False, True])
+def test_each_role_reads_the_answers_the_orm_reads(request, survey, role, published):
+    _answered(survey)
+    if published:
+        survey.results_published_at = timezone.now()
+        survey.save(update_fields=["results_published_at"])
+    user = request.getfixturevalue(role)
+    expected = _by_orm(user, survey)
+    assert _read(user, survey) == expected
+    if role == "prefecture_user":
+        assert len(expected) == 4
+    if role == "branch_user":
+        assert 0 < len(expected) < 4  # a region's answers only
+
+
+def test_the_questions_are_the_orms_in_its_order_with_their_sections(survey):
+    later = Section.objects.create(survey=survey, title="後", order=0,
+                                   condition_values=["はい"])
+    Question.objects.create(section=later, order=2, kind=Question.Kind.GRID, text="評価",
+                            rows=["行1", "行2"], choices=["良い", "悪い"], minimum="1.50")
+    Question.objects.create(section=later, order=1, kind=Question.Kind.SINGLE, text="はい？",
+                            choices=["はい", "いいえ"], condition_values=["x"])
+
+    def fields(question):
+        return ([getattr(question, f.attname) for f in Question._meta.concrete_fields],
+                [getattr(question.section, f.attname) for f in Section._meta.concrete_fields])
+
+    expected = [fields(q) for q in questions_of(survey)]
+    assert [fields(q) for q in survey_questions(survey)] == expected
+    assert len(expected) == 6
+
+
+def test_the_results_count_what_the_answers_hold(survey, branch_user, prefecture_user):
+    _answered(survey)
+    fields = Question.objects.get(section__survey=survey, kind=Question.Kind.FIELDS)
+    counts = {result.question.pk: {label: count for label, count, *_rest in result.counts}
+              for result in results_for(prefecture_user, survey)["results"]}
+    assert counts[fields.pk]["水道"] == 2 and counts[fields.pk]["観光"] == 1
+    room = results_for(branch_user, survey)
+    assert room["respondents"] == len(_by_orm(branch_user, survey))
