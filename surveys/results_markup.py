@@ -20,9 +20,11 @@ from portal.templatetags.figures import localized_number
 
 def _number(value) -> str:
     """A value as the template wrote ``{{ value }}``: localised, then escaped."""
-    text = localized_number(value)
-    # A whole number's digits and separators need no escaping.
-    return text if type(value) is int else escape(text)
+    if type(value) is int:
+        # Below a thousand a whole number is its digits in every language (nearly every count
+        # and share); digits and separators need no escaping.
+        return str(value) if -1000 < value < 1000 else localized_number(value)
+    return escape(localized_number(value))
 
 
 def _cells(values) -> str:
