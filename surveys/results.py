@@ -211,11 +211,15 @@ def survey_questions(survey) -> list[Question]:
     converters = _converters([*question_fields, *section_fields])
     names = [f.attname for f in question_fields], [f.attname for f in section_fields]
     split = len(question_fields)
+    sections = {}  # a survey has a few sections and dozens of questions: each made once
     questions = []
     for row in rows:
-        values = _converted(row, converters)
-        question = Question.from_db(connection.alias, names[0], values[:split])
-        question.section = Section.from_db(connection.alias, names[1], values[split:])
+        question = Question.from_db(connection.alias, names[0],
+                                    _converted(row[:split], converters[:split]))
+        if row[split] not in sections:
+            sections[row[split]] = Section.from_db(
+                connection.alias, names[1], _converted(row[split:], converters[split:]))
+        question.section = sections[row[split]]
         questions.append(question)
     return questions
 
@@ -279,8 +283,8 @@ def _previous_counts(survey) -> dict[str, Counter]:
     return counts
 
 
-def _label(value: str) -> str:
-    return _("Other (その他)") if value == OTHER else value
+def _label(value: str, other: str | None = None) -> str:
+    return (other or _("Other (その他)")) if value == OTHER else value
 
 
 def _offered(question, known: dict) -> list[str]:
@@ -341,6 +345,8 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
     known: dict = {}
     previous = _previous_counts(survey)
     kinds = list(Municipality.Kind.choices)
+    # Translated once, not for each of the page's rows and charts.
+    other_label, points, municipalities = _("Other (その他)"), _("points"), _("municipalities")
     items = []
     questions = [q for q in survey_questions(survey) if q.kind != Question.Kind.DISPLAY]
     # Only what each municipality was shown counts, in the answers and in the shares.
@@ -370,7 +376,7 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
                                         known=known)
             result.chart = bar_chart(_chart_points(
                 [(label, points) for label, _by_rank, points, _last in result.ranks]),
-                title=question.text, unit=_("points"))
+                title=question.text, unit=points)
         elif question.kind in CHOICE_KINDS:
             counter, by_region, by_kind = Counter(), Counter(), Counter()
             for municipality, values in answered:
@@ -380,7 +386,7 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
                     by_kind[(value, municipality.kind)] += 1
             last_year = previous.get(question.text)
             result.counts = [
-                (_label(value), counter[value],
+                (_label(value, other_label), counter[value],
                  round(100 * counter[value] / len(answered)) if answered else 0,
                  [by_region[(value, pk)] for pk in region_pks],
                  [by_kind[(value, kind)] for kind in kind_values],
@@ -388,7 +394,7 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
                 for value in _choice_order(question, counter, last_year or {}, known=known)]
             result.chart = bar_chart(_chart_points(
                 [(label, count) for label, count, *_rest in result.counts]),
-                title=question.text, unit=_("municipalities"))
+                title=question.text, unit=municipalities)
             other = f"q{pk}_other"
             result.others = [(m, answers[other]) for _r, answers, m in seen
                              if answers.get(other)]
@@ -415,7 +421,7 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
                                         Question.Kind.MULTIPLE)
               for label, count, *_rest in item.counts
               # "Other" is many different needs in their own words, not one shared.
-              if count >= SHARED_NEED and label != _("Other (その他)")]
+              if count >= SHARED_NEED and label != other_label]
     return {
         "results": items, "responses": responses, "respondents": len(responses),
         "answer_rows": answer_rows(user, survey) if with_rows else None,

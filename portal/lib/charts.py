@@ -118,9 +118,11 @@ def _grouped_numbers():
 
     def grouped(value, decimal_pos=None):
         # A whole number below a thousand is its digits in every language (most bars).
-        if decimal_pos is None and type(value) is Decimal and value.as_tuple().exponent == 0 \
-                and -1000 < value < 1000:
-            return str(value)
+        if type(value) is Decimal and -1000 < value < 1000:
+            if decimal_pos is None and value.as_tuple().exponent == 0:
+                return str(value)
+            if decimal_pos == 0 and value == value.to_integral_value():
+                return str(int(value))
         return numberformat.format(value, decimal, decimal_pos, grouping, thousands,
                                    force_grouping=True, use_l10n=True)
 
