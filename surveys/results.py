@@ -337,6 +337,24 @@ def _shown_by_response(questions, responses) -> dict[int, set[int]]:
     return shown
 
 
+def _tallies(answered, places: dict, width: int) -> dict[str, list[int]]:
+    """Per value chosen: how many chose it in each region and of each kind (the cells
+    ``places`` gives each municipality), and in all (the last cell)."""
+    tallies: dict[str, list[int]] = {}
+    for municipality, values in answered:
+        region, kind = places[municipality.pk]
+        for value in set(values):
+            cells = tallies.get(value)
+            if cells is None:
+                cells = tallies[value] = [0] * (width + 1)
+            cells[width] += 1
+            if region is not None:
+                cells[region] += 1
+            if kind is not None:
+                cells[kind] += 1
+    return tallies
+
+
 def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = False) -> dict:
     """Everything the results page shows; ``with_rows`` adds the raw answers' rows for the
     exports, ``similar_cases`` each shared need with the initiatives most like it."""
@@ -352,7 +370,13 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
     # Only what each municipality was shown counts, in the answers and in the shares.
     shown = _shown_by_response(questions, responses)
     files = attachments_for(responses, questions)
-    region_pks, kind_values = [region.pk for region in regions], [kind for kind, _l in kinds]
+    # Each municipality's cells among a choice's counts: its region's, its kind's.
+    region_at = {region.pk: n for n, region in enumerate(regions)}
+    kind_at = {kind: len(regions) + n for n, (kind, _label) in enumerate(kinds)}
+    places = {r.municipality.pk: (region_at.get(r.municipality.region_id),
+                                  kind_at.get(r.municipality.kind)) for r in responses}
+    width = len(regions) + len(kinds)
+    blank = [0] * (width + 1)
     # Each answer's fields read once, not once per question.
     rows = [(r, r.answers, r.municipality, shown[r.pk]) for r in responses]
     for question in questions:
@@ -378,20 +402,14 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
                 [(label, points) for label, _by_rank, points, _last in result.ranks]),
                 title=question.text, unit=points)
         elif question.kind in CHOICE_KINDS:
-            counter, by_region, by_kind = Counter(), Counter(), Counter()
-            for municipality, values in answered:
-                for value in set(values):
-                    counter[value] += 1
-                    by_region[(value, municipality.region_id)] += 1
-                    by_kind[(value, municipality.kind)] += 1
+            tallies = _tallies(answered, places, width)
             last_year = previous.get(question.text)
             result.counts = [
-                (_label(value, other_label), counter[value],
-                 round(100 * counter[value] / len(answered)) if answered else 0,
-                 [by_region[(value, pk)] for pk in region_pks],
-                 [by_kind[(value, kind)] for kind in kind_values],
+                (_label(value, other_label), (cells := tallies.get(value, blank))[width],
+                 round(100 * cells[width] / len(answered)) if answered else 0,
+                 cells[:len(regions)], cells[len(regions):width],
                  last_year[value] if last_year is not None else None)
-                for value in _choice_order(question, counter, last_year or {}, known=known)]
+                for value in _choice_order(question, tallies, last_year or {}, known=known)]
             result.chart = bar_chart(_chart_points(
                 [(label, count) for label, count, *_rest in result.counts]),
                 title=question.text, unit=municipalities)

@@ -4,6 +4,7 @@ for each role, and the same questions, as the ORM's queries read them."""
 import pytest
 from django.utils import timezone
 
+from portal.models import Municipality
 from surveys.models import Question, Section, SurveyResponse
 from surveys.policies import results_scope
 from surveys.results import results_for, submitted_responses, survey_questions
@@ -81,3 +82,24 @@ def test_the_results_count_what_the_answers_hold(survey, branch_user, prefecture
     assert counts[fields.pk]["水道"] == 2 and counts[fields.pk]["観光"] == 1
     room = results_for(branch_user, survey)
     assert room["respondents"] == len(_by_orm(branch_user, survey))
+
+
+@pytest.mark.parametrize("role", ["prefecture_user", "branch_user"])
+def test_each_choice_is_counted_per_region_and_kind_as_the_answers_say(request, survey, role):
+    _answered(survey)
+    user = request.getfixturevalue(role)
+    fields = Question.objects.get(section__survey=survey, kind=Question.Kind.FIELDS)
+    computed = results_for(user, survey)
+    regions, kinds = [r.pk for r in computed["regions"]], [k for k, _l in Municipality.Kind.choices]
+    expected = {}
+    for response in results_scope(user, survey, SurveyResponse.objects.filter(
+            survey=survey, status=SurveyResponse.Status.SUBMITTED)):
+        for value in set(response.answers.get(f"q{fields.pk}") or []):
+            cells = expected.setdefault(value, [0] * (1 + len(regions) + len(kinds)))
+            cells[0] += 1
+            cells[1 + regions.index(response.municipality.region_id)] += 1
+            cells[1 + len(regions) + kinds.index(response.municipality.kind)] += 1
+    result = next(r for r in computed["results"] if r.question.pk == fields.pk)
+    counted = {label: [count, *by_region, *by_kind]
+               for label, count, _percent, by_region, by_kind, _last in result.counts if count}
+    assert counted == expected and expected
