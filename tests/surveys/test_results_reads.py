@@ -2,6 +2,7 @@
 for each role, and the same questions, as the ORM's queries read them."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Municipality
@@ -103,3 +104,20 @@ def test_each_choice_is_counted_per_region_and_kind_as_the_answers_say(request, 
     counted = {label: [count, *by_region, *by_kind]
                for label, count, _percent, by_region, by_kind, _last in result.counts if count}
     assert counted == expected and expected
+
+
+def test_the_themes_of_the_needs_are_those_the_orm_reads(client, survey, prefecture_user):
+    from surveys.models import ThemeSource
+    from surveys.results import _themes_of
+
+    _answered(survey)
+    fields = Question.objects.get(section__survey=survey, kind=Question.Kind.FIELDS)
+    client.force_login(prefecture_user)
+    for choice in ("水道", "観光"):
+        client.post(reverse("survey_theme", args=[survey.pk]),
+                    {"question": fields.pk, "choice": choice})
+    expected = {(s.question_id, s.choice): (s.theme.pk, s.theme.title)
+                for s in ThemeSource.objects.filter(survey=survey).select_related("theme")}
+    assert {key: (theme.pk, theme.title) for key, theme in _themes_of(survey).items()} \
+        == expected and len(expected) == 2
+    assert _themes_of(survey)[(fields.pk, "水道")].get_absolute_url()
