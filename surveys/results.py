@@ -17,7 +17,6 @@ from .answer_form import OTHER, RANKS, choice_values, grid_names, grid_scale
 from .conditions import shown_questions
 from .models import Question, Section, SurveyResponse
 from .policies import followed, followed_answers, results_scope
-from .services import questions_of
 
 CHOICE_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.FIELDS,
                 Question.Kind.METHODS, Question.Kind.SCALE, Question.Kind.RANKING)
@@ -270,9 +269,10 @@ def _previous_counts(survey) -> dict[str, Counter]:
     if previous is None:
         return {}
     counts = {}
-    answers = [r.answers for r in SurveyResponse.objects.filter(
-        survey=previous, status=SurveyResponse.Status.SUBMITTED)]
-    for question in questions_of(previous):
+    # Only the answers are needed, not their models.
+    answers = list(SurveyResponse.objects.filter(
+        survey=previous, status=SurveyResponse.Status.SUBMITTED).values_list("answers", flat=True))
+    for question in survey_questions(previous):
         if question.kind == Question.Kind.RANKING:
             counts[question.text] = Counter({value: score(by_rank) for value, by_rank in
                                              rank_counts(question, answers).items()})
