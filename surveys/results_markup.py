@@ -4,13 +4,15 @@ large survey's results page resolving the variables of some forty questions' tab
 and texts and of the shared needs. Every value is escaped and localised as the template did;
 translated texts are written as they are, as ``{% translate %}`` writes them."""
 
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils import numberformat
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from collaboration.similar_markup import similar_cases
 from portal.lib.charts import figure
@@ -20,9 +22,11 @@ from portal.templatetags.figures import localized_number
 
 def _number(value) -> str:
     """A value as the template wrote ``{{ value }}``: localised, then escaped."""
-    text = localized_number(value)
-    # A whole number's digits and separators need no escaping.
-    return text if type(value) is int else escape(text)
+    if type(value) is int:
+        # Below a thousand a whole number is its digits in every language (nearly every count
+        # and share); digits and separators need no escaping.
+        return str(value) if -1000 < value < 1000 else localized_number(value)
+    return escape(localized_number(value))
 
 
 def _cells(values) -> str:
@@ -91,6 +95,23 @@ class _Headings:
         self.none = f'<p>{gettext("No answers yet.")}</p>'
         self.words = {"Total": gettext("Total"), "minimum": gettext("minimum"),
                       "median": gettext("median"), "maximum": gettext("maximum")}
+        self.localize = _localizer()
+
+
+def _localizer():
+    """``localize`` of a number answer, escaped, with the language's formats looked up once
+    for the page's hundreds of them, not for each."""
+    language = get_language()
+    decimal, grouping, thousands = (get_format(name, language, use_l10n=True) for name in (
+        "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+
+    def localized(value) -> str:
+        if type(value) is not Decimal:
+            return escape(localize(value))
+        return escape(numberformat.format(value, decimal, None, grouping, thousands,
+                                          use_l10n=True))
+
+    return localized
 
 
 def _chart(result) -> str:
@@ -131,12 +152,13 @@ def _body(result, headings: _Headings) -> str:
                 f"{headings.counts}\n    <tbody>{rows}</tbody>\n  </table>\n  {others}\n  ")
     if result.numbers:
         numbers, unit, word = result.numbers, escape(question.unit), headings.words
-        rows = "".join(f'<tr><td>{escape(m.name)}</td><td class="num">{escape(localize(value))}'
+        localized = headings.localize
+        rows = "".join(f'<tr><td>{escape(m.name)}</td><td class="num">{localized(value)}'
                        f'{unit}</td></tr>' for m, value in numbers["rows"])
-        return (f"\n  <p>{word['Total']} {escape(localize(numbers['total']))}{unit} · "
-                f"{word['minimum']} {escape(localize(numbers['min']))} · {word['median']} "
-                f"{escape(localize(numbers['median']))} · {word['maximum']} "
-                f"{escape(localize(numbers['max']))}</p>\n  <table class=\"table\"><caption "
+        return (f"\n  <p>{word['Total']} {localized(numbers['total'])}{unit} · "
+                f"{word['minimum']} {localized(numbers['min'])} · {word['median']} "
+                f"{localized(numbers['median'])} · {word['maximum']} "
+                f"{localized(numbers['max'])}</p>\n  <table class=\"table\"><caption "
                 f"class=\"visually-hidden\">{escape(question.text)}</caption>{headings.numbers}"
                 f"\n    <tbody>{rows}</tbody></table>\n  ")
     if result.texts:

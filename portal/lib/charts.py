@@ -1,5 +1,6 @@
 """Small server-side SVG charts; the geometry is computed here, templates only draw it."""
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,10 +19,18 @@ FILLS = {"bar--actual": "#00418f", "bar--projected": "#7d9cc9"}
 _TENTH = Decimal("0.1")
 
 
+# Bars of charts with as many bars stand at the same places: most coordinates recur.
+@functools.lru_cache(maxsize=4096)
 def coordinate(value: float) -> str:
     """``value`` to one decimal, rounded half up as ``floatformat:1`` does, but never
     localised: SVG wants a full stop whatever the language, and this is much quicker."""
     return str(Decimal(repr(value)).quantize(_TENTH, ROUND_HALF_UP))
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped(name: str) -> str:
+    # A bar's class and colour are one of a few names.
+    return escape(name)
 
 
 @dataclass(frozen=True)
@@ -46,13 +55,13 @@ class Bar:
         """The bar's SVG group, built here: a results page draws over a hundred bars, and
         ``floatformat`` on each coordinate in the template was most of its rendering. Each
         value is escaped as ``format_html`` escaped it."""
-        return (f'\n    <g class="{escape(self.css_class)}">\n      <title>'
+        return (f'\n    <g class="{_escaped(self.css_class)}">\n      <title>'
                 f'{escape(self.value_text)}</title>\n      <rect x="{coordinate(self.x)}" '
                 f'y="{coordinate(self.y)}" width="{coordinate(self.width)}" '
-                f'height="{coordinate(self.height)}" fill="{escape(self.fill)}"></rect>\n      '
-                f'<text x="{coordinate(self.label_x)}" y="{label_y}" text-anchor="middle" '
-                f'class="chart__label" font-size="11" fill="#4d4d52">{escape(self.label)}</text>'
-                f'\n    </g>\n    ')
+                f'height="{coordinate(self.height)}" fill="{_escaped(self.fill)}"></rect>\n      '
+                f'<text x="{coordinate(self.x + self.width / 2)}" y="{label_y}" '
+                f'text-anchor="middle" class="chart__label" font-size="11" fill="#4d4d52">'
+                f'{escape(self.label)}</text>\n    </g>\n    ')
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,18 @@ def _grouped_numbers():
     language = get_language()
     decimal, grouping, thousands = (get_format(name, language, use_l10n=True) for name in (
         "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
-    return lambda value, decimal_pos=None: numberformat.format(
-        value, decimal, decimal_pos, grouping, thousands, force_grouping=True, use_l10n=True)
+
+    def grouped(value, decimal_pos=None):
+        # A whole number below a thousand is its digits in every language (most bars).
+        if type(value) is Decimal and -1000 < value < 1000:
+            if decimal_pos is None and value.as_tuple().exponent == 0:
+                return str(value)
+            if decimal_pos == 0 and value == value.to_integral_value():
+                return str(int(value))
+        return numberformat.format(value, decimal, decimal_pos, grouping, thousands,
+                                   force_grouping=True, use_l10n=True)
+
+    return grouped
 
 
 def _tick_label(value: Decimal, grouped=None) -> str:
