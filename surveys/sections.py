@@ -5,6 +5,7 @@ from django.template.base import render_value_in_context
 from django.utils.safestring import mark_safe
 
 from collaboration.models import Initiative
+from collaboration.similar_markup import similar_cases
 from collaboration.similarity import similar_to_need
 from portal.lib.permissions import VIEW, can, scope
 from portal.lib.sections import Section, municipality_section
@@ -91,7 +92,9 @@ def spread_candidates(user, municipality):
     need = need_of(response, latest_answers.questions(response.survey))
     if not (need.text or need.field_names or need.method_names):
         return None
+    suggestions = similar_to_need(user, need, exclude_municipality=municipality)
     return Section("surveys/_spread_candidates.html", {
-        "response": response, "need": need,
-        "suggestions": similar_to_need(user, need, exclude_municipality=municipality),
+        "response": response, "need": need, "suggestions": suggestions,
+        # The list as collaboration/_similar_cases.html writes it, without its template loop.
+        "cases": similar_cases(suggestions),
     })
