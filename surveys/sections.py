@@ -27,8 +27,10 @@ class _Latest:
 
     def __init__(self, user, municipality):
         self.responses = list(scope(user, VIEW, SurveyResponse.objects.filter(
-            municipality=municipality)).select_related("survey", "municipality").order_by(
+            municipality=municipality)).select_related("survey").order_by(
             "-survey__opens_at", "-pk")[:SHOWN_SURVEYS])
+        for response in self.responses:  # the page's own, not read again with each answer
+            response.municipality = municipality
         self._questions = {}
 
     def questions(self, survey) -> list:
