@@ -2,13 +2,17 @@
 
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from collaboration.models import Initiative
 from collaboration.similar_markup import similar_cases
 from collaboration.similarity import similar_to_need
+from portal.lib.markup import escape
 from portal.lib.permissions import VIEW, can, scope
 from portal.lib.sections import Section, municipality_section
+from portal.templatetags.japanese import wareki_date
 
 from .exports import raw_table
 from .models import SurveyResponse
@@ -58,12 +62,35 @@ def survey_answers(user, municipality):
     header, row = raw_table(latest.survey, [(latest.municipality, latest.get_status_display(),
                                              latest)], latest_answers.questions(latest.survey),
                             flags=False)
+    may_follow = can(user, FOLLOW, latest.survey)
     return Section("surveys/_municipality_answers.html", {
         "responses": responses, "latest": latest,
+        "response_rows": _response_rows(responses, may_follow),
         "answer_rows": _answer_rows(zip(header[FIXED_COLUMNS:], row[FIXED_COLUMNS:],
                                        strict=True)),
-        "may_follow": can(user, FOLLOW, latest.survey),
+        "may_follow": may_follow,
     })
+
+
+def _response_rows(responses, may_follow: bool) -> str:
+    """The table of the latest answers' rows, as its template loop wrote them (byte for byte,
+    see tests/surveys/test_sections_markup.py), with a link to each answer when
+    ``may_follow``."""
+    late = f" {escape(gettext('(late)'))}"
+    rows = []
+    for response in responses:
+        title = escape(response.survey.title)
+        if may_follow:
+            url = reverse("survey_response",
+                          args=[response.survey.pk, response.municipality.lg_code])
+            title = f'<a href="{escape(url)}">{title}</a>'
+        submitted = (escape(wareki_date(response.submitted_at)) if response.submitted_at
+                     else "—")
+        rows.append(f'<tr>\n      <th scope="row">{title}</th>\n'
+                    f'      <td>{escape(response.get_status_display())}'
+                    f'{late if response.is_late else ""}</td>\n'
+                    f'      <td>{submitted}</td>\n    </tr>')
+    return mark_safe("".join(rows))
 
 
 def _answer_rows(answers) -> str:

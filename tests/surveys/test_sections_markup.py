@@ -1,16 +1,20 @@
 """The municipality page's survey sections (surveys/sections.py) write what their templates
 wrote before their loops were written in Python, byte for byte, for each role that sees them."""
 
+import datetime
+
 import pytest
 from django.template import engines
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.models import Municipality
 from surveys import sections
+from surveys.models import SurveyResponse
 from tests.collaboration.conftest import initiative_factory  # noqa: F401
 from tests.collaboration.test_similar_cases import answered_survey, snow_cases  # noqa: F401
 from tests.conftest import HOME_CODE
+from tests.surveys.conftest import make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +30,30 @@ OLD_SPREAD_TEMPLATE = """{% load i18n %}
 """  # noqa: E501
 
 
-def rendered(user, template=None):
+# The survey answers as their template was, the latest answers' rows in its loop.
+OLD_ANSWERS_TEMPLATE = """{% load i18n japanese %}
+<section aria-labelledby="survey-answers-title">
+  <h2 id="survey-answers-title">{% translate "Survey answers" %}</h2>
+  <table class="table">
+    <thead><tr><th scope="col">{% translate "Survey" %}</th><th scope="col">{% translate "Status" %}</th><th scope="col">{% translate "Submitted" %}</th></tr></thead>
+    <tbody>{% for response in data.responses %}<tr>
+      <th scope="row">{% if data.may_follow %}<a href="{% url 'survey_response' response.survey.pk response.municipality.lg_code %}">{{ response.survey.title }}</a>{% else %}{{ response.survey.title }}{% endif %}</th>
+      <td>{{ response.get_status_display }}{% if response.is_late %} {% translate "(late)" %}{% endif %}</td>
+      <td>{% if response.submitted_at %}{{ response.submitted_at|wareki_date }}{% else %}—{% endif %}</td>
+    </tr>{% endfor %}</tbody>
+  </table>
+  <h3>{% blocktranslate with title=data.latest.survey.title %}Answers to “{{ title }}”{% endblocktranslate %}</h3>
+  <table class="table answers">
+    <thead><tr><th scope="col">{% translate "Question" %}</th><th scope="col">{% translate "Answer" %}</th></tr></thead>
+    <tbody>{{ data.answer_rows }}</tbody>
+  </table>
+</section>
+"""  # noqa: E501
+
+
+def rendered(user, template=None, builder=sections.spread_candidates):
     municipality = Municipality.objects.get(lg_code=HOME_CODE)
-    section = sections.spread_candidates(user, municipality)
+    section = builder(user, municipality)
     if section is None:
         return None
     context = {"data": section.context, "municipality": municipality}
@@ -57,3 +82,38 @@ def test_no_candidates_are_written_as_the_template_wrote_them(prefecture_user):
     new = rendered(prefecture_user)
     assert new == rendered(prefecture_user, OLD_SPREAD_TEMPLATE)
     assert "<li>" not in new
+
+
+@pytest.fixture
+def yamagata_answers():
+    """Answers of every status to surveys opened a day apart, one late, titles to escape."""
+    yamagata = Municipality.objects.get(lg_code=HOME_CODE)
+    now = timezone.now()
+    statuses = [SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.DRAFT,
+                SurveyResponse.Status.RETURNED, SurveyResponse.Status.SUBMITTED,
+                SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.SUBMITTED,
+                SurveyResponse.Status.DRAFT]
+    for n, status in enumerate(statuses):
+        survey = make_survey(opens_at=now - datetime.timedelta(days=n + 1))
+        survey.title = f'<b>"調査{n}"</b> & 連携' if n % 2 else f"調査{n}"
+        survey.save()
+        SurveyResponse.objects.create(
+            survey=survey, municipality=yamagata, status=status, is_late=n % 3 == 0,
+            submitted_at=None if status == SurveyResponse.Status.DRAFT
+            else now - datetime.timedelta(days=n, hours=20))
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_latest_answers_are_what_the_template_wrote(
+        language, yamagata_answers, prefecture_user, branch_user, municipal_user,
+        other_municipal_user):
+    with translation.override(language):
+        for user in (prefecture_user, branch_user, municipal_user):
+            new = rendered(user, builder=sections.survey_answers)
+            assert new == rendered(user, OLD_ANSWERS_TEMPLATE, sections.survey_answers)
+            assert new.count('<tr>\n      <th scope="row">') == sections.SHOWN_SURVEYS
+        assert rendered(other_municipal_user, builder=sections.survey_answers) is None
+    # Staff follow the answers to them (links); the municipality's drafts are its own.
+    assert "/responses/062014/" in rendered(prefecture_user, builder=sections.survey_answers)
+    assert "調査1" in rendered(municipal_user, builder=sections.survey_answers)
+    assert "調査1" not in rendered(prefecture_user, builder=sections.survey_answers)
