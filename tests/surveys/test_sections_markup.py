@@ -117,3 +117,48 @@ def test_the_latest_answers_are_what_the_template_wrote(
     assert "/responses/062014/" in rendered(prefecture_user, builder=sections.survey_answers)
     assert "調査1" in rendered(municipal_user, builder=sections.survey_answers)
     assert "調査1" not in rendered(prefecture_user, builder=sections.survey_answers)
+
+
+def fields_of(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname)
+            for field in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_the_questions_are_read_as_the_orm_reads_them(synthetic, django_assert_num_queries):
+    from decimal import Decimal
+
+    from surveys.models import Question
+    from surveys.models import Section as QuestionSection
+    from surveys.services import questions_of
+
+    if synthetic:
+        from devtools.synthetic.surveys import generate_surveys
+
+        generate_surveys(1, seed=5)
+        survey = SurveyResponse.objects.first().survey
+    else:
+        survey = make_survey()
+        first = Question.objects.filter(section__survey=survey).order_by("order").first()
+        # A later section shown on an answer, put before the first one in order, with a
+        # grid, a bounded number and a question of its own condition.
+        later = QuestionSection.objects.create(survey=survey, title="<条件> & 詳細", order=0,
+                                               condition_question=first,
+                                               condition_values=["水道", "防災"])
+        grid = Question.objects.create(section=later, order=2, kind=Question.Kind.GRID,
+                                       text="評価", rows=["行1", "行2"], choices=["A", "B"])
+        Question.objects.create(section=later, order=1, kind=Question.Kind.NUMBER, text="額",
+                                minimum=Decimal("0.50"), maximum=Decimal("99.25"),
+                                max_length=10, required=True, condition_question=grid,
+                                condition_values=[{"行1": "A"}])
+        Question.objects.create(section=later, order=1, kind=Question.Kind.SHORT_TEXT,
+                                text="同じ順の二つ目", help_text="「ヘルプ」")
+    expected = list(questions_of(survey))
+    with django_assert_num_queries(1):
+        read = sections._read_questions(survey)
+        sections_read = [question.section for question in read]  # no query of their own
+    assert [fields_of(q) for q in read] == [fields_of(q) for q in expected]
+    assert [fields_of(s) for s in sections_read] == [q.section and fields_of(q.section)
+                                                     for q in expected]
+    assert all(not q._state.adding and q._state.db == "default" for q in read)
+    assert len(read) >= (40 if synthetic else 7)
