@@ -147,10 +147,13 @@ def _answer_rows(answers) -> str:
     """The answers table's rows, as its template loop wrote them (byte for byte, see
     tests/surveys/test_municipality_answers.py): a value as ``{{ value|default:"—" }}``."""
     context = Context(autoescape=True)
-    return mark_safe("".join(
-        f'<tr><th scope="row">{render_value_in_context(question, context)}</th>'
-        f'<td>{render_value_in_context(value or "—", context)}</td></tr>'
-        for question, value in answers))
+
+    def cell(value) -> str:
+        # A plain string (nearly every cell) is only escaped; others are localised first.
+        return escape(value) if type(value) is str else render_value_in_context(value, context)
+
+    return mark_safe("".join(f'<tr><th scope="row">{cell(question)}</th>'
+                             f'<td>{cell(value or "—")}</td></tr>' for question, value in answers))
 
 
 @municipality_section(topics=("surveys", "survey-answers", "reference", "initiatives",

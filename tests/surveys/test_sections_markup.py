@@ -162,3 +162,15 @@ def test_the_questions_are_read_as_the_orm_reads_them(synthetic, django_assert_n
                                                      for q in expected]
     assert all(not q._state.adding and q._state.db == "default" for q in read)
     assert len(read) >= (40 if synthetic else 7)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_plain_and_safe_strings_are_written_as_the_template_wrote_them(language):
+    from django.utils.safestring import mark_safe
+
+    from tests.surveys.test_municipality_answers import old_rows
+
+    answers = [("<q>", mark_safe("<b>安全</b>")), (mark_safe("<i>問</i>"), "'a' & \"b\""),
+               ("全角　空白", "改行\nあり"), ("数", 1234.5), ("", "")]
+    with translation.override(language):
+        assert sections._answer_rows(answers) == old_rows(answers)
