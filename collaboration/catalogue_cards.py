@@ -1,15 +1,15 @@
-"""What a card of the catalogue shows, read in two queries: the page's rows as plain values,
-then their participants' ids. Method, policy field and municipality names come from the
-facets' choices the page has already read; an initiative's methods and fields from the id
-sets kept on its row (services.link_sets)."""
+"""What a card of the catalogue shows, read in one query: the page's rows as plain values.
+Method, policy field and municipality names come from the facets' choices the page has
+already read; an initiative's methods, fields and municipalities from the id sets kept on its
+row (services.link_sets)."""
 
 from dataclasses import dataclass
 
-from .models import Initiative
 from .services.link_sets import decode
 
 COLUMNS = ("id", "title", "summary", "category__label", "status", "is_model", "is_published",
-           "is_demo", "scope", "outside_prefecture", "start_year", "method_set", "field_set")
+           "is_demo", "scope", "outside_prefecture", "start_year", "method_set", "field_set",
+           "municipality_set")
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,10 @@ def cards(page_rows, choices: dict) -> list[Card]:
     rows = list(page_rows.values(*COLUMNS))
     methods, fields = _in_order(choices["method"]), _in_order(choices["field"])
     municipalities = _in_order(choices["municipality"])
-    taking_part: dict[int, list[int]] = {row["id"]: [] for row in rows}
-    if rows:
-        for initiative, municipality in Initiative.municipalities.through.objects.filter(
-                initiative_id__in=list(taking_part)).values_list(
-                "initiative_id", "municipality_id"):
-            taking_part[initiative].append(municipality)
     return [Card(row["id"], row["title"], row["summary"], row["category__label"], row["status"],
                  row["is_model"], row["is_published"], row["is_demo"], row["scope"],
                  row["outside_prefecture"], row["start_year"],
                  _names(decode(row["method_set"]), methods),
                  _names(decode(row["field_set"]), fields),
-                 _names(taking_part[row["id"]], municipalities))
+                 _names(decode(row["municipality_set"]), municipalities))
             for row in rows]

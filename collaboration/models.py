@@ -153,12 +153,14 @@ class Initiative(models.Model):
     search_text = models.TextField(editable=False, default="")
     # Its distinct characters and character pairs, for the index that serves searches.
     search_grams = GramsField(editable=False, default="")
-    # The ids of the regions of its participating municipalities, of its methods and of its
-    # policy fields, as ",1,3," ("" for none): the catalogue counts and filters by them from
-    # the row, not from every link row. Kept by collaboration.services.link_sets.
+    # The ids of the regions of its participating municipalities, of its methods, of its
+    # policy fields and of its municipalities, as ",1,3," ("" for none): the catalogue counts
+    # and filters by them from the row, not from every link row. Kept by
+    # collaboration.services.link_sets.
     region_set = models.CharField(max_length=100, editable=False, default="")
     method_set = models.CharField(max_length=200, editable=False, default="")
     field_set = models.CharField(max_length=200, editable=False, default="")
+    municipality_set = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-updated_at", "-id"]

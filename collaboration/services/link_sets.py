@@ -1,7 +1,8 @@
 """Keeps the id sets an initiative carries for the catalogue's facets right: ``region_set``
-(the regions its municipalities are in), ``method_set`` and ``field_set`` (its methods and
-policy fields), each as ",1,3,". Written whenever its links change, or a municipality moves
-to another region; the catalogue counts and filters by them from the row alone."""
+(the regions its municipalities are in), ``method_set``, ``field_set`` and
+``municipality_set`` (its methods, policy fields and municipalities), each as ",1,3,".
+Written whenever its links change, or a municipality moves to another region; the catalogue
+counts and filters by them from the row alone."""
 
 from collections import defaultdict
 
@@ -12,6 +13,7 @@ SETS = {
     "region_set": ("municipalities", "municipality__region_id"),
     "method_set": ("methods", "method_id"),
     "field_set": ("policy_fields", "policyfield_id"),
+    "municipality_set": ("municipalities", "municipality_id"),
 }
 # Rows updated in one statement (SQLite allows few parameters per statement).
 CHUNK = 900

@@ -46,7 +46,8 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
         is_model=rng.random() < 0.03, is_demo=True, lead_organisation=rng.choice(organisations),
         region_set=link_sets.encode(m.region_id for m in participants),
         method_set=link_sets.encode(m.pk for m in chosen_methods),
-        field_set=link_sets.encode(f.pk for f in chosen_fields))
+        field_set=link_sets.encode(f.pk for f in chosen_fields),
+        municipality_set=link_sets.encode(m.pk for m in participants))
     initiative.search_text, initiative.search_grams = search_fields(*search_parts(
         initiative, {"methods": chosen_methods, "policy_fields": chosen_fields,
                      "municipalities": participants, "other_bodies": []}),

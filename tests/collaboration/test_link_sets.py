@@ -1,7 +1,8 @@
 """An initiative's id sets (``region_set``: the regions of the municipalities taking part;
-``method_set``, ``field_set``: its methods and policy fields), kept on the row for the
-catalogue's facets and filters, follow every change of its links and of a municipality's
-region, and the migration fills them for existing rows."""
+``method_set``, ``field_set``, ``municipality_set``: its methods, policy fields and
+municipalities), kept on the row for the catalogue's facets and filters, follow every change
+of its links and of a municipality's region, and the migrations fill them for existing
+rows."""
 
 import importlib
 
@@ -84,6 +85,8 @@ def test_the_migration_fills_what_the_links_say():
     Initiative.objects.update(**{column: "" for column in columns})
     migration = importlib.import_module("collaboration.migrations.0009_initiative_link_sets")
     migration.fill_link_sets(apps, None)
+    importlib.import_module("collaboration.migrations.0014_initiative_municipality_set") \
+        .fill_municipality_sets(apps, None)
     assert {row[0]: row[1:] for row in Initiative.objects.values_list("pk", *columns)} \
         == expected
 
