@@ -13,6 +13,7 @@ from collections import Counter
 
 from django.db import connection
 
+from .facet_tally import STARTED
 from .models import FacetTally
 from .services.link_sets import decode
 
@@ -66,9 +67,10 @@ def _tally_sql(*, published_only: bool) -> str:
     """(facet, key, count) of the kept tally: the published initiatives', or every one's (a
     value then comes twice, published and not, and the counts add up)."""
     quote = connection.ops.quote_name
+    # The tally also keeps the dashboard's trend (facet_tally.STARTED), not a facet.
     return (f"SELECT facet, {quote('key')}, initiatives{', NULL' * len(JOINED_COLUMNS)} FROM "
-            f"{quote(FacetTally._meta.db_table)}"
-            + (" WHERE published = %s" if published_only else ""))
+            f"{quote(FacetTally._meta.db_table)} WHERE facet <> '{STARTED}'"
+            + (" AND published = %s" if published_only else ""))
 
 
 def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
@@ -94,8 +96,6 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, key, n, *joined in cursor.fetchall():
-            if facet not in counts:  # the tally's other counts (facet_tally.STARTED)
-                continue
             if facet == TOTAL:
                 counts[TOTAL][None] += n
                 for joined_facet, sets in zip(JOINED_COLUMNS, joined, strict=True):
