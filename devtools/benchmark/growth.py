@@ -95,6 +95,9 @@ def measure(*, say, samples: int = SAMPLES) -> dict:
     queries = {}
     with server.gunicorn(ports[1]), server.gunicorn(ports[LARGE_SCALE],
                                                     env={"DATABASE_URL": url}):
+        for scale, port in ports.items():
+            load.ready_workers([path for _name, path in PAGES], host="127.0.0.1", port=port,
+                               cookie=cookies[scale])
         for round_ in range(samples + 1):  # the first round only readies the workers
             for name, path in PAGES:
                 for scale, port in ports.items():

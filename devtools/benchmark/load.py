@@ -25,7 +25,7 @@ class PageResult:
     p99: float
     queries_mean: float | None
     queries_max: int | None
-    cold: Sample | None = None  # the first request, built with nothing in the cache
+    cold: Sample | None = None  # the median of its builds with nothing in the cache
 
     @property
     def rps(self) -> float:
@@ -94,6 +94,14 @@ def summarise(name: str, samples: list[Sample], duration: float, cold: Sample | 
         p99=_percentile(ordered, 0.99),
         queries_mean=sum(counts) / len(counts) if counts else None,
         queries_max=max(counts) if counts else None, cold=cold)
+
+
+def ready_workers(paths: list[str], *, host: str, port: int, cookie: str,
+                  seconds: float = 1.0) -> None:
+    """Several clients at once for a moment, so that every worker has served ``paths``
+    (compiled their templates, read what a process reads once) before cold builds are timed:
+    a new worker's first request of a page costs 60–120 ms more, once per deploy."""
+    asyncio.run(_drive(host, port, paths, cookie, 6, seconds, 0))
 
 
 def first_request(path: str, *, host: str, port: int, cookie: str) -> Sample:
