@@ -5,6 +5,7 @@ row (services.link_sets)."""
 
 from dataclasses import dataclass
 
+from .models import Initiative
 from .services.link_sets import decode
 
 COLUMNS = ("id", "title", "summary", "category__label", "status", "is_model", "is_published",
@@ -42,7 +43,18 @@ def _names(ids, known: dict) -> list[str]:
 def cards(page_rows, choices: dict) -> list[Card]:
     """The cards of ``page_rows`` (the page's slice of the result); ``choices``: facet param →
     its ``selectors.facet_choices`` rows, in the framework's order."""
-    rows = list(page_rows.values(*COLUMNS))
+    return _cards(list(page_rows.values(*COLUMNS)), choices)
+
+
+def cards_of(ids: list[int], choices: dict) -> list[Card]:
+    """The cards of the initiatives ``ids``, in that order: a page's ids read with the facet
+    counts (``facet_counts.counts_and_page``), so from the result the reader may see."""
+    place = {pk: n for n, pk in enumerate(ids)}
+    rows = Initiative.objects.filter(pk__in=ids).values(*COLUMNS) if ids else []
+    return _cards(sorted(rows, key=lambda row: place[row["id"]]), choices)
+
+
+def _cards(rows: list[dict], choices: dict) -> list[Card]:
     methods, fields = _in_order(choices["method"]), _in_order(choices["field"])
     municipalities = _in_order(choices["municipality"])
     return [Card(row["id"], row["title"], row["summary"], row["category__label"], row["status"],

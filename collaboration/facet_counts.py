@@ -10,11 +10,12 @@ read from the counts kept as initiatives change (collaboration.facet_tally), wit
 unpublished initiatives the reader sees counted on the spot."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import connection
 
 from .facet_tally import STARTED
-from .models import FacetTally
+from .models import FacetTally, Initiative
 from .services.link_sets import decode
 
 # Facet → the initiative's column it groups by.
@@ -28,6 +29,7 @@ JOINED_COLUMNS = {"municipality": "municipality_set"}
 # Facets whose column holds a set of ids (services.link_sets): a row counts once for each.
 SET_FACETS = ("region", "method", "field", *JOINED_COLUMNS)
 TOTAL = "total"
+PAGE = "page"  # the row of a page's ids (``counts_and_page``)
 
 
 def _parse(facet: str, key: str | None):
@@ -73,14 +75,47 @@ def _tally_sql(*, published_only: bool) -> str:
             + (" AND published = %s" if published_only else ""))
 
 
+@dataclass(frozen=True)
+class PageSlice:
+    """A page of the result: its order (``order_by`` fields), first row and length."""
+
+    ordering: tuple[str, ...]
+    offset: int
+    limit: int
+
+
+def _page_sql(page: PageSlice) -> str:
+    """The page's ids, in order, from ``r`` (already read for the counts): a search's rows are
+    scattered over the table, and reading them again only to sort them for a page of 20 cost
+    as much as counting them (4 ms at the decade data set, 39 ms at ten times it)."""
+    quote = connection.ops.quote_name
+    order = ", ".join(f"{quote(Initiative._meta.get_field(name.lstrip('-')).column)}"
+                      f"{' DESC' if name.startswith('-') else ''}" for name in page.ordering)
+    columns = "".join(f", {quote(Initiative._meta.get_field(name).column)}" for name in
+                      sorted({name.lstrip("-") for name in page.ordering} - {"id"}))
+    return (f" UNION ALL SELECT '{PAGE}', STRING_AGG(CAST(p.{quote('id')} AS TEXT), ',' "
+            f"ORDER BY {order}), COUNT(*){', NULL' * len(JOINED_COLUMNS)} FROM (SELECT "
+            f"{quote('id')}{columns} FROM r ORDER BY {order} LIMIT %s OFFSET %s) p")
+
+
 def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
     """Facet → Counter of value key → initiatives of ``result`` with it; ``total`` → {None:
-    how many ``result`` holds}. ``result`` is selected once, a text search (``searched``)
-    like any other filter. ``broad``: ``result`` is the reader's whole scope, nothing else,
-    so it holds every published initiative (everyone who may read any reads those): the
-    published ones are read from the kept tally (collaboration.facet_tally) and only the
-    unpublished ones it holds are counted."""
+    how many ``result`` holds}. See ``counts_and_page``."""
+    return counts_and_page(result, searched=searched, broad=broad)[0]
+
+
+def counts_and_page(result, *, searched: bool = False, broad: bool = False,
+                    page: PageSlice | None = None) -> tuple[dict[str, Counter], list[int] | None]:
+    """``facet_counts``, and with ``page`` the ids of that page of ``result`` in order where
+    the counts read its rows anyway (a filter or search on PostgreSQL), else None.
+
+    ``result`` is selected once, a text search (``searched``) like any other filter.
+    ``broad``: ``result`` is the reader's whole scope, nothing else, so it holds every
+    published initiative (everyone who may read any reads those): the published ones are
+    read from the kept tally (collaboration.facet_tally) and only the unpublished ones it
+    holds are counted."""
     rows = result.order_by().values(*OWN_COLUMNS.values(), *JOINED_COLUMNS.values())
+    page_ids = None
     if not rows.query.where:  # the whole catalogue: the tally says it all
         sql, params = _tally_sql(published_only=False), ()
     elif broad:  # the tally, and what the reader sees of the rest
@@ -88,6 +123,13 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
         sql = (f"WITH r AS ({inner}) {_own_counts_sql()} UNION ALL "
                f"{_tally_sql(published_only=True)}")
         params = (*params, True)
+    elif page is not None and connection.vendor == "postgresql":
+        inner, params = result.order_by().values(
+            "id", *sorted({name.lstrip("-") for name in page.ordering} - {"id"}),
+            *OWN_COLUMNS.values(), *JOINED_COLUMNS.values()).query.sql_with_params()
+        sql = f"WITH r AS ({inner}) {_own_counts_sql()}{_page_sql(page)}"
+        params = (*params, page.limit, page.offset)
+        page_ids = []
     else:
         inner, params = rows.query.sql_with_params()
         sql = f"WITH r AS ({inner}) {_own_counts_sql()}"
@@ -96,7 +138,9 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for facet, key, n, *joined in cursor.fetchall():
-            if facet == TOTAL:
+            if facet == PAGE:
+                page_ids = [int(pk) for pk in key.split(",")] if key else []
+            elif facet == TOTAL:
                 counts[TOTAL][None] += n
                 for joined_facet, sets in zip(JOINED_COLUMNS, joined, strict=True):
                     _add_joined(counts[joined_facet], sets or "")
@@ -110,7 +154,7 @@ def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict
     for facet in counts:
         if facet != TOTAL:
             counts[facet] = +counts[facet]
-    return counts
+    return counts, page_ids
 
 
 def _add_joined(counter: Counter, sets: str) -> None:

@@ -7,7 +7,7 @@ from portal.lib.permissions import LOGGED_IN, access
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 
 from .. import catalogue_cards, catalogue_markup, exports, selectors, synonyms
-from ..facet_counts import facet_counts
+from ..facet_counts import PageSlice, counts_and_page
 from ..filters import PAGE_SIZES, InitiativeFilter, ListingForm
 from ..models import Category, Initiative, Method
 
@@ -51,17 +51,23 @@ def initiative_list(request):
     def catalogue():
         per_page = (listing.cleaned_data.get("per_page") if request.GET else None) \
             or PAGE_SIZES[0]
-        counts = facet_counts(result, searched=bool(active.get("q")), broad=not active)
-        page = CountedPaginator(result, per_page, count=counts["total"][None]).get_page(
-            listing.cleaned_data.get("page") if request.GET else 1)
+        asked = (listing.cleaned_data.get("page") if request.GET else None) or 1
+        counts, page_ids = counts_and_page(
+            result, searched=bool(active.get("q")), broad=not active,
+            page=PageSlice(tuple(result.query.order_by), (asked - 1) * per_page, per_page))
+        page = CountedPaginator(result, per_page, count=counts["total"][None]).get_page(asked)
         choices = selectors.facet_choices()
         facets = [*selectors.facets(counts, choices, active),
                   selectors.year_facet(counts, active)]
+        known = {param: rows for param, _label, rows in choices}
+        # The page's ids came with the counts unless the page asked for is past the last.
+        shown = catalogue_cards.cards(page.object_list, known) \
+            if page_ids is None or page.number != asked else \
+            catalogue_cards.cards_of(page_ids, known)
         return caching.render("collaboration/_catalogue.html", {
             **context,
             "page": page,
-            "cards": catalogue_markup.cards(catalogue_cards.cards(
-                page.object_list, {param: rows for param, _label, rows in choices})),
+            "cards": catalogue_markup.cards(shown),
             "facet_sections": catalogue_markup.facet_sections(request.GET, facets),
             "active": active,
         }, request)
