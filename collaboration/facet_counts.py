@@ -83,6 +83,11 @@ class PageSlice:
     offset: int
     limit: int
 
+    @property
+    def sort_fields(self) -> list[str]:
+        """The fields it sorts by besides the id, each once."""
+        return sorted({name.lstrip("-") for name in self.ordering} - {"id"})
+
 
 def _page_sql(page: PageSlice) -> str:
     """The page's ids, in order, from ``r`` (already read for the counts): a search's rows are
@@ -91,8 +96,8 @@ def _page_sql(page: PageSlice) -> str:
     quote = connection.ops.quote_name
     order = ", ".join(f"{quote(Initiative._meta.get_field(name.lstrip('-')).column)}"
                       f"{' DESC' if name.startswith('-') else ''}" for name in page.ordering)
-    columns = "".join(f", {quote(Initiative._meta.get_field(name).column)}" for name in
-                      sorted({name.lstrip("-") for name in page.ordering} - {"id"}))
+    columns = "".join(f", {quote(Initiative._meta.get_field(name).column)}"
+                      for name in page.sort_fields)
     return (f" UNION ALL SELECT '{PAGE}', STRING_AGG(CAST(p.{quote('id')} AS TEXT), ',' "
             f"ORDER BY {order}), COUNT(*){', NULL' * len(JOINED_COLUMNS)} FROM (SELECT "
             f"{quote('id')}{columns} FROM r ORDER BY {order} LIMIT %s OFFSET %s) p")
@@ -114,7 +119,8 @@ def counts_and_page(result, *, searched: bool = False, broad: bool = False,
     published initiative (everyone who may read any reads those): the published ones are
     read from the kept tally (collaboration.facet_tally) and only the unpublished ones it
     holds are counted."""
-    rows = result.order_by().values(*OWN_COLUMNS.values(), *JOINED_COLUMNS.values())
+    counted = (*OWN_COLUMNS.values(), *JOINED_COLUMNS.values())
+    rows = result.order_by().values(*counted)
     page_ids = None
     if not rows.query.where:  # the whole catalogue: the tally says it all
         sql, params = _tally_sql(published_only=False), ()
@@ -125,11 +131,9 @@ def counts_and_page(result, *, searched: bool = False, broad: bool = False,
         params = (*params, True)
     elif page is not None and connection.vendor == "postgresql":
         inner, params = result.order_by().values(
-            "id", *sorted({name.lstrip("-") for name in page.ordering} - {"id"}),
-            *OWN_COLUMNS.values(), *JOINED_COLUMNS.values()).query.sql_with_params()
+            "id", *page.sort_fields, *counted).query.sql_with_params()
         sql = f"WITH r AS ({inner}) {_own_counts_sql()}{_page_sql(page)}"
         params = (*params, page.limit, page.offset)
-        page_ids = []
     else:
         inner, params = rows.query.sql_with_params()
         sql = f"WITH r AS ({inner}) {_own_counts_sql()}"

@@ -98,7 +98,7 @@ def measure(*, say, samples: int = SAMPLES) -> dict:
         for scale, port in ports.items():
             load.ready_workers([path for _name, path in PAGES], host="127.0.0.1", port=port,
                                cookie=cookies[scale])
-        for round_ in range(samples + 1):  # the first round only readies the workers
+        for round_ in range(1, samples + 1):
             for name, path in PAGES:
                 for scale, port in ports.items():
                     caching.bump(caching.EVERYTHING)  # the next request builds it afresh
@@ -106,11 +106,9 @@ def measure(*, say, samples: int = SAMPLES) -> dict:
                                                 cookie=cookies[scale])
                     if sample.status != 200:
                         raise RuntimeError(f"{path} at scale {scale}: HTTP {sample.status}")
-                    if round_:
-                        timings[(name, scale)].append(sample.seconds)
-                        queries[(name, scale)] = sample.queries
-            if round_:
-                say(f"  growth: round {round_} of {samples}")
+                    timings[(name, scale)].append(sample.seconds)
+                    queries[(name, scale)] = sample.queries
+            say(f"  growth: round {round_} of {samples}")
     return {name: {scale: {"ms": round(1000 * statistics.median(timings[(name, scale)]), 1),
                            "queries": queries[(name, scale)],
                            "samples_ms": [round(1000 * s, 1) for s in timings[(name, scale)]]}
