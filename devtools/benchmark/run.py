@@ -117,7 +117,8 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         searches = cold_builds.searches(floor=(driven[1][1][0], cookie), host="127.0.0.1",
                                         port=port, cookie=cookie)
         autosaves = autosave.measure("127.0.0.1", port, clients=clients, duration=duration,
-                                     warmup=warmup, say=say, **storm_options)
+                                     warmup=warmup, say=say, floor=(driven[1][1][0], cookie),
+                                     **storm_options)
     sections = extra_sections(driven, cookie, clients=clients, duration=duration,
                               warmup=warmup, say=say)
     say("Measuring reports and exports …")

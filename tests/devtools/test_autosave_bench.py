@@ -50,6 +50,18 @@ def test_the_report_section_names_both_rows_and_their_verdicts():
     assert "autosave (draft save)" in text and "MISSED" in text and "status board" in text
 
 
+def test_the_draft_save_is_judged_against_the_floor_driven_beside_it():
+    saves = page(300, 0.050, name=autosave.ROW)
+    # The page rows' floor (400 req/s) would pass it; the floor beside it (700) does not.
+    measured = autosave.Measured(saves, stormed(), (page(650, 0.016), page(750, 0.016)))
+    assert measured.floor_beside(page(400, 0.016)) == 700
+    lines, passed = autosave.section(measured, page(400, 0.016))
+    text = "\n".join(lines)
+    assert not passed and "43%" in text and "before 650.0, after 750.0" in text
+    lines, passed = autosave.section(autosave.Measured(saves, stormed()), page(400, 0.016))
+    assert passed and "75%" in "\n".join(lines)
+
+
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_post_driver_saves_drafts_that_the_server_accepts(live_server):
