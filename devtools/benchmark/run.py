@@ -36,9 +36,13 @@ def prepare(scale: float, say) -> None:
     create_demo_users()
     if not Initiative.objects.filter(title__startswith="【合成】").exists():
         say(manage("generate_demo_data", "--scale", str(scale)).strip())
-    from collaboration.models import SimilarityGram
+    from collaboration.models import SimilarCase, SimilarityGram
+    from devtools.synthetic.similar import KEPT_LISTS_AT_MOST
 
-    if not SimilarityGram.objects.exists():  # a data set generated before the index existed
+    # A data set generated before the index, or before the kept lists of similar cases.
+    if not SimilarityGram.objects.exists() or (
+            not SimilarCase.objects.exists()
+            and Initiative.objects.count() <= KEPT_LISTS_AT_MOST):
         say(manage("rebuild_similar_cases").strip())
     call_command("collectstatic", interactive=False, verbosity=0)
     cold_builds.settle_statistics()

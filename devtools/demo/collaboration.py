@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
-from collaboration import similarity
+from collaboration import similar_store
 from collaboration.models import Category, Initiative, Method, PolicyField, Theme
 from collaboration.services.initiatives import save_with_relations
 from collaboration.services.reference import policy_examples
@@ -296,5 +296,6 @@ def create_demo_initiatives() -> str:
 
 
 def index_demo_initiatives() -> str:
-    """The similar-cases index over the demo initiatives (bulk rows skip the signals)."""
-    return f"Similar cases: {similarity.rebuild_index()} initiatives indexed."
+    """The similar-cases index over the demo initiatives and their kept lists (bulk rows skip
+    the signals)."""
+    return f"Similar cases: {similar_store.rebuild_all()} initiatives indexed."

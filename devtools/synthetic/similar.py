@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from collaboration import similarity
+from collaboration import similar_store, similarity
 from collaboration.models import Initiative, SimilarityGram, SimilarityTerm
 
 from .copying import copy_rows
@@ -54,6 +54,15 @@ def rebuild_index() -> int:
     return total
 
 
+# Kept lists of similar cases are a lookup each (about 13 ms): made for a prefecture's decade,
+# left out above it (those initiatives' pages look their cases up).
+KEPT_LISTS_AT_MOST = 20_000
+
+
 def index_for_scale(*, scale: float, seed: int) -> str:
     """Rows written in bulk skip the signals that index single saves."""
-    return f"Similar cases: {rebuild_index()} initiatives indexed."
+    indexed = rebuild_index()
+    if indexed > KEPT_LISTS_AT_MOST:
+        return (f"Similar cases: {indexed} initiatives indexed; no kept lists (more than "
+                f"{KEPT_LISTS_AT_MOST:,} initiatives).")
+    return f"Similar cases: {indexed} initiatives indexed, {similar_store.rebuild()} kept lists."

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from collaboration import similarity
+from collaboration import similar_store, similarity
 from portal.lib import caching
 
 
 class Command(BaseCommand):
-    help = "Builds the similar-cases index of every initiative afresh."
+    help = ("Builds the similar-cases index of every initiative afresh, and each "
+            "initiative's kept list of similar cases.")
 
     def handle(self, *args, **options):
-        count = similarity.rebuild_index()
+        count = similar_store.rebuild_all()
         caching.bump(similarity.TOPIC)
         self.stdout.write(f"Similar cases: {count} initiatives indexed.")
