@@ -207,12 +207,15 @@ def _similar_cases(kind: str) -> dict:
     from surveys.needs import need_of
 
     user = User.objects.get(username=BENCH_USER)
-    if kind == "initiative":
+    if kind in ("initiative", "initiative-lookup"):
+        # The page's read of the kept list, or the lookup it replaces (collaboration/
+        # similar_store.py), on the same initiatives.
+        kept = kind == "initiative"
         pks = list(Initiative.objects.filter(is_published=True).values_list("pk", flat=True))
         initiatives = [Initiative.objects.prefetch_related("policy_fields", "methods").get(pk=pk)
                        for pk in random.Random(1).sample(pks, min(SIMILAR_SAMPLES, len(pks)))]
-        lookups = [functools.partial(lambda i: len(similarity.similar_to_initiative(user, i)),
-                                     initiative) for initiative in initiatives]
+        lookups = [functools.partial(lambda i: len(similarity.similar_to_initiative(
+            user, i, kept=kept)), initiative) for initiative in initiatives]
     elif kind == "municipality":
         responses = list(SurveyResponse.objects.filter(
             status=SurveyResponse.Status.SUBMITTED).select_related("survey", "municipality")
