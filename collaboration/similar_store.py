@@ -32,8 +32,8 @@ def _ids(id_set: str) -> set[int]:
 
 
 def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
-    """The kept list of ``initiative`` as ``similarity.similar_to_initiative`` gives it to
-    ``user``; None when it has none or hides too much of it from ``user``."""
+    """The kept list of ``initiative`` as the lookup (``similarity.similar_to_initiative``)
+    gives it to ``user``; None when it has none or hides too much of it from ``user``."""
     from .selectors import visible_initiatives
 
     visible = visible_initiatives(user).filter(pk=OuterRef("case_id"))
@@ -51,6 +51,19 @@ def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
             shared_fields=[f for f in fields if f.pk in case_fields],
             shared_methods=[m for m in methods if m.pk in case_methods],
             words=list(words), same_category=category_id == initiative.category_id))
+    return found
+
+
+def similar_to_initiative(user, initiative, *, fields=None, methods=None,
+                          limit: int = similarity.SHOWN) -> list:
+    """The other initiatives ``user`` may see that are most like ``initiative``: its kept list
+    where that answers for ``user``, else looked up (``similarity.similar_to_initiative``)."""
+    fields = list(initiative.policy_fields.all()) if fields is None else fields
+    methods = list(initiative.methods.all()) if methods is None else methods
+    found = kept_for(user, initiative, fields, methods, limit)
+    if found is None:
+        found = similarity.similar_to_initiative(user, initiative, fields=fields,
+                                                 methods=methods, limit=limit)
     return found
 
 

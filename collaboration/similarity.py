@@ -646,16 +646,10 @@ def initiative_query(initiative: Initiative, fields, methods) -> _Query:
 
 
 def similar_to_initiative(user, initiative: Initiative, *, fields=None, methods=None,
-                          limit=SHOWN, kept: bool = True) -> list[Suggestion]:
-    """The other initiatives ``user`` may see that are most like ``initiative``; ``fields``,
-    ``methods``: its policy fields and methods, when already read. With ``kept``, its list as
-    kept (``similar_store``) where that answers for ``user``; else looked up."""
+                          limit=SHOWN) -> list[Suggestion]:
+    """The other initiatives ``user`` may see that are most like ``initiative``, looked up in
+    the index; ``fields``, ``methods``: its policy fields and methods, when already read. Its
+    page reads its kept list first (``similar_store.similar_to_initiative``)."""
     fields = list(initiative.policy_fields.all()) if fields is None else fields
     methods = list(initiative.methods.all()) if methods is None else methods
-    if kept:
-        from .similar_store import kept_for
-
-        found = kept_for(user, initiative, fields, methods, limit)
-        if found is not None:
-            return found
     return _suggest_all(user, [initiative_query(initiative, fields, methods)], limit=limit)[0]

@@ -22,7 +22,7 @@ from portal.policies import attachments_of
 from portal.public_site import PUBLIC_SITE, shared_for_anonymous
 from portal.services.attachments import attachment_create, attachment_delete
 
-from .. import selectors, similarity
+from .. import selectors, similar_store, similarity
 from ..forms import InitiativeAttachmentForm, InitiativeForm
 from ..initiative_page import links_of, municipalities_of
 from ..lineage import adopters, ancestors, descendants, spread_tile_map
@@ -56,8 +56,9 @@ def _page(request, initiative) -> str:
     participants = [m for m in municipalities if m.taking_part]
     tile_map = participation_tile_map(initiative, municipalities,
                                       taking_part={m.pk for m in participants})
-    similar = similarity.similar_to_initiative(user, initiative, fields=links.policy_fields,
-                                               methods=links.methods)
+    similar = similar_store.similar_to_initiative(user, initiative,
+                                                 fields=links.policy_fields,
+                                                 methods=links.methods)
     return caching.render("collaboration/_initiative.html", {
         "initiative": initiative,
         "links": links,

@@ -200,7 +200,7 @@ def _similar_cases(kind: str) -> dict:
     for a sample of initiatives, of municipalities' answers, or of the largest survey."""
     import random
 
-    from collaboration import similarity
+    from collaboration import similar_store, similarity
     from collaboration.models import Initiative, SimilarityGram
     from surveys import results
     from surveys.models import SurveyResponse
@@ -210,12 +210,12 @@ def _similar_cases(kind: str) -> dict:
     if kind in ("initiative", "initiative-lookup"):
         # The page's read of the kept list, or the lookup it replaces (collaboration/
         # similar_store.py), on the same initiatives.
-        kept = kind == "initiative"
+        read = similar_store if kind == "initiative" else similarity
         pks = list(Initiative.objects.filter(is_published=True).values_list("pk", flat=True))
         initiatives = [Initiative.objects.prefetch_related("policy_fields", "methods").get(pk=pk)
                        for pk in random.Random(1).sample(pks, min(SIMILAR_SAMPLES, len(pks)))]
-        lookups = [functools.partial(lambda i: len(similarity.similar_to_initiative(
-            user, i, kept=kept)), initiative) for initiative in initiatives]
+        lookups = [functools.partial(lambda i: len(read.similar_to_initiative(user, i)),
+                                     initiative) for initiative in initiatives]
     elif kind == "municipality":
         responses = list(SurveyResponse.objects.filter(
             status=SurveyResponse.Status.SUBMITTED).select_related("survey", "municipality")

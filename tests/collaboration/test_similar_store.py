@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from collaboration import similar_store
 from collaboration.models import Initiative, SimilarCase
-from collaboration.similarity import similar_to_initiative
+from collaboration.similar_store import similar_to_initiative
+from collaboration.similarity import similar_to_initiative as looked_up_cases
 from collaboration.tasks import index_initiatives
 from portal.models import SiteSettings
 
@@ -26,8 +27,7 @@ def shown(suggestions) -> list[tuple]:
 def both_ways(user, initiative) -> tuple[list, list]:
     fields, methods = list(initiative.policy_fields.all()), list(initiative.methods.all())
     kept = similar_to_initiative(user, initiative, fields=fields, methods=methods)
-    looked_up = similar_to_initiative(user, initiative, fields=fields, methods=methods,
-                                      kept=False)
+    looked_up = looked_up_cases(user, initiative, fields=fields, methods=methods)
     return shown(kept), shown(looked_up)
 
 
