@@ -10,13 +10,12 @@ page looks up, as its scope may reach further. When an initiative is indexed
 it drop it until the nightly rebuild makes every list afresh. An initiative without a list
 (not made yet, or beyond a task's bound) is looked up."""
 
-import json
-
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from . import similarity
 from .models import Initiative, SimilarCase
+from .services.link_sets import decode
 
 KEPT = 20
 # Lists one task makes afresh, each a lookup (about 13 ms on the decade data set).
@@ -24,11 +23,6 @@ REFRESHED_AT_MOST = 400
 _READ = ("case_id", "score", "words", "case__category_id", "case__title", "case__scope",
          "case__outside_prefecture", "case__category__label", "case__field_set",
          "case__method_set")
-
-
-def _ids(id_set: str) -> set[int]:
-    # ``field_set``, ``method_set``: ",3,7," (collaboration/services/link_sets.py).
-    return {int(pk) for pk in id_set.strip(",").split(",") if pk}
 
 
 def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
@@ -44,8 +38,8 @@ def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
         return None
     found = []
     for pk, score, words, category_id, *shown, field_set, method_set in seen[:limit]:
-        case = similarity._shown_initiative(pk, json.dumps([category_id, *shown]))
-        case_fields, case_methods = _ids(field_set), _ids(method_set)
+        case = similarity.listed_initiative(pk, category_id, *shown)
+        case_fields, case_methods = set(decode(field_set)), set(decode(method_set))
         found.append(similarity.Suggestion(
             initiative=case, score=score,
             shared_fields=[f for f in fields if f.pk in case_fields],
@@ -102,9 +96,8 @@ def refresh(ids) -> int:
     room = max(0, REFRESHED_AT_MOST - len(lists))
     lists.update(_lists(_loaded(list(near)[:room])))
     with transaction.atomic():
-        SimilarCase.objects.filter(initiative_id__in=ids).delete()
-        SimilarCase.objects.filter(initiative_id__in=list(lists)).delete()
-        SimilarCase.objects.filter(case_id__in=ids).delete()
+        SimilarCase.objects.filter(Q(initiative_id__in=[*ids, *lists])
+                                   | Q(case_id__in=ids)).delete()
         SimilarCase.objects.bulk_create(_rows(lists), batch_size=2000)
     return len(lists)
 
@@ -121,11 +114,10 @@ def rebuild(*, chunk: int = 500) -> int:
             SimilarCase.objects.filter(initiative_id__in=[i.pk for i in batch]).delete()
             SimilarCase.objects.bulk_create(rows, batch_size=2000)
         made, last = made + len(batch), batch[-1].pk
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if not connection.in_atomic_block:
         # Fresh rows have no planner statistics: the page's read of its list took 13 ms
         # (a scan of every list) instead of 1 until analysed.
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM (ANALYZE) {SimilarCase._meta.db_table}")
+        similarity._analyse(SimilarCase)
     return made
 
 

@@ -217,13 +217,13 @@ def _rows(pk: int, vector: dict[str, float]) -> list[SimilarityGram]:
             for term, weight in vector.items()]
 
 
-def _analyse() -> None:
+def _analyse(model=SimilarityGram) -> None:
     # After a bulk rebuild the planner's row counts are stale (scoring plans rely on them) and
     # no page is marked all-visible: without VACUUM every index row read visits the table,
     # which made the kept lists' rebuild right after it 50 times slower (0.5 s a lookup).
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM (ANALYZE) {SimilarityGram._meta.db_table}")
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
 
 
 def rebuild_index(*, batch_size: int = 2000) -> int:
@@ -434,8 +434,13 @@ def _shown_part(visible) -> tuple[str, list] | None:
 
 
 def _shown_initiative(pk: int, row: str) -> Initiative:
+    """``listed_initiative`` of a row of ``_shown_part`` (a JSON array of its columns)."""
+    return listed_initiative(pk, *json.loads(row))
+
+
+def listed_initiative(pk: int, category_id: int, title: str, scope: str, outside: str,
+                      label: str) -> Initiative:
     """An initiative with only what the list of cases shows loaded, as ``only()`` loads it."""
-    category_id, title, scope, outside, label = json.loads(row)
     initiative = Initiative.from_db(connection.alias, _SHOWN_ATTRIBUTES,
                                     _in_field_order(Initiative, {
                                         "id": pk, "title": title, "category_id": category_id,
