@@ -35,7 +35,7 @@ class CollaborationConfig(AppConfig):
         caching.bump_on_change(synonyms.TOPIC, SynonymGroup)
         caching.bump_on_change("initiatives", Initiative, Axis, Category, Method, PolicyField,
                                Theme, ThemeStatusChange)
-        track(Initiative, exclude={"search_text", "search_grams", "updated_at", "published_at"},
+        track(Initiative, exclude={"search_text", "updated_at", "published_at"},
               booleans={"is_published": (_("published"), _("unpublished"))})
         indexing.connect()
         network.connect()

@@ -45,17 +45,17 @@ def _own_counts_sql() -> str:
     row only) for each column of ``r`` and the total."""
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
-        grouped = ", ".join(quote(column) for column in OWN_COLUMNS.values())
         which = " ".join(f"WHEN GROUPING({quote(column)}) = 0 THEN '{facet}'"
                          for facet, column in OWN_COLUMNS.items())
         key = ", ".join(f"CAST({quote(column)} AS TEXT)" for column in OWN_COLUMNS.values())
-        # Every grouping set aggregates it, but only the total's row sends it.
-        joined = "".join(f", CASE WHEN GROUPING({grouped}) = {2 ** len(OWN_COLUMNS) - 1} "
-                         f"THEN STRING_AGG({quote(column)}, '') END"
+        # The joined sets are aggregated once, with the total: in a grouping set of their
+        # own, every set aggregated them (a quarter of the query for half the catalogue).
+        joined = "".join(f", STRING_AGG({quote(column)}, '')"
                          for column in JOINED_COLUMNS.values())
         sets = ", ".join(f"({quote(column)})" for column in OWN_COLUMNS.values())
-        return (f"SELECT CASE {which} ELSE '{TOTAL}' END, COALESCE({key}), COUNT(*){joined} "
-                f"FROM r GROUP BY GROUPING SETS ({sets}, ())")
+        return (f"SELECT CASE {which} END, COALESCE({key}), COUNT(*)"
+                f"{', NULL' * len(JOINED_COLUMNS)} FROM r GROUP BY GROUPING SETS ({sets}) "
+                f"UNION ALL SELECT '{TOTAL}', NULL, COUNT(*){joined} FROM r")
     blanks = ", NULL" * len(JOINED_COLUMNS)
     joined = "".join(f", GROUP_CONCAT({quote(column)}, '')"
                      for column in JOINED_COLUMNS.values())

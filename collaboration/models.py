@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.lib.audited import AuditedManager
 from portal.models import Municipality, Organisation
 
-from .search import GramsField
+from .search import SearchTextField
 
 
 class Axis(models.Model):
@@ -150,9 +150,8 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # NFKC-normalised, kana-folded text of everything searchable; see collaboration/search.py.
-    search_text = models.TextField(editable=False, default="")
+    search_text = SearchTextField(editable=False, default="")
     # Its distinct characters and character pairs, for the index that serves searches.
-    search_grams = GramsField(editable=False, default="")
     # The ids of the regions of its participating municipalities, of its methods, of its
     # policy fields and of its municipalities, as ",1,3," ("" for none): the catalogue counts
     # and filters by them from the row, not from every link row. Kept by
@@ -328,6 +327,35 @@ class SimilarCase(models.Model):
         constraints = [models.UniqueConstraint(fields=["initiative", "case"],
                                                name="similar_case_once")]
         indexes = [models.Index(fields=["initiative", "-score"], name="similar_case_best")]
+
+
+class NeedList(models.Model):
+    """A need's most similar cases, kept (``collaboration/need_store.py``): the need (a
+    municipality's answer, a survey's shared need) as it was asked, found again by ``key``,
+    the digest of what it asks and of the synonym dictionary it was asked with."""
+
+    key = models.CharField(max_length=64, unique=True)
+    # What the need asks (title, text, field and method names), to make the list afresh.
+    need = models.JSONField()
+    asked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["-asked_at"], name="need_list_recent")]
+
+
+class NeedCase(models.Model):
+    """One of a kept need's most similar cases, with its score and matching words."""
+
+    # The unique constraint below, need_list first, is the index it is read by.
+    need_list = models.ForeignKey(NeedList, models.CASCADE, related_name="cases",
+                                  db_index=False)
+    case = models.ForeignKey(Initiative, models.CASCADE, related_name="+")
+    score = models.FloatField()
+    words = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["need_list", "case"],
+                                               name="need_case_once")]
 
 
 class NetworkLink(models.Model):

@@ -42,7 +42,7 @@ def published_on(initiative) -> str:
 def for_export(queryset):
     """``queryset`` with what the files need, in ID order (a stable order for machines)."""
     return (queryset.select_related("category", "lead_organisation__municipality")
-            .defer("body", "outcomes", "indicators", "search_text", "search_grams", "contact")
+            .defer("body", "outcomes", "indicators", "search_text", "contact")
             .annotate(published_on=Coalesce(F("published_at"), F("created_at")))
             .order_by("pk"))
 

@@ -49,28 +49,47 @@ def terms(query: str) -> list[str]:
 PRIVATE_MARK = "\n"
 
 
-def search_fields(*parts: str, private: str = "") -> tuple[str, str]:
-    """(search_text, search_grams) for the given texts; ``private`` (a contact person) is
-    kept after ``PRIVATE_MARK``, found by the signed-in only."""
+def search_text(*parts: str, private: str = "") -> str:
+    """The normalised text a row is found by, of the given texts; ``private`` (a contact
+    person) is kept after ``PRIVATE_MARK``, found by the signed-in only. Its grams are
+    ``grams`` of it (on PostgreSQL the index computes them: ``GRAMS_FUNCTION``)."""
     text = normalize(" ".join(part for part in parts if part))
     hidden = normalize(private)
-    found = grams(f"{text} {hidden}")
-    return (f"{text}{PRIVATE_MARK}{hidden}" if hidden else text), " ".join(sorted(found))
+    return f"{text}{PRIVATE_MARK}{hidden}" if hidden else text
+
+
+# ``grams`` in SQL, of a search text (normalised: its words are parted by a space or the
+# private mark only), for the GIN index that serves ``has_grams``. Kept in the row, the grams
+# were more than half of it, and every search read them from the table.
+GRAMS_FUNCTION = "collaboration_grams"
+GRAMS_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {GRAMS_FUNCTION}(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(w, i, n)), '{{}}'::text[])
+    FROM regexp_split_to_table(t, '[ \n]+') AS w, generate_series(1, char_length(w)) AS i,
+         (VALUES (1), (2)) AS s(n)
+    WHERE i + n - 1 <= char_length(w)
+$$"""
 
 
 class GramsField(models.TextField):
-    """Space-separated grams; on PostgreSQL a GIN index on string_to_array(…) serves
-    ``has_grams`` (see the migration that creates it)."""
+    """The grams kept in a column of their own until migration 0017 (its earlier migrations
+    name this class)."""
 
 
-@GramsField.register_lookup
+class SearchTextField(models.TextField):
+    """Normalised search text (``search_text``); on PostgreSQL a GIN index on its grams
+    (``GRAMS_FUNCTION``) serves ``has_grams``."""
+
+
+@SearchTextField.register_lookup
 class HasGrams(models.Lookup):
     lookup_name = "has_grams"
     prepare_rhs = False  # the right-hand side is a list of grams, not text
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
+        return f"{GRAMS_FUNCTION}({lhs}) @> %s::text[]", [*lhs_params, list(self.rhs)]
 
 
 def _held_by_grams(term: str) -> bool:
@@ -101,7 +120,7 @@ def _any_word(words: list[str], public: bool) -> Q:
         return held
     indexed = Q()
     for word in words:
-        indexed |= Q(search_grams__has_grams=sorted(grams(word)))
+        indexed |= Q(search_text__has_grams=sorted(grams(word)))
     if not public and all(_held_by_grams(word) for word in words):
         return indexed  # the long text is not read
     return indexed & held

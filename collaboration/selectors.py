@@ -35,7 +35,7 @@ def public_initiatives():
 def with_row_fields(queryset):
     """An initiative's own columns and those of its category and lead, without long texts."""
     return queryset.select_related(*LIST_RELATED).defer(
-        "body", "outcomes", "indicators", "search_text", "search_grams")
+        "body", "outcomes", "indicators", "search_text")
 
 
 def with_list_details(queryset):

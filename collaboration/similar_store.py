@@ -13,7 +13,7 @@ it drop it until the nightly rebuild makes every list afresh. An initiative with
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from . import similarity
+from . import need_store, similarity
 from .models import Initiative, SimilarCase
 from .services.link_sets import decode
 
@@ -122,7 +122,9 @@ def rebuild(*, chunk: int = 500) -> int:
 
 
 def rebuild_all() -> int:
-    """The similar-cases index afresh, then every kept list from it; how many initiatives."""
+    """The similar-cases index afresh, then every kept list from it (the needs' too); how
+    many initiatives."""
     indexed = similarity.rebuild_index()
     rebuild()
+    need_store.refresh()
     return indexed

@@ -25,6 +25,7 @@ from itertools import chain
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import Value
 from django.db.models.expressions import RawSQL
 
 from .facet_tally import TOTAL as TALLY_TOTAL
@@ -271,10 +272,6 @@ class Suggestion:
         return round(100 * self.score)
 
 
-def _names(model, names) -> list:
-    return list(model.objects.filter(name__in=names)) if names else []
-
-
 def _distinct_runs(texts: list[str]) -> list[tuple[str, str]]:
     """The words of ``texts`` once each, in the order they first come."""
     words = dict.fromkeys(match.group() for text in texts for match in WORD.finditer(text or ""))
@@ -460,15 +457,17 @@ def _in_field_order(model, values: dict) -> list:
 
 
 def _scored(vectors: list[dict], df: dict, strong_df: dict, candidates: int,
-            visible=None) -> tuple[list[dict[int, tuple]], dict[int, str]]:
+            visible=None, rows_per_need: int | None = None
+            ) -> tuple[list[dict[int, tuple]], dict[int, str]]:
     """For each need: its candidates → (exact cosine, the terms they share), in one query,
     and the candidates ``visible`` holds → what the list shows of them (``_shown_initiative``).
 
     Candidates are the initiatives that score best on the need's heaviest terms, reading
     only the postings in which a common term is strong; they are then scored on all the
     need's terms, so the order shown is the full cosine."""
-    # The rows read are bounded per lookup, whatever the number of needs.
-    budget = max(MIN_ROWS_PER_NEED, ROWS_PER_LOOKUP // max(1, len(vectors)))
+    # The rows read are bounded per lookup, whatever the number of needs (unless each need is
+    # given its own bound: ``rows_per_need``).
+    budget = rows_per_need or max(MIN_ROWS_PER_NEED, ROWS_PER_LOOKUP // max(1, len(vectors)))
     seekings = [_seeking(vector, df, strong_df, budget) for vector in vectors]
     rows = [(number, term, vectors[number][term], seek)
             for number, seeking in enumerate(seekings) for term, seek in seeking.items()
@@ -521,10 +520,13 @@ def _worth_loading(shown: dict[int, str], scored: list[dict]) -> dict[int, str]:
 
 
 def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
-                 limit=SHOWN, visible=None, candidates_for=None) -> list[list[Suggestion]]:
+                 limit=SHOWN, visible=None, candidates_for=None,
+                 rows_per_need=None) -> list[list[Suggestion]]:
     """Suggestions for several needs at once: the reads they share are made once.
     ``visible``: the initiatives that may be suggested, when not ``user``'s scope;
-    ``candidates_for``: the number shown whose candidates are scored (``limit``'s)."""
+    ``candidates_for``: the number shown whose candidates are scored (``limit``'s);
+    ``rows_per_need``: the index rows each need may read to find candidates, when not its
+    share of a lookup's (``ROWS_PER_LOOKUP``: as if it were asked alone)."""
     if not any(query.counts for query in queries):
         return [[] for _query in queries]
     every_term = set().union(*(query.counts.keys() for query in queries))
@@ -536,7 +538,7 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
     wanted = max(CANDIDATES_PER_SHOWN * (candidates_for or limit), MIN_CANDIDATES) + max(
         len(q.exclude_ids) for q in queries)
     visible = _visible(user, exclude_municipality) if visible is None else visible
-    scored, rows = _scored(vectors, df, strong_df, wanted, visible)
+    scored, rows = _scored(vectors, df, strong_df, wanted, visible, rows_per_need)
     shown = _worth_loading(rows, scored)
     # Needs whose good candidates the viewer may mostly not see: look further for these.
     short = [n for n, (query, found) in enumerate(zip(queries, scored, strict=True))
@@ -544,7 +546,8 @@ def _suggest_all(user, queries: list[_Query], *, exclude_municipality=None,
              and any(pk not in shown and score >= MIN_SCORE
                      for pk, (score, _terms) in found.items())]
     if short:
-        wider, rows = _scored([vectors[n] for n in short], df, strong_df, wanted * 10, visible)
+        wider, rows = _scored([vectors[n] for n in short], df, strong_df, wanted * 10, visible,
+                              rows_per_need)
         shown.update({pk: row for pk, row in _worth_loading(rows, wider).items()
                       if pk not in shown})
         for n, found in zip(short, wider, strict=True):
@@ -605,9 +608,8 @@ def _with_synonyms(text: str, lookup: dict) -> str:
     return " ".join([text, *dict.fromkeys(extra)])
 
 
-def _need_query(need: Need, fields: dict, methods: dict, lookup: dict) -> _Query:
-    chosen_fields = [fields[name] for name in need.field_names if name in fields]
-    chosen_methods = [methods[name] for name in need.method_names if name in methods]
+def _need_query(need: Need, framework: tuple[list, list], lookup: dict) -> _Query:
+    chosen_fields, chosen_methods = framework
     text = _with_synonyms(need.text, lookup) if lookup else need.text
     counts = _term_counts(need.title, text,
                           [f.pk for f in chosen_fields], [m.pk for m in chosen_methods],
@@ -617,19 +619,43 @@ def _need_query(need: Need, fields: dict, methods: dict, lookup: dict) -> _Query
                   + tuple(m.name for m in chosen_methods))
 
 
-def similar_to_needs(user, needs: list[Need], *, exclude_municipality=None,
-                     limit=SHOWN) -> list[list[Suggestion]]:
+def needs_framework(needs: list[Need]) -> list[tuple[list, list]]:
+    """Each need's policy fields and methods, in the order it names them (unknown names left
+    out), read in one query for all of them."""
+    fields = {n for need in needs for n in need.field_names}
+    methods = {n for need in needs for n in need.method_names}
+    named = {}
+    if fields or methods:
+        rows = PolicyField.objects.filter(name__in=fields).order_by().values_list(
+            Value(FIELD_TERM), "pk", "name", "sort_order").union(
+            Method.objects.filter(name__in=methods).order_by().values_list(
+                Value(METHOD_TERM), "pk", "name", "sort_order"), all=True)
+        for kind, *row in rows:
+            model = PolicyField if kind == FIELD_TERM else Method
+            named[kind, row[1]] = model.from_db(connection.alias, ["id", "name", "sort_order"],
+                                                row)
+    return [([named[FIELD_TERM, n] for n in need.field_names if (FIELD_TERM, n) in named],
+             [named[METHOD_TERM, n] for n in need.method_names if (METHOD_TERM, n) in named])
+            for need in needs]
+
+
+def similar_to_needs(user, needs: list[Need], *, exclude_municipality=None, limit=SHOWN,
+                     visible=None, candidates_for=None, rows_per_need=None,
+                     framework=None) -> list[list[Suggestion]]:
     """For each need, the initiatives ``user`` may see that are most like it, best first,
-    with why; with ``exclude_municipality``, only those it does not take part in yet."""
-    fields = {f.name: f for f in _names(PolicyField, {n for need in needs
-                                                      for n in need.field_names})}
-    methods = {m.name: m for m in _names(Method, {n for need in needs
-                                                  for n in need.method_names})}
+    with why; with ``exclude_municipality``, only those it does not take part in yet.
+    ``visible``, ``candidates_for``, ``rows_per_need``: as for ``_suggest_all``;
+    ``framework``: ``needs_framework(needs)`` when already read. The pages read the kept
+    lists first (``need_store.similar_to_needs``)."""
     from .synonyms import dictionary
 
     lookup = dictionary() if any(need.text for need in needs) else {}
-    return _suggest_all(user, [_need_query(need, fields, methods, lookup) for need in needs],
-                        exclude_municipality=exclude_municipality, limit=limit)
+    framework = needs_framework(needs) if framework is None else framework
+    return _suggest_all(user, [_need_query(need, chosen, lookup) for need, chosen
+                               in zip(needs, framework, strict=True)],
+                        exclude_municipality=exclude_municipality, limit=limit,
+                        visible=visible, candidates_for=candidates_for,
+                        rows_per_need=rows_per_need)
 
 
 def similar_to_need(user, need: Need, *, exclude_municipality=None,

@@ -5,7 +5,7 @@ from django.db import InterfaceError, OperationalError
 
 from portal.lib import caching
 
-from . import similar_store, similarity
+from . import need_store, similar_store, similarity
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -14,9 +14,11 @@ TRANSIENT = (OperationalError, InterfaceError)
              soft_time_limit=60, time_limit=90)
 def index_initiatives(initiative_ids: list[int]) -> int:
     """Recomputes the similar-cases index of these initiatives and their kept lists of similar
-    cases (with those of their similar cases); running it again is harmless."""
+    cases (with those of their similar cases, and the needs' lists); running it again is
+    harmless."""
     indexed = similarity.index_initiatives(initiative_ids)
     similar_store.refresh(initiative_ids)
+    need_store.refresh()
     caching.bump(similarity.TOPIC)
     return indexed
 

@@ -6,7 +6,7 @@ from . import composition, dashboard_map, selectors
 from .forms import MapColourForm, StatisticsImportForm
 from .lib import attention, audit, caching, permissions
 from .lib.permissions import LOGGED_IN, VIEW, Roles, access, get_object_or_404
-from .lib.sections import rendered_sections
+from .lib.sections import section_fragments
 from .lib.tilemap import region_tile_map, scale_tile_map
 from .models import AuditEntry, Indicator, Municipality, StatisticValue, User
 from .public_site import PUBLIC_SITE, shared_for_anonymous
@@ -87,17 +87,21 @@ def municipality_detail(request, lg_code):
         request.user, VIEW, Municipality.objects.select_related("region", "subarea"),
         lg_code=lg_code,
     )
-    return render(request, "portal/municipality_detail.html", {
-        "municipality": municipality,
-        "statistics": caching.fragment(
-            request, "municipality-statistics", ("statistics", "reference"),
-            (municipality.lg_code,), lambda: _statistics(request, municipality)),
-        "history": caching.fragment(
-            request, "municipality-history", ("audit", "reference"), (municipality.lg_code,),
+    pieces = [
+        caching.Fragment("municipality-statistics", ("statistics", "reference"),
+                         (municipality.lg_code,), lambda: _statistics(request, municipality)),
+        *section_fragments(request, municipality, composition.MUNICIPALITY_SECTIONS)]
+    if permissions.can(request.user, VIEW, AuditEntry):
+        pieces.append(caching.Fragment(
+            "municipality-history", ("audit", "reference"), (municipality.lg_code,),
             lambda: caching.render("portal/_history.html", {
-                "history": audit.history_for(request.user, municipality, limit=30)}, request))
-        if permissions.can(request.user, VIEW, AuditEntry) else "",
-        "sections": rendered_sections(request, municipality, composition.MUNICIPALITY_SECTIONS),
+                "history": audit.history_for(request.user, municipality, limit=30)}, request)))
+    # Every piece in three round trips to the cache.
+    statistics, *sections = caching.fragments(request, pieces)
+    history = sections.pop() if len(sections) > len(composition.MUNICIPALITY_SECTIONS) else ""
+    return render(request, "portal/municipality_detail.html", {
+        "municipality": municipality, "statistics": statistics, "history": history,
+        "sections": sections,
     })
 
 

@@ -467,10 +467,11 @@ def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = 
     }
 
 
-def _with_similar_cases(user, shared, responses, items) -> list:
-    """Each shared need with the initiatives most like it (the most chosen needs first get
-    them): the need itself and what the municipalities that chose it wrote."""
-    from collaboration.similarity import Need, similar_to_needs
+def shared_needs_asked(shared, responses, items) -> tuple[list[int], list]:
+    """The shared needs given similar cases (the most chosen first), by their place in
+    ``shared``, and each as a need (``collaboration.similarity.Need``): the need itself and
+    what the municipalities that chose it wrote."""
+    from collaboration.similarity import Need
 
     readers = [_reader(item.question) for item in items if item.question.kind in TEXT_KINDS]
     texts = {r.pk: [value for read in readers for value in read(r.answers)] for r in responses}
@@ -489,6 +490,15 @@ def _with_similar_cases(user, shared, responses, items) -> list:
             title=label if kind == Question.Kind.MULTIPLE else "", text="\n".join(wrote),
             field_names=[label] if kind == Question.Kind.FIELDS else [],
             method_names=[label] if kind == Question.Kind.METHODS else []))
+    return suggested, needs
+
+
+def _with_similar_cases(user, shared, responses, items) -> list:
+    """Each shared need with the initiatives most like it (``shared_needs_asked``), from the
+    needs' kept lists (collaboration/need_store.py)."""
+    from collaboration.need_store import similar_to_needs
+
+    suggested, needs = shared_needs_asked(shared, responses, items)
     found = dict(zip(suggested, similar_to_needs(user, needs, limit=SUGGESTIONS_PER_NEED),
                      strict=True)) if needs else {}
     return [(*need, found.get(n, [])) for n, need in enumerate(shared)]

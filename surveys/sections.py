@@ -8,8 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from collaboration.models import Initiative
+from collaboration.need_store import similar_to_need
 from collaboration.similar_markup import similar_cases
-from collaboration.similarity import similar_to_need
 from portal.lib.markup import escape
 from portal.lib.permissions import VIEW, can, scope
 from portal.lib.sections import Section, municipality_section

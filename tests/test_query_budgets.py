@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from collaboration import similar_store
 from collaboration.models import Initiative
+from portal.lib import caching
 from tests.collaboration.conftest import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -86,12 +87,13 @@ BUDGETS = {
     # The similar cases: the kept list with the cases shown (collaboration/similar_store.py).
     "initiative page": (lambda d: d.initiative.get_absolute_url(), 9, 3),
     "survey status board": (lambda d: reverse("survey_status", args=[d.survey_id]), 4, 3),
-    # + similar cases of the shared needs: the synonym dictionary, frequencies, one scoring
-    # query per need (at most surveys.results.SUGGESTED_NEEDS = 8), the cases shown.
-    "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 18, 3),
-    # + 横展開の候補: fields, methods, the synonym dictionary, frequencies, scores, the cases
-    # shown (the latest answers and their questions are read once for both survey sections).
-    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 16, 3),
+    # + similar cases of the shared needs (collaboration/need_store.py): the synonym
+    # dictionary, the needs' fields and methods, their kept lists with the cases shown.
+    "survey results": (lambda d: reverse("survey_results", args=[d.survey_id]), 10, 3),
+    # + 横展開の候補: the same three (the latest answers and their questions are read once
+    # for both survey sections), and where the kept list holds too few cases the municipality
+    # does not take part in (the small data set's two), the frequencies and scores looked up.
+    "municipality page": (lambda d: reverse("municipality_detail", args=["062014"]), 14, 3),
     # + the themes' chain (collaboration/themes.py), in one query.
     "dashboard": (lambda d: reverse("dashboard"), 9, 2),
 }
@@ -104,6 +106,10 @@ def test_each_page_keeps_its_query_budget(client, prefecture_user, data_set, pag
 
     url, budget, cached_budget = BUDGETS[page]
     client.force_login(prefecture_user)
+    # Asked once before, then every page built afresh: a need's kept list of similar cases
+    # is made the first time it is asked for (its budget: test_a_need_asked_first_…).
+    assert client.get(url(data_set)).status_code == 200
+    caching.bump(caching.EVERYTHING)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url(data_set))
     assert response.status_code == 200
@@ -111,3 +117,25 @@ def test_each_page_keeps_its_query_budget(client, prefecture_user, data_set, pag
     with CaptureQueriesContext(connection) as queries:
         assert without_tokens(client.get(url(data_set))) == without_tokens(response)
     assert len(queries) <= cached_budget, [q["sql"][:120] for q in queries]
+
+
+# The first time a page asks for a need's similar cases, its list is made: the frequencies
+# and the scoring query (of every need the page asks at once), the list and its cases
+# inserted in a savepoint (four statements), then read as a kept list is.
+FIRST_ASKED = {"survey results": 7, "municipality page": 7}
+
+
+@pytest.mark.parametrize("page", FIRST_ASKED)
+def test_a_need_asked_first_keeps_its_lists_budget(client, prefecture_user, data_set, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from collaboration.models import NeedList
+
+    url, budget, _cached = BUDGETS[page]
+    client.force_login(prefecture_user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(data_set)).status_code == 200
+    # The small data set's survey has one answer, so no need shared by several.
+    assert NeedList.objects.exists() or page == "survey results"
+    assert len(queries) <= budget + FIRST_ASKED[page], [q["sql"][:120] for q in queries]

@@ -156,7 +156,7 @@ def _with_details(queryset):
                     "sort_order", "pk")),
                 Prefetch("municipalities", queryset=Municipality.objects.order_by("lg_code")),
                 "other_bodies")
-            .defer("search_text", "search_grams", "contact", "proposed_by")
+            .defer("search_text", "contact", "proposed_by")
             .annotate(public_origin=rows.public_origin()))
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collaboration.models import Initiative
-from collaboration.search import search_fields
+from collaboration.search import search_text
 from collaboration.services import link_sets
 from portal.lib import audit, permissions
 
@@ -14,7 +14,7 @@ M2M_FIELDS = ("methods", "policy_fields", "municipalities", "other_bodies")
 
 def search_parts(initiative: Initiative, relations: dict | None = None) -> list[str]:
     """Everything anyone may type to find the initiative (the contact person is found by the
-    signed-in only: ``search_fields(private=…)``). Links given in ``relations`` (field name →
+    signed-in only: ``search_text(private=…)``). Links given in ``relations`` (field name →
     objects) are taken from there, the others read from the database."""
     def linked(name):
         if relations is not None and name in relations:
@@ -34,14 +34,13 @@ def search_parts(initiative: Initiative, relations: dict | None = None) -> list[
 
 
 def refresh_search(initiative: Initiative, relations: dict | None = None) -> None:
-    text, grams = search_fields(*search_parts(initiative, relations),
-                                private=initiative.contact)
-    Initiative.objects.filter(pk=initiative.pk).update(search_text=text, search_grams=grams)
-    initiative.search_text, initiative.search_grams = text, grams
+    text = search_text(*search_parts(initiative, relations), private=initiative.contact)
+    Initiative.objects.filter(pk=initiative.pk).update(search_text=text)
+    initiative.search_text = text
 
 
 def save_with_relations(initiative: Initiative, relations: dict) -> Initiative:
-    initiative.full_clean(exclude=["search_text", "search_grams"])
+    initiative.full_clean(exclude=["search_text"])
     initiative.save()
     for name in M2M_FIELDS:
         if name in relations:

@@ -84,7 +84,7 @@ def _page(request, initiative) -> str:
 def initiative_detail(request, pk):
     # Its own columns, framework and lead; the index columns are the similar-case lookup's.
     initiative = get_object_or_404(request.user, VIEW, Initiative.objects.select_related(
-        "category", "lead_organisation").defer("search_text", "search_grams"), pk=pk)
+        "category", "lead_organisation").defer("search_text"), pk=pk)
     return render(request, "collaboration/initiative_detail.html", {
         "initiative": initiative,
         "content": caching.fragment(request, "initiative",

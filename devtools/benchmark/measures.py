@@ -200,7 +200,7 @@ def _similar_cases(kind: str) -> dict:
     for a sample of initiatives, of municipalities' answers, or of the largest survey."""
     import random
 
-    from collaboration import similar_store, similarity
+    from collaboration import need_store, similar_store, similarity
     from collaboration.models import Initiative, SimilarityGram
     from surveys import results
     from surveys.models import SurveyResponse
@@ -216,23 +216,30 @@ def _similar_cases(kind: str) -> dict:
                        for pk in random.Random(1).sample(pks, min(SIMILAR_SAMPLES, len(pks)))]
         lookups = [functools.partial(lambda i: len(read.similar_to_initiative(user, i)),
                                      initiative) for initiative in initiatives]
-    elif kind == "municipality":
+    elif kind in ("municipality", "municipality-lookup"):
+        # The page's read of the need's kept list (collaboration/need_store.py, made by an
+        # untimed first read), or the lookup it replaces, on the same answers.
+        read = need_store if kind == "municipality" else similarity
         responses = list(SurveyResponse.objects.filter(
             status=SurveyResponse.Status.SUBMITTED).select_related("survey", "municipality")
             .order_by("pk"))
-        lookups = [functools.partial(lambda r: len(similarity.similar_to_need(
+        sample = random.Random(1).sample(responses, min(SIMILAR_SAMPLES, len(responses)))
+        for response in sample if read is need_store else ():
+            need_store.similar_to_need(user, need_of(response))
+        lookups = [functools.partial(lambda r: len(read.similar_to_need(
             user, need_of(r), exclude_municipality=r.municipality)), response)
-            for response in random.Random(1).sample(responses, min(SIMILAR_SAMPLES,
-                                                                    len(responses)))]
-    elif kind == "survey":
+            for response in sample]
+    elif kind in ("survey", "survey-lookup"):
         survey = largest_survey()
         computed = results.results_for(user, survey)
+        suggested, needs = results.shared_needs_asked(
+            [need[:4] for need in computed["shared_needs"]], computed["responses"],
+            computed["results"])
+        read = need_store if kind == "survey" else similarity
 
         def shared_needs():
-            found = results._with_similar_cases(
-                user, [need[:4] for need in computed["shared_needs"]],
-                computed["responses"], computed["results"])
-            return sum(len(need[-1]) for need in found)
+            found = read.similar_to_needs(user, needs, limit=results.SUGGESTIONS_PER_NEED)
+            return sum(len(suggestions) for suggestions in found)
 
         lookups = [shared_needs] * 5
     else:

@@ -134,9 +134,14 @@ def benchmark(*, scale: float, clients: int, duration: float, warmup: float, csv
         "similar cases of an initiative page (kept list)": ("similar", "initiative", None),
         "similar cases of an initiative page, looked up": ("similar", "initiative-lookup",
                                                            None),
-        "similar cases of a municipality's needs (横展開の候補)": ("similar", "municipality",
-                                                               None),
-        "similar cases of the largest survey's shared needs": ("similar", "survey", None),
+        "similar cases of a municipality's needs (横展開の候補), kept list": (
+            "similar", "municipality", None),
+        "similar cases of a municipality's needs, looked up": ("similar", "municipality-lookup",
+                                                                None),
+        "similar cases of the largest survey's shared needs, kept lists": ("similar", "survey",
+                                                                             None),
+        "similar cases of the largest survey's shared needs, looked up": (
+            "similar", "survey-lookup", None),
     }
     if csv and measurements:
         csv_database = database_url(urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from collaboration import facet_tally, network
 from collaboration.models import Category, Initiative, Method, PolicyField
-from collaboration.search import search_fields
+from collaboration.search import search_text
 from collaboration.services import link_sets
 from collaboration.services.initiatives import search_parts
 from portal.lib import audit
@@ -48,7 +48,7 @@ def _initiative(rng, number, categories, methods, fields, municipalities, organi
         method_set=link_sets.encode(m.pk for m in chosen_methods),
         field_set=link_sets.encode(f.pk for f in chosen_fields),
         municipality_set=link_sets.encode(m.pk for m in participants))
-    initiative.search_text, initiative.search_grams = search_fields(*search_parts(
+    initiative.search_text = search_text(*search_parts(
         initiative, {"methods": chosen_methods, "policy_fields": chosen_fields,
                      "municipalities": participants, "other_bodies": []}),
         private=initiative.contact)

@@ -34,8 +34,10 @@ def municipality_sections(user, municipality, providers: Iterable[Provider]) -> 
     return [section for func in providers if (section := func(user, municipality))]
 
 
-def rendered_sections(request, municipality, providers: Iterable[Provider]) -> list[str]:
-    """Each section as HTML for the municipality's page, from the cache where it may be."""
+def section_fragments(request, municipality, providers: Iterable[Provider]
+                      ) -> list[caching.Fragment]:
+    """Each section as a piece of the municipality's page (``caching.fragments``), kept in the
+    cache where its provider says how; the page asks for them with its other pieces at once."""
     def render(func) -> str:
         section = func(request.user, municipality)
         if section is None:
@@ -45,12 +47,7 @@ def rendered_sections(request, municipality, providers: Iterable[Provider]) -> l
 
     # The date is part of the key: a council seat ends with its term, without any write.
     today = timezone.localdate()
-    rendered = []
-    for func in providers:
-        topics, reads = getattr(func, "topics", ()), getattr(func, "reads", ())
-        rendered.append(
-            caching.fragment(request, f"section:{func.__module__}.{func.__qualname__}", topics,
-                             (municipality.lg_code, today), lambda func=func: render(func),
-                             reads=reads)
-            if topics else render(func))
-    return rendered
+    return [caching.Fragment(f"section:{func.__module__}.{func.__qualname__}",
+                             getattr(func, "topics", ()), (municipality.lg_code, today),
+                             lambda func=func: render(func), getattr(func, "reads", ()))
+            for func in providers]

@@ -95,7 +95,7 @@ def each_word_alone(query, synonyms, public):
         for word in alternatives(term, synonyms):
             one = Q(search_text__contains=word)
             if connection.vendor == "postgresql":
-                one &= Q(search_grams__has_grams=sorted(grams(word)))
+                one &= Q(search_text__has_grams=sorted(grams(word)))
             if public:
                 one &= Q(LessThan(StrIndex("search_text", Value(word)), StrIndex(
                     Concat("search_text", Value(PRIVATE_MARK)), Value(PRIVATE_MARK))))

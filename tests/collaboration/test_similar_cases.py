@@ -329,14 +329,14 @@ def test_scores_of_a_combined_lookup_are_the_cosine_of_the_stored_rows(prefectur
              Need(title="観光", text="広域で観光の振興に取り組みたい", method_names=["協議会"]),
              Need(text="除雪の担い手を育てる研修をしたい", field_names=["福祉"])]
     combined = similarity.similar_to_needs(prefecture_user, needs)
-    fields = {f.name: f for f in PolicyField.objects.all()}
     from collaboration.models import Method
     from collaboration.synonyms import dictionary
 
-    methods = {m.name: m for m in Method.objects.all()}
     for need, found in zip(needs, combined, strict=True):
         assert found, need
-        query = similarity._need_query(need, fields, methods, dictionary())
+        framework = ([PolicyField.objects.get(name=name) for name in need.field_names],
+                     [Method.objects.get(name=name) for name in need.method_names])
+        query = similarity._need_query(need, framework, dictionary())
         exact = _straightforward_cosine(query.counts)
         assert [s.initiative.pk for s in found] == sorted(
             (pk for pk, score in exact.items() if score >= similarity.MIN_SCORE),

@@ -161,7 +161,6 @@ def test_search_text_is_filled(demo):
     assert "看護協会" in one("町村と県看護協会の連携による訪問看護サービス立ち上げ支援").search_text
     assert "さかたし" in one("持続可能な飛島づくり").search_text  # the municipality's kana
     assert not Initiative.objects.filter(search_text="").exists()
-    assert not Initiative.objects.filter(search_grams="").exists()
 
 
 def test_running_twice_adds_nothing():

@@ -21,7 +21,7 @@ def test_synthetic_initiatives_are_marked_searchable_and_repeatable(django_asser
     assert len(first) == 120
     assert all(title.startswith("【合成】") for title, *_ in first)
     assert not Initiative.objects.filter(is_demo=False).exists()
-    assert not Initiative.objects.filter(search_grams="").exists()
+    assert not Initiative.objects.filter(search_text="").exists()
     assert Initiative.objects.filter(methods__isnull=True).count() == 0
     Initiative.objects.all().delete()
     generate_initiatives(120, seed=7, batch_size=50)
