@@ -22,7 +22,6 @@ from django.db.models import Exists, OuterRef
 
 from . import similarity
 from .models import Initiative, NeedCase, NeedList
-from .services.link_sets import decode
 from .synonyms import dictionary
 
 KEPT = 20
@@ -55,15 +54,6 @@ def _synonyms_digest() -> str:
                                      ensure_ascii=False).encode()).hexdigest()
 
 
-def _suggestion(row: tuple, fields: list, methods: list) -> similarity.Suggestion:
-    pk, score, words, category_id, *shown, field_set, method_set = row
-    case_fields, case_methods = set(decode(field_set)), set(decode(method_set))
-    return similarity.Suggestion(
-        initiative=similarity.listed_initiative(pk, category_id, *shown), score=score,
-        shared_fields=[f for f in fields if f.pk in case_fields],
-        shared_methods=[m for m in methods if m.pk in case_methods], words=list(words))
-
-
 def _read(user, keys: list[str], exclude_municipality, limit: int,
           framework: list[tuple[list, list]]) -> dict[str, list | None]:
     """Key → its kept list as ``user`` may see it, in one query; None when it hides too much
@@ -85,7 +75,8 @@ def _read(user, keys: list[str], exclude_municipality, limit: int,
         if len(seen) < limit and len(seen) < len(rows[key]):
             answers[key] = None
         else:
-            answers[key] = [_suggestion(row, fields, methods) for row in seen[:limit]]
+            answers[key] = [similarity.kept_suggestion(row, fields, methods)
+                            for row in seen[:limit]]
     return answers
 
 

@@ -15,7 +15,6 @@ from django.db.models import Exists, OuterRef, Q
 
 from . import need_store, similarity
 from .models import Initiative, SimilarCase
-from .services.link_sets import decode
 
 KEPT = 20
 # Lists one task makes afresh, each a lookup (about 13 ms on the decade data set).
@@ -36,16 +35,8 @@ def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
     seen = [row[1:] for row in rows if row[0]]
     if not rows or (len(seen) < limit and len(seen) < len(rows)):
         return None
-    found = []
-    for pk, score, words, category_id, *shown, field_set, method_set in seen[:limit]:
-        case = similarity.listed_initiative(pk, category_id, *shown)
-        case_fields, case_methods = set(decode(field_set)), set(decode(method_set))
-        found.append(similarity.Suggestion(
-            initiative=case, score=score,
-            shared_fields=[f for f in fields if f.pk in case_fields],
-            shared_methods=[m for m in methods if m.pk in case_methods],
-            words=list(words), same_category=category_id == initiative.category_id))
-    return found
+    return [similarity.kept_suggestion(row, fields, methods, initiative.category_id)
+            for row in seen[:limit]]
 
 
 def similar_to_initiative(user, initiative, *, fields=None, methods=None,

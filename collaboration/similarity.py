@@ -39,6 +39,7 @@ from .models import (
     SimilarityTerm,
 )
 from .search import KATAKANA, normalize
+from .services.link_sets import decode
 
 TOPIC = "similarity"
 FIELD_TERM, METHOD_TERM = "f:", "m:"
@@ -446,6 +447,20 @@ def listed_initiative(pk: int, category_id: int, title: str, scope: str, outside
                                            _in_field_order(Category, {"id": category_id,
                                                                       "label": label}))
     return initiative
+
+
+def kept_suggestion(row: tuple, fields: list, methods: list,
+                    category_id: int | None = None) -> Suggestion:
+    """A suggestion of a kept list (``similar_store``, ``need_store``) from its row: the case's
+    id, score and words, what the list shows of it, and its field and method id sets;
+    ``category_id``: the asking initiative's, for ``same_category``."""
+    pk, score, words, case_category_id, *shown, field_set, method_set = row
+    case_fields, case_methods = set(decode(field_set)), set(decode(method_set))
+    return Suggestion(
+        initiative=listed_initiative(pk, case_category_id, *shown), score=score,
+        shared_fields=[f for f in fields if f.pk in case_fields],
+        shared_methods=[m for m in methods if m.pk in case_methods], words=list(words),
+        same_category=category_id is not None and case_category_id == category_id)
 
 
 _SHOWN_ATTRIBUTES = ["id", "title", "category_id", "scope", "outside_prefecture"]
