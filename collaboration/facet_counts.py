@@ -22,6 +22,13 @@ from .services.link_sets import decode
 OWN_COLUMNS = {"category": "category_id", "status": "status", "funding": "funding",
                "scope": "scope", "model": "is_model", "year": "start_year",
                "region": "region_set", "method": "method_set", "field": "field_set"}
+# The facets grouped together: columns of few values share a grouping set (a few hundred
+# rows at most, added up in Python), as each set is one more hash of every row read: for half
+# the catalogue, nine sets took 8.5 ms and five 7.3.
+GROUPED = (("category", "year"), ("status", "funding", "scope", "model"), ("region",),
+           ("method",), ("field",))
+WIDEST = max(len(group) for group in GROUPED)
+_GROUP_OF = {group[0]: group for group in GROUPED}  # a row of a set is named by its first
 # Facet → the initiative's id set (services.link_sets) whose values are joined, not grouped:
 # nearly every initiative has a set of municipalities of its own, so grouping by it gave a
 # row per initiative (3,266 for a search of half the catalogue, 16 ms of Python to add up).
@@ -40,37 +47,55 @@ def _parse(facet: str, key: str | None):
     return key
 
 
-def _own_counts_sql() -> str:
-    """(facet, key as text, count, then each joined set column's values joined, on the total's
-    row only) for each column of ``r`` and the total."""
+def _keys(group: tuple[str, ...]) -> str:
+    """The group's columns as text, then NULLs up to ``WIDEST``: every row has as many keys."""
     quote = connection.ops.quote_name
+    return ", ".join([*(f"CAST({quote(OWN_COLUMNS[facet])} AS TEXT)" for facet in group),
+                      *["NULL"] * (WIDEST - len(group))])
+
+
+def _blanks(keys: int) -> str:
+    return ", NULL" * keys
+
+
+def _own_counts_sql() -> str:
+    """(the group's first facet, count, each joined set column's values joined on the total's
+    row only, then the group's keys as text: ``WIDEST`` of them) for each group of columns of
+    ``r`` (``GROUPED``) and the total."""
+    quote = connection.ops.quote_name
+    joined_by = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    joined = "".join(f", {joined_by}({quote(column)}, '')" for column in JOINED_COLUMNS.values())
+    total = (f"SELECT '{TOTAL}', COUNT(*){joined}{_blanks(WIDEST)} FROM r")
     if connection.vendor == "postgresql":
-        which = " ".join(f"WHEN GROUPING({quote(column)}) = 0 THEN '{facet}'"
-                         for facet, column in OWN_COLUMNS.items())
-        key = ", ".join(f"CAST({quote(column)} AS TEXT)" for column in OWN_COLUMNS.values())
+        which = " ".join(f"WHEN GROUPING({quote(OWN_COLUMNS[group[0]])}) = 0 THEN '{group[0]}'"
+                         for group in GROUPED)
+        # The n-th key of a row is the n-th column of its grouping set.
+        keys = ", ".join(
+            "CASE " + " ".join(f"WHEN GROUPING({quote(OWN_COLUMNS[group[0]])}) = 0 THEN "
+                               f"CAST({quote(OWN_COLUMNS[group[n]])} AS TEXT)"
+                               for group in GROUPED if len(group) > n) + " END"
+            for n in range(WIDEST))
+        sets = ", ".join("(" + ", ".join(quote(OWN_COLUMNS[facet]) for facet in group) + ")"
+                         for group in GROUPED)
         # The joined sets are aggregated once, with the total: in a grouping set of their
         # own, every set aggregated them (a quarter of the query for half the catalogue).
-        joined = "".join(f", STRING_AGG({quote(column)}, '')"
-                         for column in JOINED_COLUMNS.values())
-        sets = ", ".join(f"({quote(column)})" for column in OWN_COLUMNS.values())
-        return (f"SELECT CASE {which} END, COALESCE({key}), COUNT(*)"
-                f"{', NULL' * len(JOINED_COLUMNS)} FROM r GROUP BY GROUPING SETS ({sets}) "
-                f"UNION ALL SELECT '{TOTAL}', NULL, COUNT(*){joined} FROM r")
-    blanks = ", NULL" * len(JOINED_COLUMNS)
-    joined = "".join(f", GROUP_CONCAT({quote(column)}, '')"
-                     for column in JOINED_COLUMNS.values())
+        return (f"SELECT CASE {which} END, COUNT(*){_blanks(len(JOINED_COLUMNS))}, {keys} "
+                f"FROM r GROUP BY GROUPING SETS ({sets}) UNION ALL {total}")
+    group_by = [", ".join(quote(OWN_COLUMNS[facet]) for facet in group) for group in GROUPED]
     return " UNION ALL ".join(
-        [f"SELECT '{facet}', CAST({quote(column)} AS TEXT), COUNT(*){blanks} FROM r "
-         f"GROUP BY {quote(column)}" for facet, column in OWN_COLUMNS.items()]
-        + [f"SELECT '{TOTAL}', NULL, COUNT(*){joined} FROM r"])
+        [f"SELECT '{group[0]}', COUNT(*){_blanks(len(JOINED_COLUMNS))}, {_keys(group)} FROM r "
+         f"GROUP BY {columns}" for group, columns in zip(GROUPED, group_by, strict=True)]
+        + [total])
 
 
 def _tally_sql(*, published_only: bool) -> str:
-    """(facet, key, count) of the kept tally: the published initiatives', or every one's (a
-    value then comes twice, published and not, and the counts add up)."""
+    """(facet, count, the joined sets' NULLs, key, NULLs) of the kept tally, as
+    ``_own_counts_sql``'s rows: the published initiatives', or every one's (a value then comes
+    twice, published and not, and the counts add up)."""
     quote = connection.ops.quote_name
     # The tally also keeps the dashboard's trend (facet_tally.STARTED), not a facet.
-    return (f"SELECT facet, {quote('key')}, initiatives{', NULL' * len(JOINED_COLUMNS)} FROM "
+    return (f"SELECT facet, initiatives{_blanks(len(JOINED_COLUMNS))}, {quote('key')}"
+            f"{_blanks(WIDEST - 1)} FROM "
             f"{quote(FacetTally._meta.db_table)} WHERE facet <> '{STARTED}'"
             + (" AND published = %s" if published_only else ""))
 
@@ -98,9 +123,9 @@ def _page_sql(page: PageSlice) -> str:
                       f"{' DESC' if name.startswith('-') else ''}" for name in page.ordering)
     columns = "".join(f", {quote(Initiative._meta.get_field(name).column)}"
                       for name in page.sort_fields)
-    return (f" UNION ALL SELECT '{PAGE}', STRING_AGG(CAST(p.{quote('id')} AS TEXT), ',' "
-            f"ORDER BY {order}), COUNT(*){', NULL' * len(JOINED_COLUMNS)} FROM (SELECT "
-            f"{quote('id')}{columns} FROM r ORDER BY {order} LIMIT %s OFFSET %s) p")
+    return (f" UNION ALL SELECT '{PAGE}', COUNT(*){_blanks(len(JOINED_COLUMNS))}, "
+            f"STRING_AGG(CAST(p.{quote('id')} AS TEXT), ',' ORDER BY {order}){_blanks(WIDEST - 1)}"
+            f" FROM (SELECT {quote('id')}{columns} FROM r ORDER BY {order} LIMIT %s OFFSET %s) p")
 
 
 def facet_counts(result, *, searched: bool = False, broad: bool = False) -> dict[str, Counter]:
@@ -139,20 +164,25 @@ def counts_and_page(result, *, searched: bool = False, broad: bool = False,
         sql = f"WITH r AS ({inner}) {_own_counts_sql()}"
     counts: dict[str, Counter] = {facet: Counter() for facet in
                                   (*OWN_COLUMNS, *JOINED_COLUMNS, TOTAL)}
+    joined_width = len(JOINED_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for facet, key, n, *joined in cursor.fetchall():
-            if facet == PAGE:
-                page_ids = [int(pk) for pk in key.split(",")] if key else []
-            elif facet == TOTAL:
+        for name, n, *rest in cursor.fetchall():
+            joined, keys = rest[:joined_width], rest[joined_width:]
+            if name == PAGE:
+                page_ids = [int(pk) for pk in keys[0].split(",")] if keys[0] else []
+            elif name == TOTAL:
                 counts[TOTAL][None] += n
                 for joined_facet, sets in zip(JOINED_COLUMNS, joined, strict=True):
                     _add_joined(counts[joined_facet], sets or "")
-            elif facet in SET_FACETS:
-                for one in decode(key or ""):
-                    counts[facet][one] += n
-            elif key is not None:
-                counts[facet][_parse(facet, key)] += n
+            else:
+                # A grouping set's row, or a tally's row of one facet.
+                for facet, key in zip(_GROUP_OF.get(name, (name,)), keys, strict=False):
+                    if facet in SET_FACETS:
+                        for one in decode(key or ""):
+                            counts[facet][one] += n
+                    elif key is not None:
+                        counts[facet][_parse(facet, key)] += n
     counts[TOTAL][None] += 0  # none at all is a count too
     # A value no initiative (of ``result``) has has no count.
     for facet in counts:

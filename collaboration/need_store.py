@@ -17,12 +17,10 @@ import json
 import logging
 from itertools import islice
 
-from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import DatabaseError, connection, transaction
 
 from . import similarity
-from .models import Initiative, NeedCase, NeedList
-from .synonyms import dictionary
+from .models import Initiative, NeedCase, NeedList, SynonymGroup
 
 KEPT = 20
 # Lists one task makes afresh (each a lookup of about 15 ms on the decade data set, several
@@ -33,9 +31,6 @@ logger = logging.getLogger(__name__)
 # Each need is scored as if asked alone, however many its page asks together, so its list
 # does not depend on the others (a lookup of several shares its bound of index rows).
 ALONE = similarity.ROWS_PER_LOOKUP
-_READ = ("cases__case_id", "cases__score", "cases__words", "cases__case__category_id",
-         "cases__case__title", "cases__case__scope", "cases__case__outside_prefecture",
-         "cases__case__category__label", "cases__case__field_set", "cases__case__method_set")
 
 
 def _asked(need: similarity.Need) -> dict:
@@ -49,21 +44,53 @@ def _key(need: similarity.Need, synonyms: str) -> str:
 
 
 def _synonyms_digest() -> str:
-    # A need with text is asked with the synonyms of its words: another dictionary, another list.
-    return hashlib.sha256(json.dumps(sorted(dictionary().items()),
-                                     ensure_ascii=False).encode()).hexdigest()
+    """The digest of the synonym dictionary's groups as kept: a need with text is asked with
+    the synonyms of its words, so another dictionary is another list. Read as text, not made
+    into the dictionary (``synonyms.dictionary``), which the kept list does not need."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST(words AS TEXT) FROM {SynonymGroup._meta.db_table} "
+                       "ORDER BY id")
+        groups = [words for (words,) in cursor.fetchall()]
+    return hashlib.sha256(json.dumps(groups, ensure_ascii=False).encode()).hexdigest()
+
+
+# Written out: building the ORM's query (a join, an annotation, a subquery) cost more than
+# running it. The visible condition is the reader's scope, where it has one.
+_READ = """
+SELECT l.key, c.case_id, c.score, c.words, i.category_id, i.title, i.scope,
+       i.outside_prefecture, k.label, i.field_set, i.method_set{seen}
+FROM collaboration_needlist l
+LEFT JOIN collaboration_needcase c ON c.need_list_id = l.id
+LEFT JOIN collaboration_initiative i ON i.id = c.case_id
+LEFT JOIN collaboration_category k ON k.id = i.category_id
+WHERE l.key IN ({keys}) ORDER BY l.key, c.score DESC, c.case_id"""
+
+
+def _rows(user, keys: list[str], exclude_municipality) -> list[tuple]:
+    """(key, whether ``user`` may see the case, then ``similarity.kept_suggestion``'s row) of
+    each case of these keys' lists; a list without cases gives one row of NULLs."""
+    visible = similarity._visible(user, exclude_municipality)
+    seen, params = ", TRUE", []
+    if visible.query.where:
+        inner, params = visible.order_by().values("pk").query.sql_with_params()
+        # A semi-join the planner probes by the case's id (IN hashed the whole scope).
+        seen = f", EXISTS (SELECT 1 FROM ({inner}) v WHERE v.pk = c.case_id)"
+    sql = _READ.format(seen=seen, keys=", ".join(["%s"] * len(keys)))
+    words = NeedCase._meta.get_field("words")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *keys])
+        rows = cursor.fetchall()
+    return [(key, bool(shown), (pk, score, words.from_db_value(found, None, connection)
+                                if isinstance(found, str) else found, *rest))
+            for key, pk, score, found, *rest, shown in rows]
 
 
 def _read(user, keys: list[str], exclude_municipality, limit: int,
           framework: list[tuple[list, list]]) -> dict[str, list | None]:
     """Key → its kept list as ``user`` may see it, in one query; None when it hides too much
     of it from ``user``; keys without a list are left out."""
-    visible = similarity._visible(user, exclude_municipality).filter(
-        pk=OuterRef("cases__case_id"))
     rows: dict[str, list] = {}
-    for key, seen, *row in NeedList.objects.filter(key__in=keys).annotate(
-            seen=Exists(visible)).order_by("key", "-cases__score", "cases__case_id").values_list(
-            "key", "seen", *_READ):
+    for key, seen, row in _rows(user, keys, exclude_municipality):
         found = rows.setdefault(key, [])
         if row[0] is not None:  # a need like no initiative has a list without cases
             found.append((seen, row))

@@ -25,7 +25,6 @@ from itertools import chain
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Value
 from django.db.models.expressions import RawSQL
 
 from .facet_tally import TOTAL as TALLY_TOTAL
@@ -641,10 +640,17 @@ def needs_framework(needs: list[Need]) -> list[tuple[list, list]]:
     methods = {n for need in needs for n in need.method_names}
     named = {}
     if fields or methods:
-        rows = PolicyField.objects.filter(name__in=fields).order_by().values_list(
-            Value(FIELD_TERM), "pk", "name", "sort_order").union(
-            Method.objects.filter(name__in=methods).order_by().values_list(
-                Value(METHOD_TERM), "pk", "name", "sort_order"), all=True)
+        # Written out: compiling the ORM's union cost more than the query.
+        parts, params = [], []
+        for kind, model, names in ((FIELD_TERM, PolicyField, fields),
+                                   (METHOD_TERM, Method, methods)):
+            if names:
+                parts.append(f"SELECT %s, id, name, sort_order FROM {model._meta.db_table} "
+                             f"WHERE name IN ({', '.join(['%s'] * len(names))})")
+                params += [kind, *sorted(names)]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
         for kind, *row in rows:
             model = PolicyField if kind == FIELD_TERM else Method
             named[kind, row[1]] = model.from_db(connection.alias, ["id", "name", "sort_order"],
