@@ -20,7 +20,8 @@ from itertools import islice
 from django.db import DatabaseError, connection, transaction
 
 from . import similarity
-from .models import Initiative, NeedCase, NeedList, SynonymGroup
+from .models import Initiative, NeedCase, NeedList
+from .synonyms import digest as synonyms_digest
 
 KEPT = 20
 # Lists one task makes afresh (each a lookup of about 15 ms on the decade data set, several
@@ -41,17 +42,6 @@ def _asked(need: similarity.Need) -> dict:
 def _key(need: similarity.Need, synonyms: str) -> str:
     return hashlib.sha256(json.dumps([_asked(need), synonyms], ensure_ascii=False,
                                      sort_keys=True).encode()).hexdigest()
-
-
-def _synonyms_digest() -> str:
-    """The digest of the synonym dictionary's groups as kept: a need with text is asked with
-    the synonyms of its words, so another dictionary is another list. Read as text, not made
-    into the dictionary (``synonyms.dictionary``), which the kept list does not need."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT CAST(words AS TEXT) FROM {SynonymGroup._meta.db_table} "
-                       "ORDER BY id")
-        groups = [words for (words,) in cursor.fetchall()]
-    return hashlib.sha256(json.dumps(groups, ensure_ascii=False).encode()).hexdigest()
 
 
 # Written out: building the ORM's query (a join, an annotation, a subquery) cost more than
@@ -76,12 +66,12 @@ def _rows(user, keys: list[str], exclude_municipality) -> list[tuple]:
         # A semi-join the planner probes by the case's id (IN hashed the whole scope).
         seen = f", EXISTS (SELECT 1 FROM ({inner}) v WHERE v.pk = c.case_id)"
     sql = _READ.format(seen=seen, keys=", ".join(["%s"] * len(keys)))
-    words = NeedCase._meta.get_field("words")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *keys])
         rows = cursor.fetchall()
-    return [(key, bool(shown), (pk, score, words.from_db_value(found, None, connection)
-                                if isinstance(found, str) else found, *rest))
+    # SQLite gives the JSON as text; psycopg decodes it.
+    return [(key, bool(shown), (pk, score, json.loads(found) if isinstance(found, str)
+                                else found, *rest))
             for key, pk, score, found, *rest, shown in rows]
 
 
@@ -148,7 +138,7 @@ def similar_to_needs(user, needs: list[similarity.Need], *, exclude_municipality
     if not needs:
         return []
     # Only a need with text is asked with the dictionary (``similarity.similar_to_needs``).
-    digest = _synonyms_digest() if any(need.text for need in needs) else ""
+    digest = synonyms_digest() if any(need.text for need in needs) else ""
     keys = [_key(need, digest if need.text else "") for need in needs]
     framework = similarity.needs_framework(needs)
     found = _read(user, keys, exclude_municipality, limit, framework)

@@ -1,8 +1,12 @@
 """The synonym dictionary (同義語辞書) as the catalogue's search reads it: each word of a group,
 normalised as search text is (NFKC, lower case, katakana as hiragana), stands for its group."""
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
+
+from django.db import connection
 
 from portal.lib import caching
 
@@ -32,6 +36,16 @@ def _load() -> dict[str, tuple[str, ...]]:
         for word in words:
             lookup.setdefault(normalize(word), tuple(words))
     return lookup
+
+
+def digest() -> str:
+    """The digest of the dictionary's groups as kept (a need's kept list is asked with them):
+    read as text, not made into the dictionary, which that list does not need."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST(words AS TEXT) FROM {SynonymGroup._meta.db_table} "
+                       "ORDER BY id")
+        groups = [words for (words,) in cursor.fetchall()]
+    return hashlib.sha256(json.dumps(groups, ensure_ascii=False).encode()).hexdigest()
 
 
 def dictionary() -> dict[str, tuple[str, ...]]:

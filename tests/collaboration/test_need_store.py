@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from collaboration import need_store, similar_store, similarity
+from collaboration import need_store, similar_store, similarity, synonyms
 from collaboration.models import Initiative, NeedCase, NeedList, SynonymGroup
 from collaboration.similarity import Need
 from collaboration.tasks import index_initiatives
@@ -95,7 +95,7 @@ def test_a_need_like_nothing_is_kept_empty(prefecture_user, catalogue):
 
 def test_two_requests_keeping_one_list_keep_it_once(prefecture_user, catalogue):
     need = needs_like([catalogue[7]])[0]
-    key = need_store._key(need, need_store._synonyms_digest())
+    key = need_store._key(need, synonyms.digest())
     framework = similarity.needs_framework([need])
     assert need_store._keep([key], [need], framework)
     # As a second request that found no list at the same moment keeps it.
