@@ -1,13 +1,11 @@
 """A municipality's needs as its survey answers state them: the fields and methods it chose and
-what it wrote, for finding similar cases elsewhere (collaboration/similarity.py)."""
+what it wrote at length, for finding similar cases elsewhere (collaboration/similarity.py)."""
 
 from collaboration.similarity import Need
 
 from .models import Question
-from .results import _values
+from .results import NEED_TEXT_KINDS, _values
 from .services import questions_of
-
-TEXT_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 
 
 def need_of(response, questions=None) -> Need:
@@ -20,7 +18,7 @@ def need_of(response, questions=None) -> Need:
             need.field_names += values
         elif question.kind == Question.Kind.METHODS:
             need.method_names += values
-        elif question.kind in TEXT_KINDS:
+        elif question.kind in NEED_TEXT_KINDS:
             texts += values
         other = response.answers.get(f"q{question.pk}_other")
         if other:

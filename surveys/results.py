@@ -30,6 +30,9 @@ WEIGHTS = tuple(RANKS + 1 - rank for rank in range(1, RANKS + 1))
 SUGGESTED_NEEDS = 8
 SUGGESTIONS_PER_NEED = 3
 TEXT_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
+# What a need is read from: what was written at length. A short text answers who and where
+# (a section, a title, an extension number), and its words are no one's need.
+NEED_TEXT_KINDS = (Question.Kind.LONG_TEXT,)
 
 
 @dataclass
@@ -473,7 +476,8 @@ def shared_needs_asked(shared, responses, items) -> tuple[list[int], list]:
     what the municipalities that chose it wrote."""
     from collaboration.similarity import Need
 
-    readers = [_reader(item.question) for item in items if item.question.kind in TEXT_KINDS]
+    readers = [_reader(item.question) for item in items
+               if item.question.kind in NEED_TEXT_KINDS]
     texts = {r.pk: [value for read in readers for value in read(r.answers)] for r in responses}
     suggested = sorted(range(len(shared)), key=lambda n: -shared[n][2])[:SUGGESTED_NEEDS]
     chosen = {}  # question → what each response chose, read once for all of its labels
