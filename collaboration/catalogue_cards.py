@@ -3,9 +3,12 @@ Method, policy field and municipality names come from the facets' choices the pa
 already read; an initiative's methods, fields and municipalities from the id sets kept on its
 row (services.link_sets)."""
 
+import json
 from dataclasses import dataclass
 
-from .models import Initiative
+from django.db import connection
+
+from .models import Category, Initiative
 from .services.link_sets import decode
 
 COLUMNS = ("id", "title", "summary", "category__label", "status", "is_model", "is_published",
@@ -46,12 +49,26 @@ def cards(page_rows, choices: dict) -> list[Card]:
     return _cards(list(page_rows.values(*COLUMNS)), choices)
 
 
-def cards_of(ids: list[int], choices: dict) -> list[Card]:
-    """The cards of the initiatives ``ids``, in that order: a page's ids read with the facet
-    counts (``facet_counts.counts_and_page``), so from the result the reader may see."""
-    place = {pk: n for n, pk in enumerate(ids)}
-    rows = Initiative.objects.filter(pk__in=ids).values(*COLUMNS) if ids else []
-    return _cards(sorted(rows, key=lambda row: place[row["id"]]), choices)
+def rows_sql(ids: str, order: str) -> tuple[str, str]:
+    """(a JSON array of the cards' rows, each an array of ``COLUMNS``, in ``order``; what to
+    join them from) for the initiatives whose ids ``ids`` names (a subquery's alias whose
+    ``id`` column has them), on PostgreSQL: a page's rows read in the facet counts'
+    statement (``facet_counts.counts_and_page``), not by a query of their own after it."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        f"k.{quote(Category._meta.get_field('label').column)}" if name == "category__label"
+        else f"i.{quote(Initiative._meta.get_field(name).column)}" for name in COLUMNS)
+    joined = (f"JOIN {quote(Initiative._meta.db_table)} i ON i.{quote('id')} = {ids}.id "
+              f"JOIN {quote(Category._meta.db_table)} k ON k.{quote('id')} = "
+              f"i.{quote(Initiative._meta.get_field('category').column)}")
+    return (f"COALESCE(CAST(JSON_AGG(JSON_BUILD_ARRAY({columns}) ORDER BY {order}) AS TEXT), "
+            "'[]')"), joined
+
+
+def cards_of(rows_json: str, choices: dict) -> list[Card]:
+    """The cards of the rows ``rows_sql`` read, its JSON."""
+    return _cards([dict(zip(COLUMNS, row, strict=True)) for row in json.loads(rows_json)],
+                  choices)
 
 
 def _cards(rows: list[dict], choices: dict) -> list[Card]:

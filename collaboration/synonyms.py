@@ -30,28 +30,36 @@ def split_words(text: str) -> list[str]:
     return words
 
 
+def _groups_as_kept() -> list[str]:
+    """Each group's words as the JSON text kept, in the order groups were made: read as
+    text, as the ORM's query for this one column cost more than decoding them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST(words AS TEXT) FROM {SynonymGroup._meta.db_table} "
+                       "ORDER BY id")
+        return [words for (words,) in cursor.fetchall()]
+
+
 def _load() -> dict[str, tuple[str, ...]]:
     lookup = {}
-    for words in SynonymGroup.objects.values_list("words", flat=True):
+    for kept in _groups_as_kept():
+        words = json.loads(kept)
         for word in words:
             lookup.setdefault(normalize(word), tuple(words))
     return lookup
 
 
 def digest() -> str:
-    """The digest of the dictionary's groups as kept (a need's kept list is asked with them):
-    read as text, not made into the dictionary, which that list does not need."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT CAST(words AS TEXT) FROM {SynonymGroup._meta.db_table} "
-                       "ORDER BY id")
-        groups = [words for (words,) in cursor.fetchall()]
-    return hashlib.sha256(json.dumps(groups, ensure_ascii=False).encode()).hexdigest()
+    """The digest of the dictionary's groups as kept (a need's kept list is asked with them),
+    not made into the dictionary, which that list does not need."""
+    return hashlib.sha256(json.dumps(_groups_as_kept(), ensure_ascii=False).encode()) \
+        .hexdigest()
 
 
 def dictionary() -> dict[str, tuple[str, ...]]:
     """Normalised word → the words of its group as staff wrote them; kept in the cache until
     the dictionary changes."""
-    return caching.remember("synonym-dictionary", (TOPIC,), (), _load)
+    # Kept in the process too: a search asks for it twice (its filter, then the page).
+    return caching.remember("synonym-dictionary", (TOPIC,), (), _load, local=True)
 
 
 @dataclass(frozen=True)

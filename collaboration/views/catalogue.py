@@ -52,7 +52,7 @@ def initiative_list(request):
         per_page = (listing.cleaned_data.get("per_page") if request.GET else None) \
             or PAGE_SIZES[0]
         asked = (listing.cleaned_data.get("page") if request.GET else None) or 1
-        counts, page_ids = counts_and_page(
+        counts, page_rows = counts_and_page(
             result, searched=bool(active.get("q")), broad=not active,
             page=PageSlice(tuple(result.query.order_by), (asked - 1) * per_page, per_page))
         page = CountedPaginator(result, per_page, count=counts["total"][None]).get_page(asked)
@@ -60,10 +60,10 @@ def initiative_list(request):
         facets = [*selectors.facets(counts, choices, active),
                   selectors.year_facet(counts, active)]
         known = {param: rows for param, _label, rows in choices}
-        # The page's ids came with the counts unless the page asked for is past the last.
+        # The page's rows came with the counts unless the page asked for is past the last.
         shown = catalogue_cards.cards(page.object_list, known) \
-            if page_ids is None or page.number != asked else \
-            catalogue_cards.cards_of(page_ids, known)
+            if page_rows is None or page.number != asked else \
+            catalogue_cards.cards_of(page_rows, known)
         return caching.render("collaboration/_catalogue.html", {
             **context,
             "page": page,
