@@ -44,35 +44,25 @@ def _key(need: similarity.Need, synonyms: str) -> str:
                                      sort_keys=True).encode()).hexdigest()
 
 
-# Written out: building the ORM's query (a join, an annotation, a subquery) cost more than
-# running it. The visible condition is the reader's scope, where it has one.
-_READ = """
-SELECT l.key, c.case_id, c.score, c.words, i.category_id, i.title, i.scope,
-       i.outside_prefecture, k.label, i.field_set, i.method_set{seen}
+# Written out (``similarity.KEPT_COLUMNS``); the visible condition is the reader's scope.
+_READ = f"""
+SELECT l.key, {similarity.KEPT_COLUMNS}, {{seen}}
 FROM collaboration_needlist l
 LEFT JOIN collaboration_needcase c ON c.need_list_id = l.id
 LEFT JOIN collaboration_initiative i ON i.id = c.case_id
 LEFT JOIN collaboration_category k ON k.id = i.category_id
-WHERE l.key IN ({keys}) ORDER BY l.key, c.score DESC, c.case_id"""
+WHERE l.key IN ({{keys}}) ORDER BY l.key, c.score DESC, c.case_id"""
 
 
 def _rows(user, keys: list[str], exclude_municipality) -> list[tuple]:
     """(key, whether ``user`` may see the case, then ``similarity.kept_suggestion``'s row) of
     each case of these keys' lists; a list without cases gives one row of NULLs."""
-    visible = similarity._visible(user, exclude_municipality)
-    seen, params = ", TRUE", []
-    if visible.query.where:
-        inner, params = visible.order_by().values("pk").query.sql_with_params()
-        # A semi-join the planner probes by the case's id (IN hashed the whole scope).
-        seen = f", EXISTS (SELECT 1 FROM ({inner}) v WHERE v.pk = c.case_id)"
+    seen, params = similarity.seen_sql(similarity._visible(user, exclude_municipality))
     sql = _READ.format(seen=seen, keys=", ".join(["%s"] * len(keys)))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *keys])
         rows = cursor.fetchall()
-    # SQLite gives the JSON as text; psycopg decodes it.
-    return [(key, bool(shown), (pk, score, json.loads(found) if isinstance(found, str)
-                                else found, *rest))
-            for key, pk, score, found, *rest, shown in rows]
+    return [(key, bool(shown), similarity.kept_row(row)) for key, *row, shown in rows]
 
 
 def _read(user, keys: list[str], exclude_municipality, limit: int,

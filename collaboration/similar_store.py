@@ -11,7 +11,7 @@ it drop it until the nightly rebuild makes every list afresh. An initiative with
 (not made yet, or beyond a task's bound) is looked up."""
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from . import need_store, similarity
 from .models import Initiative, SimilarCase
@@ -19,9 +19,13 @@ from .models import Initiative, SimilarCase
 KEPT = 20
 # Lists one task makes afresh, each a lookup (about 13 ms on the decade data set).
 REFRESHED_AT_MOST = 400
-_READ = ("case_id", "score", "words", "case__category_id", "case__title", "case__scope",
-         "case__outside_prefecture", "case__category__label", "case__field_set",
-         "case__method_set")
+# Written out (``similarity.KEPT_COLUMNS``); the visible condition is the reader's scope.
+_READ = f"""
+SELECT {{seen}}, {similarity.KEPT_COLUMNS}
+FROM collaboration_similarcase c
+JOIN collaboration_initiative i ON i.id = c.case_id
+JOIN collaboration_category k ON k.id = i.category_id
+WHERE c.initiative_id = %s ORDER BY c.score DESC, c.case_id"""
 
 
 def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
@@ -29,10 +33,11 @@ def kept_for(user, initiative, fields, methods, limit: int) -> list | None:
     gives it to ``user``; None when it has none or hides too much of it from ``user``."""
     from .selectors import visible_initiatives
 
-    visible = visible_initiatives(user).filter(pk=OuterRef("case_id"))
-    rows = list(SimilarCase.objects.filter(initiative_id=initiative.pk).annotate(
-        seen=Exists(visible)).order_by("-score", "case_id").values_list("seen", *_READ))
-    seen = [row[1:] for row in rows if row[0]]
+    seen, params = similarity.seen_sql(visible_initiatives(user))
+    with connection.cursor() as cursor:
+        cursor.execute(_READ.format(seen=seen), [*params, initiative.pk])
+        rows = cursor.fetchall()
+    seen = [similarity.kept_row(row[1:]) for row in rows if row[0]]
     if not rows or (len(seen) < limit and len(seen) < len(rows)):
         return None
     return [similarity.kept_suggestion(row, fields, methods, initiative.category_id)

@@ -462,6 +462,30 @@ def kept_suggestion(row: tuple, fields: list, methods: list,
         same_category=category_id is not None and case_category_id == category_id)
 
 
+# What ``kept_suggestion`` reads of a kept case (``c``), the case itself (``i``) and its
+# category (``k``), for the stores' written-out reads: building the ORM's query (a join, an
+# annotation, a subquery) cost more than running it.
+KEPT_COLUMNS = ("c.case_id, c.score, c.words, i.category_id, i.title, i.scope, "
+                "i.outside_prefecture, k.label, i.field_set, i.method_set")
+
+
+def seen_sql(visible) -> tuple[str, list]:
+    """Whether the kept case ``c.case_id`` is among ``visible`` (a reader's scope), as SQL and
+    its parameters: TRUE where the scope holds every initiative."""
+    if not visible.query.where:
+        return "TRUE", []
+    inner, params = visible.order_by().values("pk").query.sql_with_params()
+    # A semi-join the planner probes by the case's id (IN hashed the whole scope).
+    return f"EXISTS (SELECT 1 FROM ({inner}) v WHERE v.pk = c.case_id)", list(params)
+
+
+def kept_row(row: tuple) -> tuple:
+    """A row of ``KEPT_COLUMNS`` as ``kept_suggestion`` takes it: its words decoded where the
+    database gives JSON as text (SQLite; psycopg decodes it)."""
+    pk, score, words, *rest = row
+    return (pk, score, json.loads(words) if isinstance(words, str) else words, *rest)
+
+
 _SHOWN_ATTRIBUTES = ["id", "title", "category_id", "scope", "outside_prefecture"]
 
 
