@@ -49,16 +49,16 @@ def cards(page_rows, choices: dict) -> list[Card]:
     return _cards(list(page_rows.values(*COLUMNS)), choices)
 
 
-def rows_sql(ids: str, order: str) -> tuple[str, str]:
-    """(a JSON array of the cards' rows, each an array of ``COLUMNS``, in ``order``; what to
-    join them from) for the initiatives whose ids ``ids`` names (a subquery's alias whose
-    ``id`` column has them), on PostgreSQL: a page's rows read in the facet counts'
+def rows_sql(alias: str, order: str) -> tuple[str, str]:
+    """(a JSON array of the cards' rows, each an array of ``COLUMNS``, in ``order``; the joins
+    to read them by) for the initiatives whose ids the ``id`` column of the subquery ``alias``
+    holds, on PostgreSQL: a page's rows read in the facet counts'
     statement (``facet_counts.counts_and_page``), not by a query of their own after it."""
     quote = connection.ops.quote_name
     columns = ", ".join(
         f"k.{quote(Category._meta.get_field('label').column)}" if name == "category__label"
         else f"i.{quote(Initiative._meta.get_field(name).column)}" for name in COLUMNS)
-    joined = (f"JOIN {quote(Initiative._meta.db_table)} i ON i.{quote('id')} = {ids}.id "
+    joined = (f"JOIN {quote(Initiative._meta.db_table)} i ON i.{quote('id')} = {alias}.id "
               f"JOIN {quote(Category._meta.db_table)} k ON k.{quote('id')} = "
               f"i.{quote(Initiative._meta.get_field('category').column)}")
     return (f"COALESCE(CAST(JSON_AGG(JSON_BUILD_ARRAY({columns}) ORDER BY {order}) AS TEXT), "
