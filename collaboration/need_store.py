@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 
 from . import similarity
 from .models import Initiative, NeedCase, NeedList
+from .selectors import visible_initiatives
 from .synonyms import digest as synonyms_digest
 
 KEPT = 20
@@ -57,7 +58,8 @@ WHERE l.key IN ({{keys}}) ORDER BY l.key, c.score DESC, c.case_id"""
 def _rows(user, keys: list[str], exclude_municipality) -> list[tuple]:
     """(key, whether ``user`` may see the case, then ``similarity.kept_suggestion``'s row) of
     each case of these keys' lists; a list without cases gives one row of NULLs."""
-    seen, params = similarity.seen_sql(similarity._visible(user, exclude_municipality))
+    seen, params = similarity.seen_sql(visible_initiatives(user),
+                                       exclude_municipality=exclude_municipality)
     sql = _READ.format(seen=seen, keys=", ".join(["%s"] * len(keys)))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *keys])

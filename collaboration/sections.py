@@ -1,40 +1,61 @@
+from django.core.exceptions import EmptyResultSet
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from portal.lib import written_out
 from portal.lib.links import by_pk
 from portal.lib.sections import Section, municipality_section
 
 from . import selectors
-from .models import Initiative
+from .models import Category, Initiative
 from .selectors import TOPICS
 
 SHOWN = 20
-# What the section's list shows of each initiative.
-SHOWN_FIELDS = ("title", "status", "is_demo", "category__label")
+# What the section's list shows of each initiative and its category.
+SHOWN_FIELDS = ("id", "title", "category_id", "status", "is_demo")
+CATEGORY_FIELDS = ("id", "label")
 
 
 @municipality_section(topics=TOPICS, reads=(Initiative,))
 def initiatives_taking_part(user, municipality):
-    visible = selectors.visible_initiatives(user)
-    initiatives = visible.filter(
-        municipalities=municipality).select_related("category").order_by("-updated_at")
-    shown = list(initiatives.only(*SHOWN_FIELDS)[:SHOWN])
+    shown, total = _taking_part(user, municipality)
     return Section("collaboration/_municipality_initiatives.html", {
-        "initiatives": shown, "links": _initiative_links(shown),
-        # Fewer than a page full: that is all of them, no need to count.
-        "total": len(shown) if len(shown) < SHOWN else _count(visible, initiatives,
-                                                              municipality),
-    })
+        "initiatives": shown, "links": _initiative_links(shown), "total": total})
 
 
-def _count(visible, initiatives, municipality) -> int:
-    """How many of ``initiatives`` there are. A reader who sees every initiative (no
-    condition in their scope) counts the municipality's links alone, over their index,
-    without joining the initiatives (3 ms on 山形市's 1,681 of the bench data)."""
-    if visible.query.where:
-        return initiatives.count()
-    return Initiative.municipalities.through.objects.filter(municipality=municipality).count()
+def _taking_part(user, municipality) -> tuple[list[Initiative], int]:
+    """The latest updated ``SHOWN`` of the initiatives ``user`` may see that the municipality
+    takes part in, each with its category (what the list shows of both), and how many there
+    are: one statement written out, the reader's scope a semi-join, the count a subquery of
+    the municipality's links alone (the ORM's query and its count took 2.4 ms to build and
+    run on 山形市's 1,681 of the bench data). A count over the rows read, a window, would
+    read all 1,681 where the order stops after a page."""
+    visible = selectors.visible_initiatives(user)
+    condition, params = "", []
+    if visible.query.where:  # who sees every initiative needs no condition on them
+        try:
+            condition, params = visible.values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return [], 0
+        condition = f"AND t.initiative_id IN ({condition})"
+    links = Initiative.municipalities.through._meta.db_table
+    initiatives = written_out.columns(Initiative, "i", SHOWN_FIELDS)
+    categories = written_out.columns(Category, "k", CATEGORY_FIELDS)
+    shown, total = [], 0
+    for row in written_out.rows(
+            f"SELECT {initiatives.sql}, {categories.sql}, (SELECT COUNT(*) FROM {links} t "
+            f"WHERE t.municipality_id = %s {condition}) FROM {links} t "
+            f"JOIN {Initiative._meta.db_table} i ON i.id = t.initiative_id "
+            f"JOIN {Category._meta.db_table} k ON k.id = i.category_id "
+            f"WHERE t.municipality_id = %s {condition} "
+            "ORDER BY i.updated_at DESC, i.id DESC LIMIT %s",
+            [municipality.pk, *params, municipality.pk, *params, SHOWN]):
+        initiative, end = initiatives.take(row)
+        initiative.category, end = categories.take(row, end)
+        shown.append(initiative)
+        total = row[end]
+    return shown, total
 
 
 def _initiative_links(initiatives) -> str:

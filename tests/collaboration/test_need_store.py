@@ -73,16 +73,20 @@ def test_readers_who_see_less_get_what_the_lookup_gives_them(municipal_user, cat
         assert read_kept >= len(needs) // 2, reader
 
 
-def test_a_municipality_is_not_offered_what_it_takes_part_in(prefecture_user, catalogue):
+@pytest.mark.parametrize("reader", ["prefecture_user", "municipal_user"])
+def test_a_municipality_is_not_offered_what_it_takes_part_in(reader, request, catalogue):
+    # The prefecture sees every initiative (no scope condition), a municipality's staff not.
+    user = request.getfixturevalue(reader)
     need = needs_like([catalogue[5]])[0]
-    best = need_store.similar_to_need(prefecture_user, need)
+    best = need_store.similar_to_need(user, need)
     municipality = Municipality.objects.filter(
         initiatives=best[0].initiative).order_by("lg_code").first()
-    excluded = need_store.similar_to_need(prefecture_user, need,
-                                          exclude_municipality=municipality)
+    excluded = need_store.similar_to_need(user, need, exclude_municipality=municipality)
     assert shown(excluded) == shown(similarity.similar_to_need(
-        prefecture_user, need, exclude_municipality=municipality))
+        user, need, exclude_municipality=municipality))
     assert best[0].initiative.pk not in [s.initiative.pk for s in excluded]
+    assert not Initiative.objects.filter(pk__in=[s.initiative.pk for s in excluded],
+                                         municipalities=municipality).exists()
 
 
 def test_a_need_like_nothing_is_kept_empty(prefecture_user, catalogue):

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.lib import audit
@@ -172,3 +173,51 @@ def test_the_history_reads_as_people_speak(client, prefecture_user):
     assert "令和8年12月1日(火) 17:44" in page
     assert f"{prefecture_user.display_name}（{prefecture_user.organisation.name}）" in page
     assert "False" not in page and "True" not in page
+
+
+def test_the_history_reads_the_entries_and_actors_the_orm_reads(
+        users_by_role, prefecture_user, portal_admin, django_assert_num_queries):
+    from django.db.models import Q
+
+    from tests.factories import UserFactory
+
+    okura = Municipality.objects.get(lg_code="063657")
+    unattached = UserFactory(username="no-organisation", organisation=None)
+    for n, actor in enumerate([prefecture_user, unattached, None, portal_admin]):
+        with audit.acting_as(actor):
+            okura.kana = f"おおくら{n}"
+            okura.save()
+            # A figure of the municipality: an entry owned by it.
+            StatisticValue.objects.update_or_create(
+                municipality=okura, indicator="population", year=2020 + n,
+                defaults={"value": 3000 + n, "source": "国勢調査", "as_of": "2020-10-01"})
+    kind = ContentType.objects.get_for_model(Municipality)
+    # An account gone: its name kept with the entry.
+    AuditEntry.objects.create(actor=None, actor_name="退職した職員", action="update",
+                              content_type=kind, object_id=str(okura.pk), object_repr="大蔵村",
+                              changes={"kana": ["おおくら", "おおくらむら"]})
+    expected = list(AuditEntry.objects.filter(
+        Q(content_type=kind, object_id=str(okura.pk)) | Q(owner_type=kind,
+                                                          owner_id=str(okura.pk))
+    ).select_related("actor__organisation")[:9])
+    assert len(expected) == 9
+    assert {e.actor_id for e in expected} == {prefecture_user.pk, unattached.pk, None,
+                                              portal_admin.pk}
+    for role, user in users_by_role.items():
+        with CaptureQueriesContext(connection) as queries:
+            rows = audit.history_for(user, okura, limit=9)
+        # The entries with their actors and organisations in one statement, no more after.
+        assert sum("portal_auditentry" in q["sql"] for q in queries.captured_queries) <= 1
+        assert len(queries.captured_queries) <= 2, role  # and whether the reader may change it
+        if not user.is_prefecture and not audit.can(user, audit.CHANGE, okura):
+            assert rows == [], role
+            continue
+        with django_assert_num_queries(0):
+            read = [(r.entry.pk, r.entry.at, r.entry.action, r.entry.object_repr,
+                     r.entry.note, r.entry.changes, r.who) for r in rows]
+        assert read == [
+            (e.pk, e.at, e.action, e.object_repr, e.note, e.changes,
+             e.actor.name_and_organisation if e.actor else e.actor_name)
+            for e in expected], role
+    with django_assert_num_queries(1):  # asked already whether the reader may change it
+        assert len(audit.history_for(prefecture_user, okura, limit=9, may_change=False)) == 9

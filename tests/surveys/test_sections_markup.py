@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from portal.models import Municipality
 from surveys import sections
 from surveys.models import SurveyResponse
+from surveys.results import survey_questions
 from tests.collaboration.conftest import initiative_factory  # noqa: F401
 from tests.collaboration.test_similar_cases import answered_survey, snow_cases  # noqa: F401
 from tests.conftest import HOME_CODE
@@ -155,7 +156,7 @@ def test_the_questions_are_read_as_the_orm_reads_them(synthetic, django_assert_n
                                 text="同じ順の二つ目", help_text="「ヘルプ」")
     expected = list(questions_of(survey))
     with django_assert_num_queries(1):
-        read = sections._read_questions(survey)
+        read = survey_questions(survey)
         sections_read = [question.section for question in read]  # no query of their own
     assert [fields_of(q) for q in read] == [fields_of(q) for q in expected]
     assert [fields_of(s) for s in sections_read] == [q.section and fields_of(q.section)
@@ -174,3 +175,32 @@ def test_plain_and_safe_strings_are_written_as_the_template_wrote_them(language)
                ("全角　空白", "改行\nあり"), ("数", 1234.5), ("", "")]
     with translation.override(language):
         assert sections._answer_rows(answers) == old_rows(answers)
+
+
+def test_the_latest_answers_are_those_the_orm_reads(yamagata_answers, users_by_role,
+                                                    django_assert_num_queries):
+    from portal.lib.permissions import VIEW, scope
+    from tests.conftest import OTHER_CODE
+
+    yamagata = Municipality.objects.get(lg_code=HOME_CODE)
+    # Another municipality's answer to the newest survey, and two answers to one day's.
+    newest = SurveyResponse.objects.filter(municipality=yamagata).order_by(
+        "-survey__opens_at").first().survey
+    SurveyResponse.objects.create(survey=newest, status=SurveyResponse.Status.SUBMITTED,
+                                  municipality=Municipality.objects.get(lg_code=OTHER_CODE))
+    twin = make_survey(opens_at=newest.opens_at)
+    SurveyResponse.objects.create(survey=twin, municipality=yamagata,
+                                  status=SurveyResponse.Status.SUBMITTED)
+    for role, user in users_by_role.items():
+        expected = list(scope(user, VIEW, SurveyResponse.objects.filter(
+            municipality=yamagata)).select_related("survey").order_by(
+            "-survey__opens_at", "-pk")[:sections.SHOWN_SURVEYS])
+        with django_assert_num_queries(1):
+            read = sections._latest_responses(user, yamagata)
+            surveys = [response.survey for response in read]  # read with them
+        assert [fields_of(r) for r in read] == [fields_of(r) for r in expected], role
+        assert [fields_of(s) for s in surveys] == [fields_of(r.survey) for r in expected]
+        assert all(not r._state.adding for r in read)
+        if role in ("prefecture", "municipal"):
+            assert len(read) == sections.SHOWN_SURVEYS, role
+    assert sections._latest_responses(users_by_role["other_municipal"], yamagata) == []
