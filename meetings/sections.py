@@ -1,6 +1,5 @@
 """The councils and teams a municipality sits on, on its page and in its profile."""
 
-from django.core.exceptions import EmptyResultSet
 from django.utils import timezone
 
 from portal.lib import written_out
@@ -33,14 +32,10 @@ def _current_seats(user, municipality) -> list[Membership]:
     with its body (what the section shows of both), bodies in their own order (kind, region,
     name), each body's seats in theirs: one statement written out (the ORM's query with its
     four joins and order took 1.9 ms to build and run, this 0.8)."""
-    visible = scope(user, VIEW, Body.objects.all())
-    condition, params = "", []
-    if visible.query.where:  # who sees every body needs no condition on them
-        try:
-            condition, params = visible.values("pk").query.sql_with_params()
-        except EmptyResultSet:
-            return []
-        condition = f"AND s.body_id IN ({condition})"
+    visible = written_out.within(scope(user, VIEW, Body.objects.all()), "s.body_id")
+    if visible is None:
+        return []
+    condition, params = visible
     seats = written_out.columns(Membership, "s", SEAT_FIELDS)
     bodies = written_out.columns(Body, "b", BODY_FIELDS)
     today = timezone.localdate()

@@ -1,6 +1,5 @@
 """A municipality's survey answers on its page and in its profile, for those who may see them."""
 
-from django.core.exceptions import EmptyResultSet
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.urls import reverse
@@ -47,18 +46,18 @@ def _latest_responses(user, municipality) -> list[SurveyResponse]:
     """``scope(user, VIEW, …)`` of the municipality's answers, each with its survey, newest
     survey first, at most ``SHOWN_SURVEYS``: written out, the reader's scope a semi-join
     (the ORM's query with its join and order took 1.9 ms to build and run, this 0.7)."""
-    try:
-        visible, params = scope(user, VIEW, SurveyResponse.objects.filter(
-            municipality=municipality)).values("pk").query.sql_with_params()
-    except EmptyResultSet:  # the reader's scope holds none
+    visible = written_out.within(scope(user, VIEW, SurveyResponse.objects.filter(
+        municipality=municipality)), "r.id")
+    if visible is None:
         return []
+    condition, params = visible
     responses = written_out.columns(SurveyResponse, "r")
     surveys = written_out.columns(Survey, "s")
     read = []
     for row in written_out.rows(
             f"SELECT {responses.sql}, {surveys.sql} FROM {SurveyResponse._meta.db_table} r "
             f"JOIN {Survey._meta.db_table} s ON s.id = r.survey_id "
-            f"WHERE r.municipality_id = %s AND r.id IN ({visible}) "
+            f"WHERE r.municipality_id = %s {condition} "
             "ORDER BY s.opens_at DESC, r.id DESC LIMIT %s",
             [municipality.pk, *params, SHOWN_SURVEYS]):
         response, end = responses.take(row)

@@ -8,6 +8,7 @@ them when only some are read."""
 
 from functools import cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -62,3 +63,16 @@ def rows(sql: str, params=()) -> list[tuple]:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def within(visible, column: str) -> tuple[str, list] | None:
+    """``AND column IN (…)`` of the ids in ``visible`` (a reader's scope), with its
+    parameters, for a statement's WHERE: no condition where the scope holds every row, None
+    where it holds none."""
+    if not visible.query.where:
+        return "", []
+    try:
+        inner, params = visible.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"AND {column} IN ({inner})", list(params)
